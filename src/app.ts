@@ -1,0 +1,145 @@
+/**
+ * buildApp(config, deps): the whole HTTP application, the one thing the server and the tests build.
+ * The caller owns the database handle; the app owns its caches, limiter and background flushers.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import pino from 'pino';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Db } from './db/types.js';
+import { loggerOptions } from './logger.js';
+import { registerErrorHandling, BODY_LIMIT } from './http/errors-handler.js';
+import { registerJsonParser } from './http/json-parser.js';
+import { genReqId } from './http/request-id.js';
+import { serializerCompiler } from './http/serializer.js';
+import { registerCors } from './http/cors.js';
+import { registerKeyAuth } from './http/auth.js';
+import { Metrics } from './http/metrics.js';
+import { MemoryRateLimiter } from './http/rate-limit/memory.js';
+import { RedisRateLimiter } from './http/rate-limit/redis.js';
+import type { RateLimiter } from './http/rate-limit/types.js';
+import { KeyCache } from './modules/keys/cache.js';
+import { KeyService, loadKeyByHash } from './modules/keys/service.js';
+import { UsageRecorder } from './modules/keys/usage-recorder.js';
+import { systemRoutes } from './modules/system/routes.js';
+import { meRoutes } from './modules/keys/routes.js';
+import { restaurantRoutes } from './modules/restaurants/routes.js';
+import { adminRoutes } from './modules/admin/routes.js';
+import { RestaurantService } from './modules/restaurants/service.js';
+import { AdminAuth } from './modules/admin/auth.js';
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  /** Clock in ms (tests move time). */
+  now?: () => number;
+  /** A pino logger or options; defaults from config.logLevel. */
+  logger?: pino.Logger;
+  /** Replace the limiter (tests). */
+  limiter?: RateLimiter;
+}
+
+export interface Services {
+  config: Config;
+  db: Db;
+  now: () => number;
+  keyCache: KeyCache;
+  limiter: RateLimiter;
+  usage: UsageRecorder;
+  metrics: Metrics;
+  keys: KeyService;
+  restaurants: RestaurantService;
+  adminAuth: AdminAuth;
+  /** Applies a cache invalidation message on this instance at once (others hear the NOTIFY). */
+  invalidateLocal: (message: string) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+const PUBLIC_PREFIX = '/v1/';
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, db } = options;
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? pino(loggerOptions(config.logLevel));
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId,
+    requestIdHeader: false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  registerJsonParser(app);
+
+  const metrics = new Metrics();
+  const keyCache = new KeyCache((hash) => loadKeyByHash(db, hash), config.keyCacheTtlMs, now);
+  const unsubscribe = await keyCache.subscribe(db);
+  const limiter =
+    options.limiter ??
+    (config.redisUrl
+      ? new RedisRateLimiter(config.redisUrl, {
+          now,
+          log: logger,
+          onFallback: () => metrics.limiterFallback.inc(),
+        })
+      : new MemoryRateLimiter(now));
+  const usage = new UsageRecorder(db, logger, config.usageFlushMs);
+  usage.start();
+  const invalidateLocal = (message: string) => keyCache.invalidate(message);
+
+  const services: Services = {
+    config, db, now, keyCache, limiter, usage, metrics, invalidateLocal,
+    keys: new KeyService(db, invalidateLocal, now),
+    restaurants: new RestaurantService(db, invalidateLocal),
+    adminAuth: new AdminAuth(db, limiter, now),
+  };
+  app.decorate('services', services);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? (req.is404 ? '(unknown)' : req.url);
+    metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    metrics.latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    if (reply.statusCode === 429) metrics.rateLimited.inc();
+    req.log.info({ method: req.method, url: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+  });
+  metrics.observe({
+    keyCacheEntries: () => keyCache.size,
+    usagePending: () => usage.pending,
+    limiterDegraded: () => (limiter instanceof RedisRateLimiter && limiter.isDegraded ? 1 : 0),
+  });
+
+  await app.register(cookie);
+  registerCors(app, (url) => url.startsWith(PUBLIC_PREFIX));
+
+  await app.register(systemRoutes);
+  await app.register(
+    async (v1) => {
+      registerKeyAuth(v1, { keyCache, limiter, usage, now });
+      await v1.register(meRoutes);
+      await v1.register(restaurantRoutes, { prefix: '/restaurants/:restaurant' });
+    },
+    { prefix: '/v1' },
+  );
+  await app.register(adminRoutes, { prefix: '/admin/api' });
+
+  app.addHook('onClose', async () => {
+    await unsubscribe();
+    await usage.stop();
+    await limiter.close?.();
+  });
+  return app;
+}

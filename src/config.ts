@@ -1,0 +1,76 @@
+/**
+ * The only reader of process.env. Validated once at start-up and injected everywhere else.
+ */
+import { z } from 'zod';
+import { parseDuration } from './lib/duration.js';
+
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : !['0', 'false', 'no', 'off'].includes(v.toLowerCase())));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  MAITRE_DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAITRE_WEBHOOK_ALLOW_PRIVATE: flag(false),
+  MAITRE_WEBHOOK_RETRY_DELAYS: z
+    .string()
+    .default('30s,2m,10m,1h,6h,24h')
+    .transform((v, ctx) => {
+      try {
+        return v.split(',').map((part) => parseDuration(part));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  MAITRE_DEMO: flag(true),
+  MAITRE_TRUST_PROXY: flag(false),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** postgres:// URL; undefined means embedded PGlite in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl?: string;
+  logLevel: string;
+  webhookAllowPrivate: boolean;
+  webhookRetryDelaysMs: number[];
+  demo: boolean;
+  /** Honour X-Forwarded-For (behind a load balancer). */
+  trustProxy: boolean;
+  /** Safety-net TTL of the in-process API key cache; invalidation normally reaches it first. */
+  keyCacheTtlMs: number;
+  /** How often batched key usage (lastUsedAt, usage log) is written. */
+  usageFlushMs: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.MAITRE_DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    webhookAllowPrivate: e.MAITRE_WEBHOOK_ALLOW_PRIVATE,
+    webhookRetryDelaysMs: e.MAITRE_WEBHOOK_RETRY_DELAYS,
+    demo: e.MAITRE_DEMO,
+    trustProxy: e.MAITRE_TRUST_PROXY,
+    keyCacheTtlMs: 60_000,
+    usageFlushMs: 2_000,
+  };
+}

@@ -1,0 +1,145 @@
+/** PostgreSQL through node-postgres: a pool for queries and transactions, one dedicated connection for LISTEN. */
+import pg from 'pg';
+import type { Db, QueryResult, Tx } from './types.js';
+
+const DATE = 1082;
+const INT8 = 20;
+const NUMERIC = 1700;
+
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === DATE) return (v: string) => v;
+    if (oid === INT8 || oid === NUMERIC) return (v: string) => Number(v);
+    return (pg.types.getTypeParser as any)(oid, format);
+  },
+};
+
+interface Subscription {
+  channel: string;
+  onMessage: (payload: string) => void;
+  onReset?: () => void;
+}
+
+export class PostgresDb implements Db {
+  readonly kind = 'postgres' as const;
+  readonly pool: pg.Pool;
+  private listener?: pg.Client;
+  private connectingListener?: Promise<void>;
+  private readonly subs = new Set<Subscription>();
+  private closed = false;
+  private reconnectTimer?: NodeJS.Timeout;
+
+  constructor(readonly url: string, options: { max?: number; onError?: (err: Error) => void } = {}) {
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 10,
+      types: typeParsers as any,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    this.pool.on('error', (err) => options.onError?.(err));
+  }
+
+  async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    const r = await this.pool.query(sql, params as any[] | undefined);
+    return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const tx: Tx = {
+        query: async <R>(sql: string, params?: readonly unknown[]) => {
+          const r = await client.query(sql, params as any[] | undefined);
+          return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+        },
+        exec: async (sql: string) => {
+          await client.query(sql);
+        },
+      };
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw err;
+    } finally {
+      client.release(broken || undefined);
+    }
+  }
+
+  async listen(channel: string, onMessage: (payload: string) => void, onReset?: () => void) {
+    const sub: Subscription = { channel, onMessage, onReset };
+    this.subs.add(sub);
+    await this.ensureListener();
+    await this.listener?.query(`LISTEN ${quoteIdent(channel)}`);
+    return async () => {
+      this.subs.delete(sub);
+      if (![...this.subs].some((s) => s.channel === channel)) {
+        await this.listener?.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => {});
+      }
+    };
+  }
+
+  private ensureListener(): Promise<void> {
+    if (this.listener) return Promise.resolve();
+    this.connectingListener ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url, types: typeParsers as any });
+      client.on('notification', (msg) => {
+        for (const s of this.subs) if (s.channel === msg.channel) s.onMessage(msg.payload ?? '');
+      });
+      const lost = () => {
+        if (this.listener !== client) return;
+        this.listener = undefined;
+        client.end().catch(() => {});
+        for (const s of this.subs) s.onReset?.();
+        this.scheduleReconnect();
+      };
+      client.on('error', lost);
+      client.on('end', lost);
+      await client.connect();
+      for (const channel of new Set([...this.subs].map((s) => s.channel))) await client.query(`LISTEN ${quoteIdent(channel)}`);
+      this.listener = client;
+    })().finally(() => {
+      this.connectingListener = undefined;
+    });
+    return this.connectingListener;
+  }
+
+  private scheduleReconnect() {
+    if (this.closed || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(async () => {
+      this.reconnectTimer = undefined;
+      try {
+        await this.ensureListener();
+        for (const s of this.subs) s.onReset?.(); // notifications may have been missed while disconnected
+      } catch {
+        this.scheduleReconnect();
+      }
+    }, 500);
+    this.reconnectTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    const l = this.listener;
+    this.listener = undefined;
+    await l?.end().catch(() => {});
+    await this.pool.end();
+  }
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,128 @@
+/**
+ * The key pipeline of API.md §1, in exactly its order, first failure wins:
+ * missing → invalid → expired → rate limit → origin → restaurant → plan → scope (→ schema validation, by Fastify).
+ * It runs in onRequest, before the body is even parsed, so an unauthenticated caller learns nothing else.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticatedKey } from './context.js';
+import { errors } from './errors.js';
+import { hashKey, parseKey } from '../modules/keys/format.js';
+import type { KeyCache } from '../modules/keys/cache.js';
+import type { UsageRecorder } from '../modules/keys/usage-recorder.js';
+import type { RateLimiter, RateLimitResult } from './rate-limit/types.js';
+import type { Scope } from '../modules/keys/scopes.js';
+
+export interface KeyAuthDeps {
+  keyCache: KeyCache;
+  limiter: RateLimiter;
+  usage: UsageRecorder;
+  now: () => number;
+}
+
+function presentedKey(req: FastifyRequest): string {
+  const auth = req.headers.authorization;
+  const xKey = req.headers['x-api-key'];
+  let bearer: string | undefined;
+  if (typeof auth === 'string') {
+    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth);
+    if (m) bearer = m[1];
+    else if (/^Bearer\b/i.test(auth)) throw errors.apiKeyInvalid();
+  }
+  if (Array.isArray(xKey)) throw errors.apiKeyInvalid('Send the API key once.');
+  const x = typeof xKey === 'string' ? xKey.trim() : undefined;
+  if (bearer !== undefined && x !== undefined && x !== '' && bearer !== x) {
+    throw errors.apiKeyInvalid('The Authorization and x-api-key headers carry different keys.');
+  }
+  const key = bearer ?? x;
+  if (!key) throw errors.apiKeyMissing();
+  return key;
+}
+
+export function setRateLimitHeaders(reply: FastifyReply, r: RateLimitResult, windowSeconds = 60): void {
+  reply.header('x-ratelimit-limit', String(r.limit));
+  reply.header('x-ratelimit-remaining', String(r.remaining));
+  reply.header('x-ratelimit-reset', String(r.allowed ? r.resetSeconds : r.retryAfterSeconds));
+  reply.header('ratelimit-policy', `"default";q=${r.limit};w=${windowSeconds}`);
+  reply.header('ratelimit', `"default";r=${r.remaining};t=${r.allowed ? r.resetSeconds : r.retryAfterSeconds}`);
+}
+
+/** Normalises an Origin header for comparison with the allow-list (scheme and host are case-insensitive). */
+export function normalizeOrigin(origin: string): string {
+  return origin.trim().toLowerCase().replace(/\/+$/, '');
+}
+
+export function keyAllowsOrigin(key: AuthenticatedKey, origin: string): boolean {
+  return key.allowedOrigins.length === 0 || key.allowedOrigins.includes(normalizeOrigin(origin));
+}
+
+const HTTP_DATE = (ms: number) => new Date(ms).toUTCString();
+
+export async function authenticateKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps): Promise<void> {
+  const config = req.routeOptions.config;
+  // 1–2: presence, structure and checksum (no I/O), then the cached record by hash.
+  const presented = presentedKey(req);
+  if (!parseKey(presented)) throw errors.apiKeyInvalid();
+  const hash = hashKey(presented);
+  const cached = deps.keyCache.peek(hash);
+  const key = cached !== undefined ? cached : await deps.keyCache.get(hash);
+  if (!key || !timingSafeEqual(Buffer.from(key.hash), Buffer.from(hash))) throw errors.apiKeyInvalid();
+  const now = deps.now();
+  if (key.status === 'revoked') throw errors.apiKeyInvalid();
+  if (key.status === 'rotating' && key.graceEndsAt !== null && now >= key.graceEndsAt) throw errors.apiKeyInvalid();
+  // 3: expiry
+  if (key.expiresAt !== null && now >= key.expiresAt) throw errors.apiKeyExpired(new Date(key.expiresAt).toISOString());
+  req.apiKey = key;
+  if (key.status === 'rotating') {
+    reply.header('deprecation', 'true');
+    if (key.graceEndsAt !== null) reply.header('sunset', HTTP_DATE(key.graceEndsAt));
+  }
+  // 4: rate limit (and the stricter booking budget on routes that create reservations)
+  const rl = await deps.limiter.consume(`key:${key.id}`, key.rateLimitPerMinute);
+  setRateLimitHeaders(reply, rl);
+  if (!rl.allowed) throw errors.rateLimited(rl.retryAfterSeconds, rl.limit);
+  if (config.bookingBudget && key.bookingRateLimitPerMinute !== null) {
+    const b = await deps.limiter.consume(`key:${key.id}:booking`, key.bookingRateLimitPerMinute);
+    if (!b.allowed) {
+      setRateLimitHeaders(reply, b);
+      throw errors.rateLimited(b.retryAfterSeconds, b.limit);
+    }
+  }
+  // 5: browser origin against a non-empty allow-list
+  const origin = req.headers.origin;
+  if (typeof origin === 'string' && origin !== '' && !keyAllowsOrigin(key, origin)) throw errors.originNotAllowed(origin);
+  // 6: the {restaurant} in the path must be the key's own (whether or not the other one exists)
+  const param = (req.params as Record<string, string> | undefined)?.restaurant;
+  if (param !== undefined && param !== key.restaurant.id && param !== key.restaurant.slug) throw errors.restaurantScopeMismatch();
+  // 7: plan
+  if (key.restaurant.plan === 'starter') throw errors.planUpgradeRequired(key.restaurant.plan);
+  // 8: scopes
+  const required: Scope[] = config.scope === undefined ? [] : Array.isArray(config.scope) ? config.scope : [config.scope];
+  const missing = required.find((s) => !key.scopes.includes(s));
+  if (missing) throw errors.scopeMissing(missing, required, key.scopes);
+  req.restaurant = key.restaurant;
+}
+
+/** Installs the pipeline on every route of `app` whose config says auth `key`, plus usage accounting. */
+export function registerKeyAuth(app: FastifyInstance, deps: KeyAuthDeps): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.is404 || req.method === 'OPTIONS') return;
+    const config = req.routeOptions.config;
+    if ((config.auth ?? 'key') !== 'key') return;
+    if (config.scope === undefined) throw new Error(`route ${req.routeOptions.url} declares no scope`); // fail closed
+    await authenticateKey(req, reply, deps);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const key = req.apiKey;
+    if (!key) return;
+    deps.usage.record({
+      keyId: key.id,
+      at: deps.now(),
+      method: req.method,
+      route: req.routeOptions.url ?? req.url,
+      status: reply.statusCode,
+      origin: typeof req.headers.origin === 'string' ? req.headers.origin.slice(0, 200) : null,
+      durationMs: reply.elapsedTime,
+    });
+  });
+}

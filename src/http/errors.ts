@@ -1,0 +1,106 @@
+/**
+ * The one error vocabulary of the API (API.md §5). Handlers throw `errors.x(...)`; one error handler turns every
+ * ApiError into `{ error: { code, message, details } }`, and everything else into 500 internal_error.
+ */
+export const ERROR_STATUS = {
+  api_key_missing: 401,
+  api_key_invalid: 401,
+  api_key_expired: 401,
+  invalid_credentials: 401,
+  unauthenticated: 401,
+  restaurant_scope_mismatch: 403,
+  scope_missing: 403,
+  origin_not_allowed: 403,
+  plan_upgrade_required: 403,
+  forbidden: 403,
+  csrf_failed: 403,
+  not_found: 404,
+  reservation_not_found: 404,
+  customer_not_found: 404,
+  waitlist_entry_not_found: 404,
+  webhook_endpoint_not_found: 404,
+  key_not_found: 404,
+  invalid_json: 400,
+  validation_failed: 422,
+  outside_opening_hours: 422,
+  party_size_out_of_range: 422,
+  cancellation_cutoff_passed: 422,
+  no_tables_available: 409,
+  slot_limit_reached: 409,
+  event_sold_out: 409,
+  invalid_status_transition: 409,
+  idempotency_conflict: 409,
+  idempotency_in_progress: 409,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limit_exceeded: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    /** Extra response headers (Retry-After, ...). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export const errors = {
+  apiKeyMissing: () =>
+    new ApiError('api_key_missing', 'No API key: send it as "Authorization: Bearer <key>" or in the "x-api-key" header.'),
+  apiKeyInvalid: (why = 'The API key is malformed, unknown, revoked or no longer active.') => new ApiError('api_key_invalid', why),
+  apiKeyExpired: (expiresAt: string) => new ApiError('api_key_expired', `The API key expired at ${expiresAt}.`, { expiresAt }),
+  rateLimited: (retryAfterSeconds: number, limit: number) =>
+    new ApiError(
+      'rate_limit_exceeded',
+      `Rate limit of ${limit} requests per minute exceeded; retry in ${retryAfterSeconds} s.`,
+      { limit, retryAfterSeconds },
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
+  originNotAllowed: (origin: string) =>
+    new ApiError('origin_not_allowed', `Origin ${origin} is not on this API key's list of allowed origins.`, { origin }),
+  restaurantScopeMismatch: () =>
+    new ApiError('restaurant_scope_mismatch', 'This API key belongs to another restaurant.'),
+  planUpgradeRequired: (plan: string) =>
+    new ApiError('plan_upgrade_required', `The ${plan} plan has no API access; upgrade to business or pro.`, { plan }),
+  scopeMissing: (missingScope: string, requiredScopes: string[], grantedScopes: string[]) =>
+    new ApiError('scope_missing', `This API key lacks the "${missingScope}" scope.`, {
+      missingScope,
+      requiredScopes,
+      grantedScopes,
+    }),
+  notFound: (what = 'No such route.') => new ApiError('not_found', what),
+  restaurantNotFound: (idOrSlug: string) => new ApiError('not_found', `No restaurant "${idOrSlug}".`, { restaurant: idOrSlug }),
+  keyNotFound: (id: string) => new ApiError('key_not_found', `No API key "${id}".`, { id }),
+  invalidJson: (message: string) => new ApiError('invalid_json', `The request body is not valid JSON: ${message}`),
+  validation: (issues: ValidationIssue[]) =>
+    new ApiError('validation_failed', `The request is invalid: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, { issues }),
+  payloadTooLarge: (limit: number) => new ApiError('payload_too_large', `The request body exceeds ${limit} bytes.`, { limit }),
+  unsupportedMediaType: (type: string | undefined) =>
+    new ApiError('unsupported_media_type', `Content-Type ${type ?? '(none)'} is not supported; send application/json.`),
+  invalidCredentials: () => new ApiError('invalid_credentials', 'Wrong email or password.'),
+  unauthenticated: () => new ApiError('unauthenticated', 'Sign in first: no valid session.'),
+  forbidden: (message = 'Your role does not allow this.') => new ApiError('forbidden', message),
+  csrf: () => new ApiError('csrf_failed', 'Cross-site request refused.'),
+  conflict: (message: string, details: Record<string, unknown> = {}) => new ApiError('conflict', message, details),
+  serviceUnavailable: (retryAfterSeconds = 5) =>
+    new ApiError('service_unavailable', 'The database is unreachable; retry shortly.', {}, { 'retry-after': String(retryAfterSeconds) }),
+  internal: () => new ApiError('internal_error', 'Something went wrong on our side; quote the request id when you report it.'),
+};

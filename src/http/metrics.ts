@@ -1,0 +1,35 @@
+/** Prometheus metrics, one registry per app instance (tests build many). */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'maitre_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'] as const, registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'maitre_http_request_duration_seconds', help: 'HTTP request latency by route', labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'maitre_rate_limit_rejections_total', help: 'Requests refused with 429', registers: [this.registry],
+  });
+  readonly limiterFallback = new Counter({
+    name: 'maitre_rate_limit_fallback_total', help: 'Rate-limit decisions taken locally because Redis was unreachable', registers: [this.registry],
+  });
+  private readonly probes: Record<string, () => number> = {};
+
+  constructor(defaults = true) {
+    if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'maitre_' });
+    const probes = this.probes;
+    const gauge = (name: string, help: string, probe: string) =>
+      new Gauge({ name, help, registers: [this.registry], collect() { this.set(probes[probe]?.() ?? 0); } });
+    gauge('maitre_rate_limit_degraded', '1 while the shared (Redis) limiter is unreachable', 'limiterDegraded');
+    gauge('maitre_key_cache_entries', 'API keys cached in this instance', 'keyCacheEntries');
+    gauge('maitre_usage_pending', 'Usage rows waiting for the next batch write', 'usagePending');
+  }
+
+  /** Registers the functions the gauges read at scrape time. */
+  observe(probes: Record<string, () => number>): void {
+    Object.assign(this.probes, probes);
+  }
+}

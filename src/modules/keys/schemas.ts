@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { SCOPES } from './scopes.js';
+
+export const scopeSchema = z.enum(SCOPES);
+
+/** An origin as a browser sends it: scheme://host[:port], nothing else. Normalised to lower case, no trailing slash. */
+export const originSchema = z
+  .string()
+  .max(200)
+  .transform((v, ctx) => {
+    const text = v.trim().replace(/\/+$/, '');
+    try {
+      const u = new URL(text);
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin.toLowerCase() === text.toLowerCase()) return u.origin.toLowerCase();
+    } catch {
+      /* fall through */
+    }
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not an origin (expected e.g. https://example.com or http://localhost:8080)` });
+    return z.NEVER;
+  });
+
+export const keyStatusSchema = z.enum(['active', 'rotating', 'revoked', 'expired']);
+
+export const keyViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  environment: z.enum(['live', 'test']),
+  scopes: z.array(scopeSchema),
+  allowedOrigins: z.array(z.string()),
+  rateLimitPerMinute: z.number().int(),
+  bookingRateLimitPerMinute: z.number().int().nullable(),
+  expiresAt: z.string().nullable(),
+  status: keyStatusSchema,
+  graceEndsAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  rotatedFromId: z.string().nullable(),
+  restaurantId: z.string(),
+});
+
+export const meSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  environment: z.enum(['live', 'test']),
+  restaurant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+  scopes: z.array(scopeSchema),
+  allowedOrigins: z.array(z.string()),
+  rateLimitPerMinute: z.number().int(),
+  bookingRateLimitPerMinute: z.number().int().nullable(),
+  expiresAt: z.string().nullable(),
+  status: keyStatusSchema,
+  graceEndsAt: z.string().nullable(),
+});
+
+const limit = z.number().int().min(1).max(1000);
+
+export const createKeyBodySchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  scopes: z.array(scopeSchema).min(1).transform((s) => [...new Set(s)]),
+  allowedOrigins: z.array(originSchema).max(50).optional(),
+  rateLimitPerMinute: limit.optional(),
+  bookingRateLimitPerMinute: limit.nullable().optional(),
+  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  environment: z.enum(['live', 'test']).optional(),
+});
+
+export const updateKeyBodySchema = createKeyBodySchema.omit({ environment: true }).partial();
+
+export const rotateKeyBodySchema = z
+  .object({ graceSeconds: z.number().int().min(0).max(30 * 86_400).optional() })
+  .optional()
+  .transform((v) => v ?? {});
+
+export const createdKeySchema = keyViewSchema.extend({ key: z.string() });

@@ -1,0 +1,300 @@
+/**
+ * API key lifecycle: create, list, update, rotate, revoke, delete, usage. Every change is one transaction with its
+ * audit row and a cache-invalidation NOTIFY; the plaintext key exists only in the return value of create/rotate.
+ */
+import type { Db, Queryable, Row } from '../../db/types.js';
+import type { AuthenticatedKey } from '../../http/context.js';
+import { errors } from '../../http/errors.js';
+import { recordAudit, type Actor } from '../audit/service.js';
+import { notifyKeyChange } from './cache.js';
+import { generateKey, keyPrefix, type Environment } from './format.js';
+import type { Scope } from './scopes.js';
+
+export type KeyStatus = 'active' | 'rotating' | 'revoked' | 'expired';
+
+export interface KeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  environment: Environment;
+  scopes: Scope[];
+  allowedOrigins: string[];
+  rateLimitPerMinute: number;
+  bookingRateLimitPerMinute: number | null;
+  expiresAt: string | null;
+  status: KeyStatus;
+  graceEndsAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  rotatedFromId: string | null;
+  restaurantId: string;
+}
+
+export interface KeySettings {
+  name: string;
+  scopes: Scope[];
+  allowedOrigins?: string[];
+  rateLimitPerMinute?: number;
+  bookingRateLimitPerMinute?: number | null;
+  expiresAt?: string | null;
+  environment?: Environment;
+}
+
+const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
+
+/** The status a client sees: expiry and an ended grace period are derived from the clock. */
+export function effectiveStatus(row: Row, now = Date.now()): KeyStatus {
+  if (row.status === 'revoked') return 'revoked';
+  if (row.status === 'rotating' && row.grace_ends_at != null && new Date(row.grace_ends_at as string).getTime() <= now) return 'revoked';
+  if (row.expires_at != null && new Date(row.expires_at as string).getTime() <= now) return 'expired';
+  return row.status as KeyStatus;
+}
+
+export function toKeyView(r: Row, now = Date.now()): KeyView {
+  return {
+    id: r.id,
+    name: r.name,
+    prefix: keyPrefix(r.environment, r.public_id),
+    environment: r.environment,
+    scopes: r.scopes,
+    allowedOrigins: r.allowed_origins,
+    rateLimitPerMinute: r.rate_limit_per_minute,
+    bookingRateLimitPerMinute: r.booking_rate_limit_per_minute,
+    expiresAt: iso(r.expires_at),
+    status: effectiveStatus(r, now),
+    graceEndsAt: iso(r.grace_ends_at),
+    revokedAt: iso(r.revoked_at),
+    createdAt: iso(r.created_at)!,
+    lastUsedAt: iso(r.last_used_at),
+    rotatedFromId: r.rotated_from_id,
+    restaurantId: r.restaurant_id,
+  };
+}
+
+const KEY_COLUMNS = `id, public_id, restaurant_id, name, environment, scopes, allowed_origins, rate_limit_per_minute,
+  booking_rate_limit_per_minute, expires_at, status, grace_ends_at, revoked_at, rotated_from_id, last_used_at, created_at`;
+
+/** Loads the verified-key record for the auth pipeline (one indexed read; cached by the caller). */
+export async function loadKeyByHash(db: Queryable, hash: string): Promise<AuthenticatedKey | null> {
+  const { rows } = await db.query(
+    `SELECT k.id, k.public_id, k.name, k.environment, k.scopes, k.allowed_origins, k.rate_limit_per_minute,
+            k.booking_rate_limit_per_minute, k.expires_at, k.status, k.grace_ends_at,
+            r.id AS r_id, r.slug AS r_slug, r.name AS r_name, r.timezone AS r_timezone, r.plan AS r_plan
+       FROM api_keys k JOIN restaurants r ON r.id = k.restaurant_id WHERE k.key_hash = $1`,
+    [hash],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    hash,
+    publicId: r.public_id,
+    prefix: keyPrefix(r.environment, r.public_id),
+    name: r.name,
+    environment: r.environment,
+    scopes: r.scopes,
+    allowedOrigins: r.allowed_origins,
+    rateLimitPerMinute: r.rate_limit_per_minute,
+    bookingRateLimitPerMinute: r.booking_rate_limit_per_minute,
+    expiresAt: r.expires_at == null ? null : new Date(r.expires_at).getTime(),
+    status: r.status,
+    graceEndsAt: r.grace_ends_at == null ? null : new Date(r.grace_ends_at).getTime(),
+    restaurant: { id: r.r_id, slug: r.r_slug, name: r.r_name, timezone: r.r_timezone, plan: r.r_plan },
+  };
+}
+
+export interface CreatedKey {
+  key: string;
+  view: KeyView;
+}
+
+async function insertKey(tx: Queryable, restaurantId: string, s: KeySettings, rotatedFromId: string | null): Promise<CreatedKey> {
+  for (let attempt = 0; ; attempt++) {
+    const g = generateKey(s.environment ?? 'live');
+    try {
+      const { rows } = await tx.query(
+        `INSERT INTO api_keys (id, public_id, restaurant_id, name, environment, key_hash, scopes, allowed_origins,
+           rate_limit_per_minute, booking_rate_limit_per_minute, expires_at, rotated_from_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (public_id) DO NOTHING
+         RETURNING ${KEY_COLUMNS}`,
+        [
+          `key_${g.publicId}`, g.publicId, restaurantId, s.name, s.environment ?? 'live', g.hash, s.scopes,
+          s.allowedOrigins ?? [], s.rateLimitPerMinute ?? 120, s.bookingRateLimitPerMinute ?? null, s.expiresAt ?? null,
+          rotatedFromId,
+        ],
+      );
+      if (rows[0]) return { key: g.key, view: toKeyView(rows[0]) };
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      continue;
+    }
+    if (attempt >= 5) throw new Error('could not allocate a unique key id');
+  }
+}
+
+export class KeyService {
+  constructor(
+    private readonly db: Db,
+    /** Drops a key (or a restaurant's keys) from this instance's cache at once; other instances hear the NOTIFY. */
+    private readonly invalidateLocal: (message: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async create(restaurantId: string, settings: KeySettings, actor: Actor): Promise<CreatedKey> {
+    return this.db.transaction(async (tx) => {
+      const created = await insertKey(tx, restaurantId, settings, null);
+      await recordAudit(tx, actor, {
+        restaurantId, action: 'key.created', targetType: 'api_key', targetId: created.view.id,
+        details: { name: settings.name, scopes: settings.scopes, environment: created.view.environment },
+      });
+      return created;
+    });
+  }
+
+  async list(restaurantId: string): Promise<KeyView[]> {
+    const { rows } = await this.db.query(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE restaurant_id = $1 ORDER BY created_at DESC, id`, [restaurantId]);
+    const now = this.now();
+    return rows.map((r) => toKeyView(r, now));
+  }
+
+  async get(restaurantId: string, id: string): Promise<KeyView> {
+    const { rows } = await this.db.query(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1 AND restaurant_id = $2`, [id, restaurantId]);
+    if (!rows[0]) throw errors.keyNotFound(id);
+    return toKeyView(rows[0], this.now());
+  }
+
+  /** Finds a key by id alone (CLI, where the id is the whole address). */
+  async findRestaurantOf(id: string): Promise<string> {
+    const { rows } = await this.db.query(`SELECT restaurant_id FROM api_keys WHERE id = $1`, [id]);
+    if (!rows[0]) throw errors.keyNotFound(id);
+    return rows[0].restaurant_id;
+  }
+
+  private async lock(tx: Queryable, restaurantId: string, id: string): Promise<Row> {
+    const { rows } = await tx.query(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1 AND restaurant_id = $2 FOR UPDATE`, [id, restaurantId]);
+    if (!rows[0]) throw errors.keyNotFound(id);
+    return rows[0];
+  }
+
+  async update(restaurantId: string, id: string, patch: Partial<Omit<KeySettings, 'environment'>>, actor: Actor): Promise<KeyView> {
+    const view = await this.db.transaction(async (tx) => {
+      const row = await this.lock(tx, restaurantId, id);
+      if (effectiveStatus(row, this.now()) === 'revoked') throw errors.conflict('A revoked key cannot be changed.', { status: 'revoked' });
+      const { rows } = await tx.query(
+        `UPDATE api_keys SET
+           name = COALESCE($3, name),
+           scopes = COALESCE($4, scopes),
+           allowed_origins = COALESCE($5, allowed_origins),
+           rate_limit_per_minute = COALESCE($6, rate_limit_per_minute),
+           booking_rate_limit_per_minute = CASE WHEN $7 THEN $8 ELSE booking_rate_limit_per_minute END,
+           expires_at = CASE WHEN $9 THEN $10::timestamptz ELSE expires_at END,
+           updated_at = now()
+         WHERE id = $1 AND restaurant_id = $2 RETURNING ${KEY_COLUMNS}`,
+        [
+          id, restaurantId, patch.name ?? null, patch.scopes ?? null, patch.allowedOrigins ?? null, patch.rateLimitPerMinute ?? null,
+          patch.bookingRateLimitPerMinute !== undefined, patch.bookingRateLimitPerMinute ?? null,
+          patch.expiresAt !== undefined, patch.expiresAt ?? null,
+        ],
+      );
+      await recordAudit(tx, actor, { restaurantId, action: 'key.updated', targetType: 'api_key', targetId: id, details: { changed: Object.keys(patch) } });
+      await notifyKeyChange(tx, `key:${id}`);
+      return toKeyView(rows[0], this.now());
+    });
+    this.invalidateLocal(`key:${id}`);
+    return view;
+  }
+
+  /** New active key with the same settings; the old one turns `rotating` (valid until revoked or its grace ends). */
+  async rotate(restaurantId: string, id: string, graceSeconds: number | undefined, actor: Actor): Promise<CreatedKey & { previous: KeyView }> {
+    const result = await this.db.transaction(async (tx) => {
+      const old = await this.lock(tx, restaurantId, id);
+      const status = effectiveStatus(old, this.now());
+      if (status !== 'active') throw errors.conflict(`Only an active key can be rotated; this one is ${status}.`, { status });
+      const created = await insertKey(
+        tx, restaurantId,
+        {
+          name: old.name, scopes: old.scopes, allowedOrigins: old.allowed_origins, rateLimitPerMinute: old.rate_limit_per_minute,
+          bookingRateLimitPerMinute: old.booking_rate_limit_per_minute, expiresAt: iso(old.expires_at), environment: old.environment,
+        },
+        id,
+      );
+      const graceEnds = graceSeconds === undefined ? null : new Date(this.now() + graceSeconds * 1000).toISOString();
+      const { rows } = await tx.query(
+        `UPDATE api_keys SET status = 'rotating', grace_ends_at = $2, updated_at = now() WHERE id = $1 RETURNING ${KEY_COLUMNS}`,
+        [id, graceEnds],
+      );
+      await recordAudit(tx, actor, {
+        restaurantId, action: 'key.rotated', targetType: 'api_key', targetId: id,
+        details: { newKeyId: created.view.id, graceSeconds: graceSeconds ?? null },
+      });
+      await notifyKeyChange(tx, `key:${id}`);
+      return { ...created, previous: toKeyView(rows[0], this.now()) };
+    });
+    this.invalidateLocal(`key:${id}`);
+    return result;
+  }
+
+  async revoke(restaurantId: string, id: string, actor: Actor): Promise<KeyView> {
+    const view = await this.db.transaction(async (tx) => {
+      await this.lock(tx, restaurantId, id);
+      const { rows } = await tx.query(
+        `UPDATE api_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, now()), updated_at = now()
+          WHERE id = $1 RETURNING ${KEY_COLUMNS}`,
+        [id],
+      );
+      await recordAudit(tx, actor, { restaurantId, action: 'key.revoked', targetType: 'api_key', targetId: id });
+      await notifyKeyChange(tx, `key:${id}`);
+      return toKeyView(rows[0], this.now());
+    });
+    this.invalidateLocal(`key:${id}`);
+    return view;
+  }
+
+  /** Removes the key and, by cascade, its usage log. */
+  async delete(restaurantId: string, id: string, actor: Actor): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const row = await this.lock(tx, restaurantId, id);
+      await tx.query('DELETE FROM api_keys WHERE id = $1', [id]);
+      await recordAudit(tx, actor, { restaurantId, action: 'key.deleted', targetType: 'api_key', targetId: id, details: { name: row.name } });
+      await notifyKeyChange(tx, `key:${id}`);
+    });
+    this.invalidateLocal(`key:${id}`);
+  }
+
+  async usage(restaurantId: string, id: string, days = 30, recent = 50) {
+    await this.get(restaurantId, id);
+    const since = new Date(this.now() - (days - 1) * 86_400_000);
+    since.setUTCHours(0, 0, 0, 0);
+    const daily = await this.db.query(
+      `SELECT to_char(date_trunc('day', at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
+              count(*) FILTER (WHERE status < 300)::int AS s2xx,
+              count(*) FILTER (WHERE status >= 300 AND status < 400)::int AS s3xx,
+              count(*) FILTER (WHERE status >= 400 AND status < 500)::int AS s4xx,
+              count(*) FILTER (WHERE status >= 500)::int AS s5xx
+         FROM api_key_usage WHERE key_id = $1 AND at >= $2 GROUP BY 1 ORDER BY 1`,
+      [id, since.toISOString()],
+    );
+    const byDay = new Map(daily.rows.map((r) => [r.day as string, r]));
+    const series = [];
+    for (let i = 0; i < days; i++) {
+      const d = new Date(since.getTime() + i * 86_400_000).toISOString().slice(0, 10);
+      const r = byDay.get(d);
+      series.push({ date: d, s2xx: r?.s2xx ?? 0, s3xx: r?.s3xx ?? 0, s4xx: r?.s4xx ?? 0, s5xx: r?.s5xx ?? 0 });
+    }
+    const logs = await this.db.query(
+      `SELECT at, method, route, status, origin, duration_ms FROM api_key_usage WHERE key_id = $1 ORDER BY at DESC, id DESC LIMIT $2`,
+      [id, recent],
+    );
+    return {
+      keyId: id,
+      daily: series,
+      recent: logs.rows.map((r) => ({
+        at: new Date(r.at).toISOString(), method: r.method, route: r.route, status: r.status, origin: r.origin,
+        durationMs: r.duration_ms == null ? null : Math.round(r.duration_ms * 10) / 10,
+      })),
+    };
+  }
+}
+

@@ -94,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           onFallback: () => metrics.limiterFallback.inc(),
         })
       : new MemoryRateLimiter(now));
+  if (!(await limiter.ready?.()) && limiter.ready) logger.warn('redis not reachable at start-up: rate limiting is local until it is');
   const usage = new UsageRecorder(db, logger, config.usageFlushMs);
   usage.start();
   const invalidateLocal = (message: string) => keyCache.invalidate(message);

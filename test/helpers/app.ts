@@ -28,7 +28,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return { ...loadConfig({ LOG_LEVEL: 'info', MAITRE_DEMO: '0' }), ...overrides };
 }
 
-export async function createTestApp(options: { db?: TestDb; config?: Partial<Config>; limiter?: RateLimiter; clock?: TestClock } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { db?: TestDb; config?: Partial<Config>; limiter?: RateLimiter; clock?: TestClock; extend?: (app: FastifyInstance) => void } = {},
+): Promise<TestApp> {
   const db = options.db ?? (await createTestDb());
   const clock = options.clock ?? new TestClock();
   const logs: string[] = [];
@@ -41,6 +43,7 @@ export async function createTestApp(options: { db?: TestDb; config?: Partial<Con
   const config = testConfig(options.config);
   const logger = pino(loggerOptions(config.logLevel), sink);
   const app = await buildApp({ config, db, now: clock.now, logger, limiter: options.limiter });
+  options.extend?.(app);
   await app.ready();
   return {
     app,

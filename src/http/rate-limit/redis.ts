@@ -95,6 +95,21 @@ export class RedisRateLimiter implements RateLimiter {
     };
   }
 
+  /** Waits (bounded) for the first connection, so an instance starting beside a healthy Redis shares limits at once. */
+  async ready(timeoutMs = 2_000): Promise<boolean> {
+    if (this.redis.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.redis.off('ready', onReady);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.redis.on('ready', onReady);
+    });
+  }
+
   get isDegraded(): boolean {
     return this.degraded;
   }

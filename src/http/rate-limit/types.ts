@@ -16,6 +16,8 @@ export interface RateLimitResult {
 
 export interface RateLimiter {
   consume(bucket: string, limit: number, windowMs?: number): Promise<RateLimitResult>;
+  /** Resolves once a shared backend is connected (or it gave up waiting); local limiters are always ready. */
+  ready?(): Promise<boolean>;
   close?(): Promise<void>;
 }
 

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { MemoryRateLimiter } from '../src/http/rate-limit/memory.js';
+import { RedisRateLimiter } from '../src/http/rate-limit/redis.js';
+import { createTestApp, TestClock } from './helpers/app.js';
+import { bearer, tenantWithKey } from './helpers/keys.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+test('sliding window: never more than N in any rolling minute, exact Retry-After', async () => {
+  const clock = new TestClock(1_000_000);
+  const l = new MemoryRateLimiter(clock.now);
+  try {
+    for (let i = 0; i < 3; i++) {
+      assert.equal(l.consumeSync('b', 3).allowed, true);
+      clock.advance(10_000); // admitted at 0 s, 10 s, 20 s
+    }
+    const refused = l.consumeSync('b', 3); // at 30 s
+    assert.equal(refused.allowed, false);
+    assert.equal(refused.retryAfterSeconds, 30); // the 0 s admission leaves the window at 60 s
+    assert.equal(refused.resetSeconds, 50); // the 20 s one leaves at 80 s
+    clock.advance(29_999);
+    assert.equal(l.consumeSync('b', 3).allowed, false);
+    clock.advance(1);
+    const ok = l.consumeSync('b', 3);
+    assert.equal(ok.allowed, true);
+    assert.equal(ok.remaining, 0);
+    // Refused requests do not consume budget.
+    clock.advance(10_000);
+    assert.equal(l.consumeSync('b', 3).allowed, true);
+    // Buckets are independent; lowering a limit takes effect at once.
+    assert.equal(l.consumeSync('other', 1).allowed, true);
+    assert.equal(l.consumeSync('b', 1).allowed, false);
+  } finally {
+    await l.close();
+  }
+});
+
+test('Redis limiter: one budget shared by two limiters (two instances), exact at N', async () => {
+  const prefix = `maitre:test:${randomBytes(4).toString('hex')}:`;
+  const a = new RedisRateLimiter(REDIS_URL, { prefix });
+  const b = new RedisRateLimiter(REDIS_URL, { prefix });
+  try {
+    assert.equal(await a.ready(), true);
+    assert.equal(await b.ready(), true);
+    let admitted = 0;
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).consume('k', 20)));
+    for (const r of results) if (r.allowed) admitted++;
+    assert.equal(admitted, 20);
+    const refused = results.find((r) => !r.allowed)!;
+    assert.ok(refused.retryAfterSeconds >= 1 && refused.retryAfterSeconds <= 60);
+    assert.equal(a.isDegraded, false);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('two app instances on one Redis share a key limit; 429 after exactly N across both', async () => {
+  const prefix = `maitre:test:${randomBytes(4).toString('hex')}:`;
+  const clock = new TestClock();
+  const first = await createTestApp({ clock, limiter: new RedisRateLimiter(REDIS_URL, { prefix, now: clock.now }) });
+  const second = await createTestApp({ db: first.db, clock, limiter: new RedisRateLimiter(REDIS_URL, { prefix, now: clock.now }) });
+  try {
+    const { key } = await tenantWithKey(first.app, { key: { rateLimitPerMinute: 10 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) {
+      const app = i % 2 ? second.app : first.app;
+      statuses.push((await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(key) })).statusCode);
+    }
+    assert.deepEqual(statuses, [...Array(10).fill(200), ...Array(4).fill(429)]);
+  } finally {
+    await second.close();
+    await first.close();
+  }
+});
+
+test('Redis unreachable: the API keeps serving on local limits, logs it and counts it', async () => {
+  const clock = new TestClock();
+  const t = await createTestApp({ clock, config: { redisUrl: 'redis://127.0.0.1:1' } });
+  try {
+    const { key } = await tenantWithKey(t.app, { key: { rateLimitPerMinute: 3 } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(key) })).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 429], 'local limiting still enforces the key limit');
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /maitre_rate_limit_fallback_total 4/);
+    assert.match(metrics, /maitre_rate_limit_degraded 1/);
+    assert.ok(t.logs.some((l) => l.includes('redis unreachable')), 'the fallback is logged');
+  } finally {
+    await t.close();
+  }
+});

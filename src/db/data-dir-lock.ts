@@ -24,17 +24,24 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Directories locked by this process (a lock file with our own pid but not in here is stale: pid reuse). */
+const held = new Set<string>();
+
 export function acquireDataDirLock(dir: string): () => void {
   const file = join(dir, 'maitre.lock');
+  const key = resolve(dir);
+  if (held.has(key)) throw new DataDirLockedError(dir, process.pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      held.add(key);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        held.delete(key);
         process.off('exit', release);
         try {
           if (readFileSync(file, 'utf8') === String(process.pid)) unlinkSync(file);

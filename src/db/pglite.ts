@@ -51,7 +51,9 @@ export class PgliteDb implements Db {
 
   /** A copy of this database (tests: migrate once, clone per test). */
   async clone(): Promise<PgliteDb> {
-    const copy = (await this.pg.clone()) as PGlite;
+    // PGlite's own clone() drops the parsers; rebuild from a dump with the same options instead.
+    const dump = await this.pg.dumpDataDir('none');
+    const copy = await PGlite.create({ loadDataDir: dump, extensions: { btree_gist }, parsers });
     return new PgliteDb(copy, () => {});
   }
 

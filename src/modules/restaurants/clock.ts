@@ -1,0 +1,36 @@
+/** Wall-clock helpers shared by the configuration parser and the schedule code: HH:mm, dates, weekdays, spans. */
+import { DateTime } from 'luxon';
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const YMD = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Minutes since midnight of an `HH:mm` string. */
+export function minutesOf(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+/** True for a real calendar date written `YYYY-MM-DD` (2026-02-30 is not one). */
+export function isCalendarDate(value: string): boolean {
+  return YMD.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
+}
+
+/** The weekday key (`mon`…`sun`) of a `YYYY-MM-DD` date. */
+export function weekdayOf(date: string): Weekday {
+  return WEEKDAYS[DateTime.fromISO(date, { zone: 'utc' }).weekday - 1];
+}
+
+/**
+ * A service's times as minutes from the midnight that starts its day. An end (or last seating) earlier than the
+ * start means the next day: 19:00–01:00 gives { start: 1140, end: 1500 }.
+ */
+export function serviceSpan(s: { start: string; lastSeating: string; end: string }): { start: number; lastSeating: number; end: number } {
+  const start = minutesOf(s.start);
+  let end = minutesOf(s.end);
+  let lastSeating = minutesOf(s.lastSeating);
+  if (end <= start) end += 1440;
+  if (lastSeating < start) lastSeating += 1440;
+  return { start, lastSeating, end };
+}

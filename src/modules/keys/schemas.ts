@@ -71,7 +71,8 @@ export const updateKeyBodySchema = createKeyBodySchema.omit({ environment: true 
 
 export const rotateKeyBodySchema = z
   .object({ graceSeconds: z.number().int().min(0).max(30 * 86_400).optional() })
-  .optional()
+  // Fastify hands a validator `null` for a request without a body: a bodyless rotate means "no grace period".
+  .nullish()
   .transform((v) => v ?? {});
 
 export const createdKeySchema = keyViewSchema.extend({ key: z.string() });

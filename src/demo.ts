@@ -1,0 +1,54 @@
+/**
+ * On an empty database (MAITRE_DEMO on, the default) `maitre serve` creates the demo restaurant `demo`, an owner
+ * login and one API key, and prints them once. Nothing secret is logged; the banner goes to the terminal only.
+ */
+import { DateTime } from 'luxon';
+import type { Services } from './app.js';
+import { BASE62, randomString } from './lib/ids.js';
+import { SCOPES } from './modules/keys/scopes.js';
+import { demoConfig } from './modules/restaurants/demo-config.js';
+import { createUser } from './modules/admin/users.js';
+
+export interface DemoCredentials {
+  slug: string;
+  ownerEmail: string;
+  ownerPassword: string;
+  key: string;
+  date: string;
+}
+
+export const DEMO_OWNER_EMAIL = 'owner@demo.maitre.test';
+
+export async function seedDemoIfEmpty(services: Services): Promise<DemoCredentials | null> {
+  const { rows } = await services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM restaurants');
+  if (rows[0].n > 0) return null;
+  const actor = { type: 'system' as const, id: 'demo-seed' };
+  const today = DateTime.fromMillis(services.now(), { zone: 'Europe/Paris' }).toISODate()!;
+  const restaurant = await services.restaurants.create(demoConfig(today), actor);
+  const ownerPassword = randomString(16, BASE62);
+  await createUser(services.db, { email: DEMO_OWNER_EMAIL, password: ownerPassword, name: 'Demo Owner', restaurantId: restaurant.id, role: 'owner' });
+  const created = await services.keys.create(restaurant.id, { name: 'Demo key', scopes: [...SCOPES] }, actor);
+  // Suggest a date the demo is open for dinner: the next Friday at least two days away.
+  let date = DateTime.fromISO(today, { zone: 'Europe/Paris' }).plus({ days: 2 });
+  while (date.weekday !== 5) date = date.plus({ days: 1 });
+  return { slug: restaurant.slug, ownerEmail: DEMO_OWNER_EMAIL, ownerPassword, key: created.key, date: date.toISODate()! };
+}
+
+export function printDemoBanner(demo: DemoCredentials, baseUrl: string): void {
+  const lines = [
+    '',
+    '  Maitre is running with a demo restaurant. These credentials are shown ONCE — copy them now.',
+    '',
+    `  Owner login       POST ${baseUrl}/admin/api/login`,
+    `    email           ${demo.ownerEmail}`,
+    `    password        ${demo.ownerPassword}`,
+    '',
+    `  API key           ${demo.key}`,
+    '',
+    '  Try it:',
+    `    curl -H "Authorization: Bearer ${demo.key}" ${baseUrl}/v1/restaurants/${demo.slug}`,
+    `    curl -H "Authorization: Bearer ${demo.key}" "${baseUrl}/v1/restaurants/${demo.slug}/availability?date=${demo.date}&partySize=2"`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -85,7 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = new Metrics();
   const keyCache = new KeyCache((hash) => loadKeyByHash(db, hash), config.keyCacheTtlMs, now);
   const unsubscribe = await keyCache.subscribe(db);
-  const limiter =
+  const limiter: RateLimiter =
     options.limiter ??
     (config.redisUrl
       ? new RedisRateLimiter(config.redisUrl, {

@@ -67,11 +67,11 @@ export const errors = {
     new ApiError('api_key_missing', 'No API key: send it as "Authorization: Bearer <key>" or in the "x-api-key" header.'),
   apiKeyInvalid: (why = 'The API key is malformed, unknown, revoked or no longer active.') => new ApiError('api_key_invalid', why),
   apiKeyExpired: (expiresAt: string) => new ApiError('api_key_expired', `The API key expired at ${expiresAt}.`, { expiresAt }),
-  rateLimited: (retryAfterSeconds: number, limit: number) =>
+  rateLimited: (retryAfterSeconds: number, limit: number, windowSeconds = 60) =>
     new ApiError(
       'rate_limit_exceeded',
-      `Rate limit of ${limit} requests per minute exceeded; retry in ${retryAfterSeconds} s.`,
-      { limit, retryAfterSeconds },
+      `Rate limit of ${limit} requests per ${windowSeconds === 60 ? 'minute' : `${Math.round(windowSeconds / 60)} minutes`} exceeded; retry in ${retryAfterSeconds} s.`,
+      { limit, windowSeconds, retryAfterSeconds },
       { 'retry-after': String(retryAfterSeconds) },
     ),
   originNotAllowed: (origin: string) =>
@@ -103,4 +103,26 @@ export const errors = {
   serviceUnavailable: (retryAfterSeconds = 5) =>
     new ApiError('service_unavailable', 'The database is unreachable; retry shortly.', {}, { 'retry-after': String(retryAfterSeconds) }),
   internal: () => new ApiError('internal_error', 'Something went wrong on our side; quote the request id when you report it.'),
+  webhookEndpointNotFound: (id: string) => new ApiError('webhook_endpoint_not_found', `No webhook endpoint "${id}".`, { id }),
+  webhookDeliveryNotFound: (id: string) => new ApiError('not_found', `No webhook delivery "${id}" on this endpoint.`, { id }),
+  reservationNotFound: (idOrReference: string) =>
+    new ApiError('reservation_not_found', `No reservation "${idOrReference}".`, { reservation: idOrReference }),
+  outsideOpeningHours: (message: string, details: Record<string, unknown> = {}) => new ApiError('outside_opening_hours', message, details),
+  partySizeOutOfRange: (partySize: number, minPartySize: number, maxPartySize: number) =>
+    new ApiError('party_size_out_of_range', `A party of ${partySize} is outside the bookable range ${minPartySize}–${maxPartySize}.`, {
+      partySize, minPartySize, maxPartySize,
+    }),
+  noTablesAvailable: (message: string, details: Record<string, unknown> = {}) => new ApiError('no_tables_available', message, details),
+  slotLimitReached: (message: string, details: Record<string, unknown> = {}) => new ApiError('slot_limit_reached', message, details),
+  invalidStatusTransition: (from: string, to: string, message = `A ${from} reservation cannot become ${to}.`) =>
+    new ApiError('invalid_status_transition', message, { from, to }),
+  idempotencyConflict: (key: string) =>
+    new ApiError('idempotency_conflict', `The Idempotency-Key "${key}" was already used with a different request (method, path or body).`, { key }),
+  idempotencyInProgress: (key: string, retryAfterSeconds = 1) =>
+    new ApiError(
+      'idempotency_in_progress',
+      `A request with the Idempotency-Key "${key}" is still being processed; retry in ${retryAfterSeconds} s.`,
+      { key, retryAfterSeconds },
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
 };

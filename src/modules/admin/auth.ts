@@ -46,7 +46,7 @@ export class AdminAuth {
 
   private async throttle(bucket: string, rule: { limit: number; windowMs: number }): Promise<void> {
     const r = await this.limiter.consume(bucket, rule.limit, rule.windowMs);
-    if (!r.allowed) throw errors.rateLimited(r.retryAfterSeconds, r.limit);
+    if (!r.allowed) throw errors.rateLimited(r.retryAfterSeconds, r.limit, rule.windowMs / 1000);
   }
 
   async login(attempt: LoginAttempt): Promise<LoginResult> {

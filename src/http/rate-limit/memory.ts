@@ -1,4 +1,4 @@
-import { MINUTE, type RateLimiter, type RateLimitResult } from './types.js';
+import { admitted, MINUTE, refused, type RateLimiter, type RateLimitResult } from './types.js';
 
 /** Admission times of one bucket, oldest first (a deque over an array). */
 class Log {
@@ -32,19 +32,9 @@ export class MemoryRateLimiter implements RateLimiter {
     if (!log) this.logs.set(bucket, (log = new Log()));
     log.trim(now - windowMs);
     const count = log.count;
-    if (count >= limit) {
-      const freeing = log.times[log.head + (count - limit)];
-      const newest = log.times[log.times.length - 1];
-      return {
-        allowed: false,
-        limit,
-        remaining: 0,
-        resetSeconds: Math.max(1, Math.ceil((newest + windowMs - now) / 1000)),
-        retryAfterSeconds: Math.max(1, Math.ceil((freeing + windowMs - now) / 1000)),
-      };
-    }
+    if (count >= limit) return refused(limit, log.times[log.head + (count - limit)], log.times[log.times.length - 1], now, windowMs);
     log.times.push(now);
-    return { allowed: true, limit, remaining: limit - count - 1, resetSeconds: Math.ceil(windowMs / 1000), retryAfterSeconds: 0 };
+    return admitted(limit, count + 1, windowMs);
   }
 
   async consume(bucket: string, limit: number, windowMs = MINUTE): Promise<RateLimitResult> {

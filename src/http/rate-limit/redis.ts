@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MemoryRateLimiter } from './memory.js';
-import { MINUTE, type RateLimiter, type RateLimitResult } from './types.js';
+import { admitted, MINUTE, refused, type RateLimiter, type RateLimitResult } from './types.js';
 
 // KEYS[1] bucket · ARGV now(ms), window(ms), limit, unique member
 // returns { allowed(0|1), count after, oldest-that-must-expire score, newest score }
@@ -83,16 +83,7 @@ export class RedisRateLimiter implements RateLimiter {
       this.options.log?.info('redis reachable again: shared rate limiting resumed');
     }
     const [allowed, count, freeing, newest] = reply.map(Number);
-    if (allowed === 1) {
-      return { allowed: true, limit, remaining: Math.max(0, limit - count), resetSeconds: Math.ceil(windowMs / 1000), retryAfterSeconds: 0 };
-    }
-    return {
-      allowed: false,
-      limit,
-      remaining: 0,
-      resetSeconds: Math.max(1, Math.ceil((newest + windowMs - now) / 1000)),
-      retryAfterSeconds: Math.max(1, Math.ceil((freeing + windowMs - now) / 1000)),
-    };
+    return allowed === 1 ? admitted(limit, count, windowMs) : refused(limit, freeing, newest, now, windowMs);
   }
 
   /** Waits (bounded) for the first connection, so an instance starting beside a healthy Redis shares limits at once. */

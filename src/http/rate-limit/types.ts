@@ -22,3 +22,18 @@ export interface RateLimiter {
 }
 
 export const MINUTE = 60_000;
+
+/** The answer for a refused request: `freeing` is the admission whose expiry makes room, `newest` the latest one. */
+export function refused(limit: number, freeing: number, newest: number, now: number, windowMs: number): RateLimitResult {
+  return {
+    allowed: false,
+    limit,
+    remaining: 0,
+    resetSeconds: Math.max(1, Math.ceil((newest + windowMs - now) / 1000)),
+    retryAfterSeconds: Math.max(1, Math.ceil((freeing + windowMs - now) / 1000)),
+  };
+}
+
+export function admitted(limit: number, countAfter: number, windowMs: number): RateLimitResult {
+  return { allowed: true, limit, remaining: Math.max(0, limit - countAfter), resetSeconds: Math.ceil(windowMs / 1000), retryAfterSeconds: 0 };
+}

@@ -40,20 +40,12 @@ export const keyViewSchema = z.object({
   restaurantId: z.string(),
 });
 
-export const meSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string(),
-  environment: z.enum(['live', 'test']),
-  restaurant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
-  scopes: z.array(scopeSchema),
-  allowedOrigins: z.array(z.string()),
-  rateLimitPerMinute: z.number().int(),
-  bookingRateLimitPerMinute: z.number().int().nullable(),
-  expiresAt: z.string().nullable(),
-  status: keyStatusSchema,
-  graceEndsAt: z.string().nullable(),
-});
+export const meSchema = keyViewSchema
+  .pick({
+    id: true, name: true, prefix: true, environment: true, scopes: true, allowedOrigins: true, rateLimitPerMinute: true,
+    bookingRateLimitPerMinute: true, expiresAt: true, status: true, graceEndsAt: true,
+  })
+  .extend({ restaurant: z.object({ id: z.string(), slug: z.string(), name: z.string() }) });
 
 const limit = z.number().int().min(1).max(1000);
 

@@ -28,6 +28,27 @@ import { restaurantRoutes } from './modules/restaurants/routes.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { RestaurantService } from './modules/restaurants/service.js';
 import { AdminAuth } from './modules/admin/auth.js';
+import { WebhookService } from './modules/webhooks/service.js';
+import { WebhookDispatcher } from './modules/webhooks/dispatcher.js';
+import { webhookRoutes } from './modules/webhooks/routes.js';
+import { idempotencySweeper } from './http/idempotency.js';
+import { availabilityRoutes } from './modules/availability/routes.js';
+import type { AvailabilityService } from './modules/availability/service.js';
+import { reservationRoutes } from './modules/reservations/routes.js';
+import type { ReservationService } from './modules/reservations/service.js';
+import { createBookingServices } from './modules/reservations/setup.js';
+import type { CustomerService } from './modules/customers/service.js';
+import { customerRoutes } from './modules/customers/routes.js';
+import type { WaitlistService } from './modules/waitlist/service.js';
+import { waitlistRoutes } from './modules/waitlist/routes.js';
+import { waitlistSweeper } from './modules/waitlist/sweeper.js';
+import type { EventService } from './modules/events/service.js';
+import { eventRoutes } from './modules/events/routes.js';
+import type { GuestService } from './modules/guest/service.js';
+import { guestRoutes } from './modules/guest/routes.js';
+import { guestAdminRoutes } from './modules/guest/admin-routes.js';
+import { registerOpenApi } from './http/openapi.js';
+import { docsRoutes } from './modules/docs/routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -51,6 +72,16 @@ export interface Services {
   keys: KeyService;
   restaurants: RestaurantService;
   adminAuth: AdminAuth;
+  webhooks: WebhookService;
+  /** Sends outbox deliveries (started with the app, stopped on close). */
+  webhookDispatcher: WebhookDispatcher;
+  availability: AvailabilityService;
+  reservations: ReservationService;
+  customers: CustomerService;
+  waitlist: WaitlistService;
+  events: EventService;
+  /** Guest self-service (reference + contact, no key). */
+  guest: GuestService;
   /** Applies a cache invalidation message on this instance at once (others hear the NOTIFY). */
   invalidateLocal: (message: string) => void;
 }
@@ -81,6 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerJsonParser(app);
+  await registerOpenApi(app); // before any route: the OpenAPI documents collect routes as they are added
 
   const metrics = new Metrics();
   const keyCache = new KeyCache((hash) => loadKeyByHash(db, hash), config.keyCacheTtlMs, now);
@@ -104,6 +136,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keys: new KeyService(db, invalidateLocal, now),
     restaurants: new RestaurantService(db, invalidateLocal),
     adminAuth: new AdminAuth(db, limiter, now),
+    webhooks: new WebhookService(db, { allowPrivate: config.webhookAllowPrivate }),
+    webhookDispatcher: new WebhookDispatcher(db, logger as FastifyBaseLogger, {
+      retryDelaysMs: config.webhookRetryDelaysMs, allowPrivate: config.webhookAllowPrivate,
+    }, metrics),
+    ...createBookingServices(db, now),
   };
   app.decorate('services', services);
 
@@ -127,17 +164,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerCors(app, (url) => url.startsWith(PUBLIC_PREFIX));
 
   await app.register(systemRoutes);
+  await app.register(idempotencySweeper());
+  await app.register(waitlistSweeper());
   await app.register(
     async (v1) => {
       registerKeyAuth(v1, { keyCache, limiter, usage, now });
       await v1.register(meRoutes);
       await v1.register(restaurantRoutes, { prefix: '/restaurants/:restaurant' });
+      await v1.register(webhookRoutes, { prefix: '/restaurants/:restaurant' });
+      await v1.register(availabilityRoutes, { prefix: '/restaurants/:restaurant' });
+      await v1.register(reservationRoutes, { prefix: '/restaurants/:restaurant' });
+      await v1.register(eventRoutes, { prefix: '/restaurants/:restaurant' });
+      await v1.register(customerRoutes, { prefix: '/restaurants/:restaurant' });
+      await v1.register(waitlistRoutes, { prefix: '/restaurants/:restaurant' });
+      await v1.register(guestRoutes, { prefix: '/restaurants/:restaurant' }); // auth: none, limited per IP and reference
     },
     { prefix: '/v1' },
   );
   await app.register(adminRoutes, { prefix: '/admin/api' });
+  await app.register(guestAdminRoutes, { prefix: '/admin/api' }); // customers and events, behind the same admin guard
+  await app.register(docsRoutes); // GET /v1/openapi.json, /admin/api/openapi.json, /docs
+
+  // Started when the app is ready (listen or ready()), so its options can still be tuned in between (tests).
+  app.addHook('onReady', async () => services.webhookDispatcher.start());
 
   app.addHook('onClose', async () => {
+    await services.webhookDispatcher.stop();
     await unsubscribe();
     await usage.stop();
     await limiter.close?.();

@@ -6,6 +6,7 @@ import { openDb } from './db/open.js';
 import type { Db } from './db/types.js';
 import { ApiError } from './http/errors.js';
 import { UsageError } from './cli/args.js';
+import { customerCommand } from './cli/customers.js';
 import { keyCommand } from './cli/keys.js';
 import { ConfigFileError, restaurantCommand } from './cli/restaurants.js';
 import { userCommand } from './cli/users.js';
@@ -25,6 +26,8 @@ const HELP = `maitre — restaurant reservations
   maitre key revoke ID
   maitre key delete ID
   maitre user create --email E --restaurant S [--role owner|manager|staff]   (password on stdin)
+  maitre customer export ID                      print everything stored about a customer (JSON)
+  maitre customer erase ID --yes [--json]        erase a customer's personal data (GDPR)
 
 Environment: DATABASE_URL (else embedded data in MAITRE_DATA_DIR, default ./data), REDIS_URL, PORT, HOST, LOG_LEVEL.
 `;
@@ -55,6 +58,8 @@ async function main(argv: string[]): Promise<void> {
       return withDb((db) => keyCommand(db, sub, rest));
     case 'user':
       return withDb((db) => userCommand(db, sub, rest));
+    case 'customer':
+      return withDb((db) => customerCommand(db, sub, rest));
     case undefined:
     case 'help':
     case '--help':

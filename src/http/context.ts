@@ -51,5 +51,10 @@ declare module 'fastify' {
     auth?: 'key' | 'none' | 'session';
     /** Draws on the key's booking budget too (POST /reservations). */
     bookingBudget?: boolean;
+    /**
+     * The route honours `Idempotency-Key` (it runs its effect through withIdempotency): the OpenAPI document then
+     * describes the header parameter, `Idempotent-Replayed` and the idempotency errors, and the SDK sends a key.
+     */
+    idempotent?: boolean;
   }
 }

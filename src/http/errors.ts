@@ -107,6 +107,23 @@ export const errors = {
   webhookDeliveryNotFound: (id: string) => new ApiError('not_found', `No webhook delivery "${id}" on this endpoint.`, { id }),
   reservationNotFound: (idOrReference: string) =>
     new ApiError('reservation_not_found', `No reservation "${idOrReference}".`, { reservation: idOrReference }),
+  /** Guest self-service: one answer, word for word, for an unknown reference and for a wrong contact (no oracle). */
+  guestReservationNotFound: () =>
+    new ApiError('reservation_not_found', 'No reservation matches this reference and contact.'),
+  customerNotFound: (id: string) => new ApiError('customer_not_found', `No customer "${id}".`, { id }),
+  waitlistEntryNotFound: (id: string) => new ApiError('waitlist_entry_not_found', `No waitlist entry "${id}".`, { id }),
+  eventSoldOut: (seatsLeft: number, partySize: number, details: Record<string, unknown> = {}) =>
+    new ApiError(
+      'event_sold_out',
+      seatsLeft === 0 ? 'The event is sold out.' : `The event has ${seatsLeft} seat(s) left, fewer than the party of ${partySize}.`,
+      { ...details, seatsLeft, partySize },
+    ),
+  cancellationCutoffPassed: (cutoffAt: string, cancellationCutoffMinutes: number) =>
+    new ApiError(
+      'cancellation_cutoff_passed',
+      `This reservation can no longer be cancelled or changed online: the cut-off was ${cutoffAt} (${cancellationCutoffMinutes} minutes before the start). Please contact the restaurant.`,
+      { cutoffAt, cancellationCutoffMinutes },
+    ),
   outsideOpeningHours: (message: string, details: Record<string, unknown> = {}) => new ApiError('outside_opening_hours', message, details),
   partySizeOutOfRange: (partySize: number, minPartySize: number, maxPartySize: number) =>
     new ApiError('party_size_out_of_range', `A party of ${partySize} is outside the bookable range ${minPartySize}–${maxPartySize}.`, {

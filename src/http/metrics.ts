@@ -16,7 +16,17 @@ export class Metrics {
   readonly limiterFallback = new Counter({
     name: 'maitre_rate_limit_fallback_total', help: 'Rate-limit decisions taken locally because Redis was unreachable', registers: [this.registry],
   });
+  readonly webhookAttempts = new Counter({
+    name: 'maitre_webhook_attempts_total',
+    help: 'Webhook delivery attempts by what became of the delivery: succeeded, failed (retry scheduled), dead, gone (410, endpoint disabled), lost (lease taken over), interrupted (shutdown)',
+    labelNames: ['outcome'] as const, registers: [this.registry],
+  });
+  readonly webhookAttemptDuration = new Histogram({
+    name: 'maitre_webhook_attempt_duration_seconds', help: 'Duration of webhook delivery attempts',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15], registers: [this.registry],
+  });
   private readonly probes: Record<string, () => number> = {};
+  private webhookQueueProbe?: () => Promise<number>;
 
   constructor(defaults = true) {
     if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'maitre_' });
@@ -26,6 +36,18 @@ export class Metrics {
     gauge('maitre_rate_limit_degraded', '1 while the shared (Redis) limiter is unreachable', 'limiterDegraded');
     gauge('maitre_key_cache_entries', 'API keys cached in this instance', 'keyCacheEntries');
     gauge('maitre_usage_pending', 'Usage rows waiting for the next batch write', 'usagePending');
+    const self = this;
+    new Gauge({
+      name: 'maitre_webhook_queue_depth', help: 'Webhook deliveries waiting or in flight (all instances)', registers: [this.registry],
+      async collect() {
+        this.set(self.webhookQueueProbe ? await self.webhookQueueProbe().catch(() => 0) : 0);
+      },
+    });
+  }
+
+  /** Registers the (database) query the webhook queue-depth gauge reads at scrape time. */
+  observeWebhookQueue(probe: () => Promise<number>): void {
+    this.webhookQueueProbe = probe;
   }
 
   /** Registers the functions the gauges read at scrape time. */

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { loggerOptions } from '../../src/logger.js';
 import type { RateLimiter } from '../../src/http/rate-limit/types.js';
 import { createTestDb, type TestDb } from './db.js';
+import { installContractCheck } from './contract.js';
 
 export class TestClock {
   constructor(public ms = Date.now()) {}
@@ -29,7 +30,15 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 export async function createTestApp(
-  options: { db?: TestDb; config?: Partial<Config>; limiter?: RateLimiter; clock?: TestClock; extend?: (app: FastifyInstance) => void } = {},
+  options: {
+    db?: TestDb;
+    config?: Partial<Config>;
+    limiter?: RateLimiter;
+    clock?: TestClock;
+    extend?: (app: FastifyInstance) => void;
+    /** Validate every response against the OpenAPI document (test/helpers/contract.ts). Default on. */
+    contract?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDb());
   const clock = options.clock ?? new TestClock();
@@ -43,7 +52,9 @@ export async function createTestApp(
   const config = testConfig(options.config);
   const logger = pino(loggerOptions(config.logLevel), sink);
   const app = await buildApp({ config, db, now: clock.now, logger, limiter: options.limiter });
+  const ownRoutes = app.openapiRoutes.length;
   options.extend?.(app);
+  if (options.contract !== false) installContractCheck(app, { fromRouteIndex: ownRoutes });
   await app.ready();
   return {
     app,

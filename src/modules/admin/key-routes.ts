@@ -1,6 +1,7 @@
 /** API key management for a restaurant (API.md §10): owners and managers only. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createdKeySchema, createKeyBodySchema, keyViewSchema, rotateKeyBodySchema, updateKeyBodySchema } from '../keys/schemas.js';
+import { errorResponses } from '../../http/openapi.js';
 import { actorOf, MANAGERS, restaurantIdOf } from './guard.js';
 import {
   ADMIN_TAGS, keyListSchema, keyParamsSchema, keyUsageSchema, noContentSchema, restaurantParamsSchema, rotatedKeySchema,
@@ -38,7 +39,7 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/keys/:id',
-    { config, schema: { tags: ADMIN_TAGS, summary: 'One API key', params: keyParamsSchema, response: { 200: keyViewSchema } } },
+    { config, schema: { tags: ADMIN_TAGS, summary: 'One API key', params: keyParamsSchema, response: { 200: keyViewSchema, ...errorResponses('key_not_found') } } },
     async (req) => keys.get(restaurantIdOf(req), req.params.id),
   );
 
@@ -52,7 +53,7 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
         description: 'Name, scopes, allowed origins, rate limits, expiry. Applies from the very next request on every instance.',
         params: keyParamsSchema,
         body: updateKeyBodySchema,
-        response: { 200: keyViewSchema },
+        response: { 200: keyViewSchema, ...errorResponses('key_not_found', 'conflict') },
       },
     },
     async (req) => keys.update(restaurantIdOf(req), req.params.id, req.body, actorOf(req)),
@@ -70,7 +71,7 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
           'valid, with Deprecation/Sunset headers, until revoked or until `graceSeconds` have passed.',
         params: keyParamsSchema,
         body: rotateKeyBodySchema,
-        response: { 201: rotatedKeySchema },
+        response: { 201: rotatedKeySchema, ...errorResponses('key_not_found', 'conflict') },
       },
     },
     async (req, reply) => {
@@ -83,7 +84,7 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
     '/keys/:id/revoke',
     {
       config,
-      schema: { tags: ADMIN_TAGS, summary: 'Revoke an API key', description: 'Takes effect at once.', params: keyParamsSchema, response: { 200: keyViewSchema } },
+      schema: { tags: ADMIN_TAGS, summary: 'Revoke an API key', description: 'Takes effect at once.', params: keyParamsSchema, response: { 200: keyViewSchema, ...errorResponses('key_not_found') } },
     },
     async (req) => keys.revoke(restaurantIdOf(req), req.params.id, actorOf(req)),
   );
@@ -97,7 +98,7 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Delete an API key',
         description: 'Removes the key and its usage log permanently.',
         params: keyParamsSchema,
-        response: { 204: noContentSchema },
+        response: { 204: noContentSchema, ...errorResponses('key_not_found') },
       },
     },
     async (req, reply) => {
@@ -115,7 +116,7 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'API key usage',
         description: 'Requests per UTC day by status class over the last 30 days, and the 50 most recent requests.',
         params: keyParamsSchema,
-        response: { 200: keyUsageSchema },
+        response: { 200: keyUsageSchema, ...errorResponses('key_not_found') },
       },
     },
     async (req) => keys.usage(restaurantIdOf(req), req.params.id),

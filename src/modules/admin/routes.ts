@@ -7,6 +7,7 @@ import { auditRoutes } from './audit-routes.js';
 import { registerAdminGuard } from './guard.js';
 import { keyRoutes } from './key-routes.js';
 import { sessionRoutes } from './session-routes.js';
+import { webhookAdminRoutes } from '../webhooks/admin-routes.js';
 
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   registerAdminGuard(app, app.services.adminAuth);
@@ -15,6 +16,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     async (restaurant) => {
       await restaurant.register(keyRoutes);
       await restaurant.register(auditRoutes);
+      await restaurant.register(webhookAdminRoutes);
     },
     { prefix: '/restaurants/:restaurant' },
   );

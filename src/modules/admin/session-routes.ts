@@ -1,6 +1,7 @@
 /** POST /login, POST /logout, GET /session. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { SessionUser } from '../../http/context.js';
+import { errorResponses } from '../../http/openapi.js';
 import { ADMIN_TAGS, loginBodySchema, noContentSchema, sessionViewSchema } from './schemas.js';
 import { clearSessionCookie, sessionCookieOf, setSessionCookie } from './session-cookie.js';
 
@@ -22,7 +23,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
           'Checks email and password and sets the HttpOnly, SameSite=Strict `maitre_session` cookie (12 hours; a new id on every ' +
           'login). Wrong email or password: 401 invalid_credentials. Rate limited per client IP and per email (429).',
         body: loginBodySchema,
-        response: { 200: sessionViewSchema },
+        response: { 200: sessionViewSchema, ...errorResponses('invalid_credentials', 'rate_limit_exceeded') },
       },
     },
     async (req, reply) => {

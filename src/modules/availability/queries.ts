@@ -1,0 +1,43 @@
+/** The one read availability and booking make about existing reservations. */
+import type { Queryable } from '../../db/types.js';
+import type { Holds } from './assignment.js';
+import type { DayState } from './evaluate.js';
+import { iso } from './time.js';
+
+/** Holds never exceed a day plus the buffer, so a reservation starting 2 days before the span cannot reach it. */
+const LOOKBACK_MS = 2 * 86_400_000;
+
+/**
+ * Active reservations that count for a service date: those of the date itself (pacing) and any whose hold overlaps
+ * [spanStart, spanEnd) (tables; an overnight service of the day before can reach into this one), with their tables.
+ * Waitlist holds (status `held`) are active: they keep their table and count for pacing like the booking they may
+ * become. Event bookings take event seats, not tables, and do not count towards the regular services' pacing.
+ */
+export async function loadDayState(q: Queryable, restaurantId: string, date: string, span: [number, number] | null): Promise<DayState> {
+  const [from, to] = span ?? [0, 0];
+  const { rows } = await q.query<{
+    id: string; date: string; service_key: string; time: string; party_size: number; is_event: boolean; table_id: string | null;
+    hold_start: Date | string | null; hold_end: Date | string | null;
+  }>(
+    `SELECT r.id, to_char(r.date, 'YYYY-MM-DD') AS date, r.service_key, r.time, r.party_size, r.event_id IS NOT NULL AS is_event, rt.table_id, lower(rt.during) AS hold_start, upper(rt.during) AS hold_end
+       FROM reservations r LEFT JOIN reservation_tables rt ON rt.reservation_id = r.id AND rt.active
+      WHERE r.restaurant_id = $1 AND r.active
+        AND (r.date = $2 OR (r.starts_at >= $3 AND r.starts_at < $5 AND r.hold_ends_at > $4))`,
+    [restaurantId, date, iso(from - LOOKBACK_MS), iso(from), iso(to)],
+  );
+  const bookings: DayState['bookings'] = [];
+  const seen = new Set<string>();
+  const holds: Holds = new Map();
+  for (const r of rows) {
+    if (r.date === date && !r.is_event && !seen.has(r.id)) {
+      seen.add(r.id);
+      bookings.push({ id: r.id, serviceKey: r.service_key, time: r.time, partySize: r.party_size });
+    }
+    if (r.table_id === null) continue;
+    const hold = { reservationId: r.id, startMs: new Date(r.hold_start!).getTime(), endMs: new Date(r.hold_end!).getTime() };
+    const list = holds.get(r.table_id);
+    if (list) list.push(hold);
+    else holds.set(r.table_id, [hold]);
+  }
+  return { bookings, holds };
+}

@@ -1,0 +1,84 @@
+/**
+ * Availability and opening hours. A request costs two indexed reads (the model's version check, the day's active
+ * reservations with their tables); everything else is the pure evaluation booking uses too.
+ */
+import type { Db } from '../../db/types.js';
+import { errors } from '../../http/errors.js';
+import { evaluateDay, daySpan, type Reason } from './evaluate.js';
+import { FloorCache } from './floor-cache.js';
+import { loadDayState } from './queries.js';
+import { hoursBetween, type HoursDay } from './schedule.js';
+import { addDays, daysBetween, iso, localDate } from './time.js';
+
+export interface SlotView {
+  time: string;
+  available: boolean;
+  reason?: Reason;
+  /** Why, more precisely: past | min_notice | booking_window | covers | bookings | no_unit_fits | all_busy | policy. */
+  detail?: string;
+  service: string;
+  startsAt: string;
+}
+
+export interface AvailabilityView {
+  date: string;
+  partySize: number;
+  area: string | null;
+  timezone: string;
+  closed: boolean;
+  slots: SlotView[];
+}
+
+export interface HoursView {
+  timezone: string;
+  from: string;
+  to: string;
+  days: HoursDay[];
+}
+
+export const MAX_HOURS_RANGE_DAYS = 92;
+
+export class AvailabilityService {
+  readonly floors = new FloorCache();
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Every slot of the date's services for a party, each available or with the reason it is not. */
+  async forDate(restaurantId: string, q: { date: string; partySize: number; area?: string | null }): Promise<AvailabilityView> {
+    const model = await this.floors.get(this.db, restaurantId);
+    const area = q.area ?? null;
+    if (area !== null && !model.areas.some((a) => a.key === area)) {
+      throw errors.validation([{ path: 'querystring.area', message: `unknown area "${area}" (areas: ${model.areas.map((a) => a.key).join(', ') || 'none'})` }]);
+    }
+    const state = await loadDayState(this.db, restaurantId, q.date, daySpan(model, q.date, q.partySize));
+    const day = evaluateDay(model, state, q.date, { partySize: q.partySize, area, nowMs: this.now() });
+    return {
+      date: q.date,
+      partySize: q.partySize,
+      area,
+      timezone: model.timezone,
+      closed: day.closed,
+      slots: day.slots.map((v) => ({
+        time: v.slot.time,
+        available: v.available,
+        ...(v.available ? {} : { reason: v.reason, detail: v.detail }),
+        service: v.slot.service.key,
+        startsAt: iso(v.slot.startMs),
+      })),
+    };
+  }
+
+  /** Opening hours per date (closures and special hours applied); from defaults to today, to to from + 6 days. */
+  async hours(restaurantId: string, q: { from?: string; to?: string }): Promise<HoursView> {
+    const model = await this.floors.get(this.db, restaurantId);
+    const from = q.from ?? localDate(this.now(), model.timezone);
+    const to = q.to ?? addDays(from, 6);
+    const span = daysBetween(from, to);
+    if (span < 0) throw errors.validation([{ path: 'querystring.to', message: `must not be before from (${from})` }]);
+    if (span >= MAX_HOURS_RANGE_DAYS) throw errors.validation([{ path: 'querystring.to', message: `the range may span at most ${MAX_HOURS_RANGE_DAYS} days` }]);
+    return { timezone: model.timezone, from, to, days: hoursBetween(model, from, to) };
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Local wall time ↔ instants in a restaurant's IANA zone, with the DST rules the engine documents:
+ * - a wall time that does not exist (spring-forward gap) has no instant: `null`, the slot is skipped;
+ * - a wall time that exists twice (fall-back overlap) resolves to the EARLIER instant (the offset in force before the
+ *   change, e.g. 02:30 in Paris on 2026-10-25 is 00:30Z, not 01:30Z), deterministically.
+ */
+import { DateTime, IANAZone } from 'luxon';
+
+const DAY_MS = 86_400_000;
+const zones = new Map<string, IANAZone>();
+
+function zoneOf(name: string): IANAZone {
+  let z = zones.get(name);
+  if (!z) {
+    z = IANAZone.create(name);
+    zones.set(name, z);
+  }
+  return z;
+}
+
+/** Milliseconds of midnight UTC of a `YYYY-MM-DD` date. */
+function utcMidnight(date: string): number {
+  const d = new Date(0); // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999
+  d.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  return d.getTime();
+}
+
+/**
+ * The instant of `minutes` after the wall-clock midnight starting `date` (1440 and more: the next day's wall time),
+ * or null inside a DST gap.
+ */
+export function wallToInstant(date: string, minutes: number, timezone: string): number | null {
+  const zone = zoneOf(timezone);
+  const wall = utcMidnight(date) + minutes * 60_000; // the wall time read as if it were UTC
+  const offsets = new Set([zone.offset(wall - DAY_MS), zone.offset(wall), zone.offset(wall + DAY_MS)]);
+  let best: number | null = null;
+  for (const offset of offsets) {
+    const instant = wall - offset * 60_000;
+    if (instant + zone.offset(instant) * 60_000 !== wall) continue; // this offset is not in force then
+    if (best === null || instant < best) best = instant;
+  }
+  return best;
+}
+
+/** `HH:mm` of a minute count (taken modulo a day). */
+export function hhmm(minutes: number): string {
+  const m = ((minutes % 1440) + 1440) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+/** The local calendar date of an instant in a zone. */
+export function localDate(ms: number, timezone: string): string {
+  return DateTime.fromMillis(ms, { zone: timezone }).toISODate()!;
+}
+
+/** `YYYY-MM-DD` plus n days (calendar arithmetic, no zone involved). */
+export function addDays(date: string, days: number): string {
+  return new Date(utcMidnight(date) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from a to b (b − a). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((utcMidnight(b) - utcMidnight(a)) / DAY_MS);
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();

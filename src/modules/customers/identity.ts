@@ -1,0 +1,88 @@
+/**
+ * Customer identity: one customer per restaurant and normalised email, and per restaurant and E.164 phone. A booking
+ * (or a waitlist entry) finds its guest by email first, then by phone, and fills in a contact detail the record
+ * lacks; only a guest with neither (or with details no one has yet) is created. Creating or filling in announces
+ * `customer.created` / `customer.updated` in the same transaction (the outbox).
+ */
+import type { Queryable } from '../../db/types.js';
+import { newId } from '../../lib/ids.js';
+import { announceCustomer } from './announce.js';
+import { CUSTOMER_FIELDS, customerFromRow } from './queries.js';
+
+export interface CustomerInput {
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+}
+
+/** Trimmed and lower-cased: `" Ada@Example.COM "` and `"ada@example.com"` are one guest. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * A phone number in international form as "+" and 6–15 digits: spaces, dots, dashes, slashes and parentheses are
+ * dropped and a leading 00 becomes "+". Null when it is not one (a national number without its country code).
+ */
+export function normalizePhone(phone: string): string | null {
+  let p = phone.trim().replace(/[\s.\-()/]/g, '');
+  if (p.startsWith('00')) p = `+${p.slice(2)}`;
+  return /^\+[1-9][0-9]{5,14}$/.test(p) ? p : null;
+}
+
+const pgCode = (err: unknown) => (err as { code?: string } | null)?.code;
+
+/** Fills in an email or phone the record lacks; false when nothing changed (or another guest has it already). */
+async function fillMissing(tx: Queryable, id: string, email: string | null, phone: string | null, now: Date): Promise<boolean> {
+  await tx.query('SAVEPOINT customer_fill');
+  try {
+    const { rowCount } = await tx.query(
+      `UPDATE customers SET email = COALESCE(email, $2), phone = COALESCE(phone, $3), updated_at = $4
+        WHERE id = $1 AND ((email IS NULL AND $2::text IS NOT NULL) OR (phone IS NULL AND $3::text IS NOT NULL))`,
+      [id, email, phone, now],
+    );
+    await tx.query('RELEASE SAVEPOINT customer_fill');
+    return rowCount > 0;
+  } catch (err) {
+    // Another guest already has that email or phone: keep the record as it is.
+    if (pgCode(err) !== '23505') throw err;
+    await tx.query('ROLLBACK TO SAVEPOINT customer_fill');
+    return false;
+  }
+}
+
+/** The customer with this email (preferred) or phone, or null. Erased customers have neither, so never match. */
+export async function findByContact(q: Queryable, restaurantId: string, email: string | null, phone: string | null): Promise<string | null> {
+  if (email === null && phone === null) return null;
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT id FROM customers WHERE restaurant_id = $1 AND (email = $2 OR phone = $3)
+      ORDER BY (email IS NOT DISTINCT FROM $2) DESC LIMIT 1`,
+    [restaurantId, email, phone],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** The id of the customer this guest is (found or created), inside the caller's transaction. */
+export async function findOrCreateCustomer(tx: Queryable, restaurantId: string, input: CustomerInput, nowMs: number): Promise<string> {
+  const email = input.email ? normalizeEmail(input.email) : null;
+  const phone = input.phone ? normalizePhone(input.phone) : null;
+  const now = new Date(nowMs);
+  const existing = await findByContact(tx, restaurantId, email, phone);
+  if (existing) {
+    if (await fillMissing(tx, existing, email, phone, now)) await announceCustomer(tx, restaurantId, existing, 'customer.updated');
+    return existing;
+  }
+  const { rows } = await tx.query(
+    `INSERT INTO customers (id, restaurant_id, name, email, phone, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
+     ON CONFLICT DO NOTHING RETURNING ${CUSTOMER_FIELDS}`,
+    [newId('cus'), restaurantId, input.name, email, phone, now],
+  );
+  if (rows[0]) {
+    await announceCustomer(tx, restaurantId, rows[0].id, 'customer.created', customerFromRow(rows[0]));
+    return rows[0].id;
+  }
+  // A concurrent booking created the same guest first (the insert waited for it): use that record.
+  const raced = await findByContact(tx, restaurantId, email, phone);
+  if (!raced) throw new Error('customer insert conflicted but no matching customer is visible');
+  return raced;
+}

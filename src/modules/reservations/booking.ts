@@ -1,0 +1,119 @@
+/**
+ * The booking core, run inside the caller's transaction:
+ *   1. pg_advisory_xact_lock on (restaurant, service date): every booking or move onto that date queues here, so
+ *      the pacing counts and free tables it reads cannot change before it commits;
+ *   2. the booking model (cached, re-validated in this transaction) and the date's active reservations, one query;
+ *   3. evaluateRequest — the very function availability uses — decides, or says why not;
+ *   4. the write (reservation row, one reservation_tables row per held table) inside a savepoint. The exclusion
+ *      constraint on reservation_tables is the last line of defence: a 23P01 (only possible when a hold from another
+ *      date, e.g. an overnight service, raced in) rolls back to the savepoint, re-reads and re-decides, at most
+ *      3 times, then answers 409 no_tables_available.
+ */
+import type { Queryable } from '../../db/types.js';
+import { errors } from '../../http/errors.js';
+import type { BookingModel } from '../availability/model.js';
+import type { FloorCache } from '../availability/floor-cache.js';
+import { daySpan, evaluateRequest, type Reason } from '../availability/evaluate.js';
+import { loadDayState } from '../availability/queries.js';
+import type { Placement } from './queries.js';
+
+export interface PlaceRequest {
+  date: string;
+  time: string;
+  partySize: number;
+  /** Area key or null. */
+  area: string | null;
+  /** Where an unknown area is reported (422 validation_failed), or null to ignore an area that no longer exists. */
+  areaPath: string | null;
+  /** The reservation being moved (its own holds and pacing do not count). */
+  exclude?: string;
+  /** The tables it holds now (kept when they still fit and are free). */
+  keep?: readonly string[];
+}
+
+const MAX_ATTEMPTS = 3;
+
+export async function lockServiceDate(tx: Queryable, restaurantId: string, date: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${restaurantId}:${date}`]);
+}
+
+function refusal(model: BookingModel, r: PlaceRequest, reason: Reason, detail: string, service?: string) {
+  const where = { date: r.date, time: r.time };
+  const p = model.policy;
+  switch (reason) {
+    case 'party_size_out_of_range':
+      return errors.partySizeOutOfRange(r.partySize, p.minPartySize, p.maxPartySize);
+    case 'outside_opening_hours': {
+      const message = {
+        past: `${r.date} ${r.time} is in the past.`,
+        min_notice: `${r.date} ${r.time} is too soon: bookings need at least ${p.minNoticeMinutes} minutes' notice.`,
+        booking_window: `${r.date} is too far ahead: bookings open ${p.bookingWindowDays} days in advance.`,
+        closed: `The restaurant is closed on ${r.date}.`,
+        not_a_slot: `${r.time} is not a bookable time on ${r.date} (see GET /availability for the slots).`,
+      }[detail] ?? `${r.date} ${r.time} is not bookable.`;
+      return errors.outsideOpeningHours(message, { ...where, reason: detail });
+    }
+    case 'slot_limit_reached':
+      return errors.slotLimitReached(
+        `The ${r.time} slot of ${r.date} has reached its limit of ${detail === 'covers' ? 'covers' : 'bookings'}.`,
+        { ...where, service, limit: detail },
+      );
+    case 'no_tables_available':
+      return errors.noTablesAvailable(
+        detail === 'no_unit_fits'
+          ? `No table or combination${r.area ? ` in area "${r.area}"` : ''} seats a party of ${r.partySize}.`
+          : `No table${r.area ? ` in area "${r.area}"` : ''} is free for a party of ${r.partySize} at ${r.date} ${r.time}.`,
+        { ...where, partySize: r.partySize, area: r.area, reason: detail },
+      );
+  }
+}
+
+/** Decides where a party sits (under the date's lock), or throws the contract's error saying why it cannot. */
+export async function place(tx: Queryable, floors: FloorCache, restaurantId: string, r: PlaceRequest, nowMs: number): Promise<Placement> {
+  await lockServiceDate(tx, restaurantId, r.date);
+  const model = await floors.get(tx, restaurantId);
+  let area = r.area;
+  if (area !== null && !model.areas.some((a) => a.key === area)) {
+    if (r.areaPath === null) area = null;
+    else throw errors.validation([{ path: r.areaPath, message: `unknown area "${area}" (areas: ${model.areas.map((a) => a.key).join(', ') || 'none'})` }]);
+  }
+  const state = await loadDayState(tx, restaurantId, r.date, daySpan(model, r.date, r.partySize));
+  const v = evaluateRequest(model, state, r.date, r.time, { partySize: r.partySize, area, nowMs, exclude: r.exclude, keep: r.keep });
+  if (!v.available || !v.slot || !v.unit) {
+    throw refusal(model, { ...r, area }, v.reason!, v.detail ?? '', v.slot?.service.key);
+  }
+  return {
+    date: r.date, time: v.slot.time, serviceKey: v.slot.service.key, startsAt: v.slot.startMs, endsAt: v.slot.endMs,
+    holdEndsAt: v.slot.holdEndMs, partySize: r.partySize, area: v.unit.area, tableIds: v.unit.tableIds,
+  };
+}
+
+const pgCode = (err: unknown) => (err as { code?: string } | null)?.code;
+
+/** place() then `write` the placement, retrying on an exclusion-constraint violation (see the module comment). */
+export async function placeAndWrite(
+  tx: Queryable,
+  floors: FloorCache,
+  restaurantId: string,
+  r: PlaceRequest,
+  nowMs: number,
+  write: (p: Placement) => Promise<void>,
+): Promise<Placement> {
+  for (let attempt = 1; ; attempt++) {
+    const placement = await place(tx, floors, restaurantId, r, nowMs);
+    await tx.query('SAVEPOINT hold_tables');
+    try {
+      await write(placement);
+      await tx.query('RELEASE SAVEPOINT hold_tables');
+      return placement;
+    } catch (err) {
+      if (pgCode(err) !== '23P01') throw err;
+      await tx.query('ROLLBACK TO SAVEPOINT hold_tables');
+      if (attempt >= MAX_ATTEMPTS) {
+        throw errors.noTablesAvailable(`No table is free for a party of ${r.partySize} at ${r.date} ${r.time}.`, {
+          date: r.date, time: r.time, partySize: r.partySize, area: r.area, reason: 'all_busy',
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,204 @@
+/** SQL of the reservations module, and the one mapping from rows to the API's reservation shape. */
+import type { Queryable, Row } from '../../db/types.js';
+import type { Status } from './lifecycle.js';
+
+export interface ReservationView {
+  id: string;
+  reference: string;
+  status: Status;
+  date: string;
+  time: string;
+  service: string;
+  startsAt: string;
+  endsAt: string;
+  partySize: number;
+  tables: string[];
+  area: string | null;
+  customer: { id: string; name: string; email: string | null; phone: string | null } | null;
+  notes: string | null;
+  source: string;
+  cancellationReason: string | null;
+  /** Present on event bookings only: the event whose seats it takes (it holds no table). */
+  eventId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A reservation row with what the service needs besides the view. */
+export interface ReservationRecord {
+  view: ReservationView;
+  /** The customer linked (even when erased, which the view shows as no customer). */
+  customerId: string | null;
+  eventId: string | null;
+  tableIds: string[];
+  requestedArea: string | null;
+}
+
+const iso = (v: unknown) => new Date(v as string).toISOString();
+
+const SELECT = `SELECT r.id, r.reference, r.status, to_char(r.date, 'YYYY-MM-DD') AS date, r.time, r.service_key, r.starts_at, r.ends_at, r.party_size, r.area_key,
+    r.requested_area, r.notes, r.source, r.cancel_reason, r.created_at, r.updated_at, r.event_id, r.customer_id,
+    c.id AS c_id, c.name AS c_name, c.email AS c_email, c.phone AS c_phone,
+    ARRAY(SELECT t.key FROM reservation_tables rt JOIN tables t ON t.id = rt.table_id
+           WHERE rt.reservation_id = r.id ORDER BY t.position, t.key) AS table_keys,
+    ARRAY(SELECT rt.table_id FROM reservation_tables rt JOIN tables t ON t.id = rt.table_id
+           WHERE rt.reservation_id = r.id ORDER BY t.position, t.key) AS table_ids
+  FROM reservations r LEFT JOIN customers c ON c.id = r.customer_id AND c.erased_at IS NULL`;
+
+/** Waitlist holds (status `held`) are not bookings: the API never shows them. */
+const NOT_HELD = ` AND r.status <> 'held'`;
+
+export function recordFromRow(r: Row): ReservationRecord {
+  return {
+    tableIds: r.table_ids,
+    requestedArea: r.requested_area,
+    customerId: r.customer_id,
+    eventId: r.event_id,
+    view: {
+      id: r.id,
+      reference: r.reference,
+      status: r.status,
+      date: r.date,
+      time: r.time,
+      service: r.service_key,
+      startsAt: iso(r.starts_at),
+      endsAt: iso(r.ends_at),
+      partySize: r.party_size,
+      tables: r.table_keys,
+      area: r.area_key,
+      customer: r.c_id ? { id: r.c_id, name: r.c_name, email: r.c_email, phone: r.c_phone } : null,
+      notes: r.notes,
+      source: r.source,
+      cancellationReason: r.cancel_reason,
+      ...(r.event_id ? { eventId: r.event_id } : {}),
+      createdAt: iso(r.created_at),
+      updatedAt: iso(r.updated_at),
+    },
+  };
+}
+
+/**
+ * By id or canonical reference; `forUpdate` locks the row for the rest of the transaction. Waitlist holds are not
+ * found unless `includeHeld`.
+ */
+export async function findReservation(
+  q: Queryable,
+  restaurantId: string,
+  by: { id: string } | { reference: string },
+  forUpdate = false,
+  includeHeld = false,
+): Promise<ReservationRecord | null> {
+  const [column, value] = 'id' in by ? ['id', by.id] : ['reference', by.reference];
+  const lock = forUpdate ? ' FOR UPDATE OF r' : '';
+  const held = includeHeld ? '' : NOT_HELD;
+  const { rows } = await q.query(`${SELECT} WHERE r.restaurant_id = $1 AND r.${column} = $2${held}${lock}`, [restaurantId, value]);
+  return rows[0] ? recordFromRow(rows[0]) : null;
+}
+
+export interface ListFilter {
+  date?: string;
+  from?: string;
+  to?: string;
+  statuses?: Status[];
+  customerId?: string;
+  after?: { startsAt: string; id: string };
+  limit: number;
+}
+
+/** Ordered by start, then id; `limit` rows after the cursor position. */
+export async function listReservations(q: Queryable, restaurantId: string, f: ListFilter): Promise<ReservationRecord[]> {
+  const where = ['r.restaurant_id = $1', `r.status <> 'held'`];
+  const params: unknown[] = [restaurantId];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.date) add('r.date = ?', f.date);
+  if (f.from) add('r.date >= ?', f.from);
+  if (f.to) add('r.date <= ?', f.to);
+  if (f.statuses?.length) add('r.status = ANY(?)', f.statuses);
+  if (f.customerId) add('r.customer_id = ?', f.customerId);
+  if (f.after) {
+    params.push(f.after.startsAt, f.after.id);
+    where.push(`(r.starts_at, r.id) > ($${params.length - 1}::timestamptz, $${params.length})`);
+  }
+  params.push(f.limit);
+  const { rows } = await q.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY r.starts_at, r.id LIMIT $${params.length}`, params);
+  return rows.map(recordFromRow);
+}
+
+export interface Placement {
+  date: string;
+  time: string;
+  serviceKey: string;
+  startsAt: number;
+  endsAt: number;
+  holdEndsAt: number;
+  partySize: number;
+  area: string | null;
+  tableIds: string[];
+}
+
+export interface NewReservation {
+  id: string;
+  restaurantId: string;
+  reference: string;
+  customerId: string | null;
+  requestedArea: string | null;
+  notes: string | null;
+  source: string;
+  now: number;
+  /** `held`: a waitlist offer's table hold (default `confirmed`). */
+  status?: 'confirmed' | 'held';
+  /** An event booking: takes the event's seats, holds no table. */
+  eventId?: string | null;
+}
+
+export async function insertReservation(tx: Queryable, r: NewReservation, p: Placement): Promise<boolean> {
+  const { rows } = await tx.query(
+    `INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key, starts_at, ends_at, hold_ends_at,
+       party_size, customer_id, area_key, requested_area, notes, source, created_at, updated_at, event_id)
+     VALUES ($1, $2, $3, $17, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $18)
+     ON CONFLICT (restaurant_id, reference) DO NOTHING RETURNING id`,
+    [
+      r.id, r.restaurantId, r.reference, p.date, p.time, p.serviceKey, new Date(p.startsAt), new Date(p.endsAt), new Date(p.holdEndsAt),
+      p.partySize, r.customerId, p.area, r.requestedArea, r.notes, r.source, new Date(r.now), r.status ?? 'confirmed', r.eventId ?? null,
+    ],
+  );
+  return rows.length === 1;
+}
+
+/** Replaces a reservation's held tables with the placement's (one row per table, over [start, hold end)). */
+export async function holdTables(tx: Queryable, restaurantId: string, reservationId: string, p: Placement): Promise<void> {
+  await tx.query('DELETE FROM reservation_tables WHERE reservation_id = $1', [reservationId]);
+  await tx.query(
+    `INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
+     SELECT $1, t, $2, tstzrange($3, $4, '[)') FROM unnest($5::text[]) AS t`,
+    [reservationId, restaurantId, new Date(p.startsAt), new Date(p.holdEndsAt), p.tableIds],
+  );
+}
+
+export async function movePlacement(tx: Queryable, id: string, p: Placement, notes: string | null | undefined, now: number): Promise<void> {
+  await tx.query(
+    `UPDATE reservations SET date = $2, time = $3, service_key = $4, starts_at = $5, ends_at = $6, hold_ends_at = $7, party_size = $8,
+       area_key = $9, notes = CASE WHEN $10 THEN $11 ELSE notes END, updated_at = $12 WHERE id = $1`,
+    [
+      id, p.date, p.time, p.serviceKey, new Date(p.startsAt), new Date(p.endsAt), new Date(p.holdEndsAt), p.partySize, p.area,
+      notes !== undefined, notes ?? null, new Date(now),
+    ],
+  );
+}
+
+export async function setStatus(
+  tx: Queryable, id: string, status: Status, fields: { notes?: string | null; cancelReason?: string | null }, now: number,
+): Promise<void> {
+  await tx.query(
+    `UPDATE reservations SET status = $2, notes = CASE WHEN $3 THEN $4 ELSE notes END,
+       cancel_reason = CASE WHEN $5 THEN $6 ELSE cancel_reason END, updated_at = $7 WHERE id = $1`,
+    [id, status, fields.notes !== undefined, fields.notes ?? null, fields.cancelReason !== undefined, fields.cancelReason ?? null, new Date(now)],
+  );
+}
+
+export async function setNotes(tx: Queryable, id: string, notes: string | null, now: number): Promise<void> {
+  await tx.query('UPDATE reservations SET notes = $2, updated_at = $3 WHERE id = $1', [id, notes, new Date(now)]);
+}

@@ -1,0 +1,251 @@
+/**
+ * Reservations: book, change, move through the lifecycle, cancel, read. Every mutating function takes the actor (an
+ * API key, a dashboard user, a guest, ...) recorded in the history, and an optional transaction: given one (an
+ * idempotent route's), it works inside it; otherwise it opens its own. Every change announces itself in that same
+ * transaction (booking.created / booking.updated / booking.cancelled, the reservation view as data), and a change
+ * that frees tables or pacing lets the waitlist offer them (CapacityHooks), still in that transaction.
+ */
+import type { Db, Queryable } from '../../db/types.js';
+import { errors } from '../../http/errors.js';
+import { newId } from '../../lib/ids.js';
+import type { FloorCache } from '../availability/floor-cache.js';
+import { findOrCreateCustomer, normalizePhone, type CustomerInput } from '../customers/identity.js';
+import { placeEvent } from '../events/booking.js';
+import { enqueueEvent } from '../webhooks/outbox.js';
+import { lockServiceDate, placeAndWrite } from './booking.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { listHistory, recordHistory, type HistoryEntry, type ReservationActor } from './history.js';
+import { assertTransition, type Status } from './lifecycle.js';
+import {
+  findReservation, holdTables, insertReservation, listReservations, movePlacement, setNotes, setStatus, type Placement,
+  type ReservationRecord, type ReservationView,
+} from './queries.js';
+import { newReference, normalizeReference } from './reference.js';
+
+export interface CreateReservationInput {
+  date: string;
+  time: string;
+  partySize: number;
+  customer: CustomerInput;
+  area?: string | null;
+  /** Book seats of this event (exp_…) instead of a table. */
+  eventId?: string | null;
+  notes?: string | null;
+  source?: string;
+}
+
+export interface UpdateReservationInput {
+  date?: string;
+  time?: string;
+  partySize?: number;
+  notes?: string | null;
+  /** A lifecycle step (not together with date, time or party size). */
+  status?: Status;
+}
+
+export interface ListReservationsQuery {
+  date?: string;
+  from?: string;
+  to?: string;
+  statuses?: Status[];
+  customerId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** What the waitlist plugs into booking (src/modules/waitlist/offers.ts); both run under the date's lock. */
+export interface CapacityHooks {
+  /** Before a booking or move onto `date` is decided: settles the waitlist's overdue offers of that date. */
+  beforePlace(tx: Queryable, restaurantId: string, date: string): Promise<void>;
+  /** After a change freed tables or pacing on `date`: offers them to the waitlist. */
+  capacityFreed(tx: Queryable, restaurantId: string, date: string): Promise<void>;
+}
+
+const NO_HOOKS: CapacityHooks = { beforePlace: async () => {}, capacityFreed: async () => {} };
+
+export interface ChangeOptions {
+  /** Runs on the locked reservation before anything changes (guest self-service checks its cut-off here). */
+  check?: (view: ReservationView) => void;
+}
+
+const ID_PATTERN = /^res_[a-z0-9]{20}$/;
+/** Statuses after which the tables (and the pacing budget) are free again. */
+const FREEING: readonly Status[] = ['cancelled', 'no_show', 'completed'];
+
+export class ReservationService {
+  constructor(
+    private readonly db: Db,
+    private readonly floors: FloorCache,
+    private readonly now: () => number = Date.now,
+    private readonly hooks: CapacityHooks = NO_HOOKS,
+  ) {}
+
+  private inTx<T>(tx: Queryable | undefined, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return tx ? fn(tx) : this.db.transaction(fn);
+  }
+
+  private async reload(q: Queryable, restaurantId: string, id: string): Promise<ReservationView> {
+    return (await findReservation(q, restaurantId, { id }))!.view;
+  }
+
+  private async lock(tx: Queryable, restaurantId: string, id: string): Promise<ReservationRecord> {
+    const rec = ID_PATTERN.test(id) ? await findReservation(tx, restaurantId, { id }, true) : null;
+    if (!rec) throw errors.reservationNotFound(id);
+    return rec;
+  }
+
+  private async announce(tx: Queryable, restaurantId: string, type: 'booking.created' | 'booking.updated' | 'booking.cancelled', view: ReservationView) {
+    await enqueueEvent(tx, { restaurantId, type, data: view });
+  }
+
+  /** Books a table (or combination), or seats of an event: 201-worthy view, or the contract's refusal. */
+  async create(restaurantId: string, input: CreateReservationInput, actor: ReservationActor, tx?: Queryable): Promise<ReservationView> {
+    if (input.customer.phone && normalizePhone(input.customer.phone) === null) {
+      throw errors.validation([{ path: 'body.customer.phone', message: 'must be an international number, e.g. +33 1 23 45 67 89' }]);
+    }
+    if (input.eventId && input.area) {
+      throw errors.validation([{ path: 'body.area', message: 'an event booking takes seats of the event, not a table: leave area out' }]);
+    }
+    return this.inTx(tx, async (tx) => {
+      const now = this.now();
+      const id = newId('res');
+      const customerId = await findOrCreateCustomer(tx, restaurantId, input.customer, now);
+      const row = {
+        id, restaurantId, customerId, requestedArea: input.area ?? null, notes: input.notes ?? null, source: input.source ?? 'api', now,
+        eventId: input.eventId ?? null,
+      };
+      const write = async (p: Placement) => {
+        // A reference collision (1 in 34 billion per existing reservation) just draws another one.
+        while (!(await insertReservation(tx, { ...row, reference: newReference() }, p)));
+        await holdTables(tx, restaurantId, id, p);
+      };
+      if (input.eventId) {
+        const paths = { eventId: 'body.eventId', date: 'body.date' };
+        await write(await placeEvent(tx, this.floors, restaurantId, { ...input, eventId: input.eventId, paths }, now));
+      } else {
+        await lockServiceDate(tx, restaurantId, input.date);
+        await this.hooks.beforePlace(tx, restaurantId, input.date);
+        const request = { date: input.date, time: input.time, partySize: input.partySize, area: input.area ?? null, areaPath: 'body.area' };
+        await placeAndWrite(tx, this.floors, restaurantId, request, now, write);
+      }
+      await recordHistory(tx, actor, { restaurantId, reservationId: id, action: 'created', to: 'confirmed' }, now);
+      const view = await this.reload(tx, restaurantId, id);
+      await this.announce(tx, restaurantId, 'booking.created', view);
+      return view;
+    });
+  }
+
+  /**
+   * Changes date, time, party size and/or notes (the placement re-decided atomically, keeping the current tables
+   * when they still fit and are free), or takes a lifecycle step (with optional notes).
+   */
+  async update(
+    restaurantId: string, id: string, input: UpdateReservationInput, actor: ReservationActor, tx?: Queryable, options: ChangeOptions = {},
+  ): Promise<ReservationView> {
+    return this.inTx(tx, async (tx) => {
+      const rec = await this.lock(tx, restaurantId, id);
+      options.check?.(rec.view);
+      const v = rec.view;
+      const now = this.now();
+      const target = { date: input.date ?? v.date, time: input.time ?? v.time, partySize: input.partySize ?? v.partySize };
+      const moving = target.date !== v.date || target.time !== v.time || target.partySize !== v.partySize;
+      const notesChange = input.notes !== undefined && input.notes !== v.notes ? { notes: { from: v.notes, to: input.notes } } : {};
+      if (input.status !== undefined) {
+        if (moving) throw errors.validation([{ path: 'body', message: 'send either status or date/time/partySize, not both' }]);
+        assertTransition(v.status, input.status);
+        await setStatus(tx, v.id, input.status, { notes: input.notes }, now);
+        await recordHistory(tx, actor, { restaurantId, reservationId: v.id, action: 'status_changed', from: v.status, to: input.status, changes: notesChange }, now);
+        const after = await this.reload(tx, restaurantId, v.id);
+        await this.announce(tx, restaurantId, input.status === 'cancelled' ? 'booking.cancelled' : 'booking.updated', after);
+        if (FREEING.includes(input.status) && !rec.eventId) await this.hooks.capacityFreed(tx, restaurantId, v.date);
+        return after;
+      }
+      if (moving) return this.move(tx, restaurantId, rec, { target, notes: input.notes, notesChange }, actor, now);
+      if (input.notes !== undefined && input.notes !== v.notes) {
+        await setNotes(tx, v.id, input.notes, now);
+        await recordHistory(tx, actor, { restaurantId, reservationId: v.id, action: 'updated', changes: notesChange }, now);
+        const after = await this.reload(tx, restaurantId, v.id);
+        await this.announce(tx, restaurantId, 'booking.updated', after);
+        return after;
+      }
+      return v;
+    });
+  }
+
+  private async move(
+    tx: Queryable, restaurantId: string, rec: ReservationRecord,
+    change: { target: { date: string; time: string; partySize: number }; notes: string | null | undefined; notesChange: Record<string, unknown> },
+    actor: ReservationActor, now: number,
+  ): Promise<ReservationView> {
+    const v = rec.view;
+    const { target, notes, notesChange } = change;
+    if (v.status !== 'confirmed') {
+      throw errors.invalidStatusTransition(v.status, v.status, `Only a confirmed reservation can be moved or resized; this one is ${v.status}.`);
+    }
+    const write = async (p: Placement) => {
+      await movePlacement(tx, v.id, p, notes, now);
+      await holdTables(tx, restaurantId, v.id, p);
+    };
+    if (rec.eventId) {
+      const paths = { eventId: 'body.eventId', date: 'body.date' };
+      await write(await placeEvent(tx, this.floors, restaurantId, { ...target, eventId: rec.eventId, exclude: v.id, paths }, now));
+    } else {
+      // Both dates' locks, in a fixed order, so two moves in opposite directions cannot deadlock.
+      for (const d of [...new Set([v.date, target.date])].sort()) await lockServiceDate(tx, restaurantId, d);
+      await this.hooks.beforePlace(tx, restaurantId, target.date);
+      const request = { ...target, area: rec.requestedArea, areaPath: null, exclude: v.id, keep: rec.tableIds };
+      await placeAndWrite(tx, this.floors, restaurantId, request, now, write);
+    }
+    const after = await this.reload(tx, restaurantId, v.id);
+    const changes: Record<string, unknown> = { ...notesChange };
+    for (const k of ['date', 'time', 'partySize', 'startsAt'] as const) if (after[k] !== v[k]) changes[k] = { from: v[k], to: after[k] };
+    if (after.tables.join() !== v.tables.join()) changes.tables = { from: v.tables, to: after.tables };
+    await recordHistory(tx, actor, { restaurantId, reservationId: v.id, action: 'updated', changes }, now);
+    await this.announce(tx, restaurantId, 'booking.updated', after);
+    if (!rec.eventId) await this.hooks.capacityFreed(tx, restaurantId, v.date);
+    return after;
+  }
+
+  /** confirmed → cancelled, with an optional reason; anything else is 409 invalid_status_transition. */
+  async cancel(
+    restaurantId: string, id: string, reason: string | null, actor: ReservationActor, tx?: Queryable, options: ChangeOptions = {},
+  ): Promise<ReservationView> {
+    return this.inTx(tx, async (tx) => {
+      const { view: v, eventId } = await this.lock(tx, restaurantId, id);
+      options.check?.(v);
+      assertTransition(v.status, 'cancelled');
+      const now = this.now();
+      await setStatus(tx, v.id, 'cancelled', { cancelReason: reason }, now);
+      await recordHistory(tx, actor, { restaurantId, reservationId: v.id, action: 'status_changed', from: v.status, to: 'cancelled', changes: reason ? { reason } : {} }, now);
+      const after = await this.reload(tx, restaurantId, v.id);
+      await this.announce(tx, restaurantId, 'booking.cancelled', after);
+      if (!eventId) await this.hooks.capacityFreed(tx, restaurantId, v.date);
+      return after;
+    });
+  }
+
+  /** By id (`res_…`) or reference (`K7M-4QX9`, any case, dash optional); 404 reservation_not_found. */
+  async get(restaurantId: string, idOrReference: string): Promise<ReservationView> {
+    const reference = ID_PATTERN.test(idOrReference) ? null : normalizeReference(idOrReference);
+    const rec = ID_PATTERN.test(idOrReference)
+      ? await findReservation(this.db, restaurantId, { id: idOrReference })
+      : reference
+        ? await findReservation(this.db, restaurantId, { reference })
+        : null;
+    if (!rec) throw errors.reservationNotFound(idOrReference);
+    return rec.view;
+  }
+
+  async list(restaurantId: string, q: ListReservationsQuery): Promise<{ data: ReservationView[]; nextCursor: string | null }> {
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    const rows = await listReservations(this.db, restaurantId, { ...q, after, limit: q.limit + 1 });
+    const page = rows.slice(0, q.limit).map((r) => r.view);
+    const last = page[page.length - 1];
+    return { data: page, nextCursor: rows.length > q.limit && last ? encodeCursor(last.startsAt, last.id) : null };
+  }
+
+  async history(restaurantId: string, id: string): Promise<HistoryEntry[]> {
+    const { id: resolved } = await this.get(restaurantId, id);
+    return listHistory(this.db, restaurantId, resolved);
+  }
+}

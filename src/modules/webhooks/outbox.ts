@@ -1,0 +1,112 @@
+/**
+ * The transactional outbox: the one entry point through which a change announces itself to webhook receivers.
+ *
+ * Call `enqueueEvent(tx, { restaurantId, type, data })` with the SAME transaction handle that makes the change.
+ * It writes the event (the exact body that will be signed and sent), one pending delivery per enabled endpoint of
+ * the restaurant that subscribes to `type`, and a NOTIFY that wakes every dispatcher when — and only if — the
+ * transaction commits. Roll back and nothing was ever announced; commit and the event will be delivered at least once.
+ * Never call it outside a transaction, and never send HTTP from inside one: the dispatcher does that after commit.
+ */
+import type { Tx } from '../../db/types.js';
+import { newId } from '../../lib/ids.js';
+
+export const EVENT_TYPES = [
+  'booking.created',
+  'booking.updated',
+  'booking.cancelled',
+  'customer.created',
+  'customer.updated',
+  'waitlist.created',
+  'waitlist.offered',
+  'webhook.test',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Subscribing to `*` means every event type, including types added later. */
+export const ALL_EVENTS = '*';
+
+/** The NOTIFY channel that wakes dispatchers (payload: the event id). */
+export const WEBHOOK_CHANNEL = 'maitre_webhooks';
+
+/** Largest body a webhook carries (the same limit as a request body). */
+export const MAX_EVENT_BYTES = 64 * 1024;
+
+export interface EventInput {
+  restaurantId: string;
+  type: EventType;
+  /** The resource as the API shows it (e.g. the reservation view). Must be JSON-serialisable. */
+  data: unknown;
+}
+
+export interface EnqueuedEvent {
+  id: string;
+  seq: number;
+  body: string;
+}
+
+export function isEventType(value: string): value is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** The body every receiver gets: `{ id, type, createdAt, restaurantId, data }`, in this key order. */
+export function eventBody(id: string, type: EventType, createdAt: string, restaurantId: string, data: unknown): string {
+  return JSON.stringify({ id, type, createdAt, restaurantId, data: data ?? null });
+}
+
+async function insertEvent(tx: Tx, event: EventInput): Promise<EnqueuedEvent> {
+  if (!isEventType(event.type)) throw new TypeError(`unknown webhook event type "${String(event.type)}"`);
+  const id = newId('evt');
+  const createdAt = new Date().toISOString();
+  const body = eventBody(id, event.type, createdAt, event.restaurantId, event.data);
+  const bytes = Buffer.byteLength(body);
+  if (bytes > MAX_EVENT_BYTES) throw new RangeError(`webhook event ${event.type} is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}`);
+  const { rows } = await tx.query<{ seq: number }>(
+    `INSERT INTO webhook_events (id, restaurant_id, type, payload, created_at) VALUES ($1, $2, $3, $4::json, $5) RETURNING seq`,
+    [id, event.restaurantId, event.type, body, createdAt],
+  );
+  return { id, seq: Number(rows[0].seq), body };
+}
+
+async function wake(tx: Tx, eventId: string): Promise<void> {
+  await tx.query('SELECT pg_notify($1, $2)', [WEBHOOK_CHANNEL, eventId]);
+}
+
+/**
+ * Records `event` in the outbox inside `tx` and schedules its deliveries; returns the event id (`evt_…`).
+ * The event is kept even when no endpoint subscribes yet, so a later "replay since" can send it.
+ */
+export async function enqueueEvent(tx: Tx, event: EventInput): Promise<string> {
+  const e = await insertEvent(tx, event);
+  const { rowCount } = await tx.query(
+    `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_seq)
+     SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), $1, w.id, $2
+       FROM webhook_endpoints w
+      WHERE w.restaurant_id = $3 AND w.enabled AND ($4 = ANY (w.events) OR '*' = ANY (w.events))`,
+    [e.id, e.seq, event.restaurantId, event.type],
+  );
+  if (rowCount > 0) await wake(tx, e.id);
+  return e.id;
+}
+
+/**
+ * Records `event` and schedules it for exactly the given endpoints of its restaurant, whatever they subscribe to
+ * (the test event). Returns the event id and the deliveries created.
+ */
+export async function enqueueEventTo(
+  tx: Tx,
+  event: EventInput,
+  endpointIds: string[],
+): Promise<{ eventId: string; deliveries: { id: string; endpointId: string }[] }> {
+  const e = await insertEvent(tx, event);
+  const deliveries = endpointIds.map((endpointId) => ({ id: newId('whd'), endpointId }));
+  for (const d of deliveries) {
+    await tx.query(
+      `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_seq)
+       SELECT $1, $2, w.id, $3 FROM webhook_endpoints w WHERE w.id = $4 AND w.restaurant_id = $5`,
+      [d.id, e.id, e.seq, d.endpointId, event.restaurantId],
+    );
+  }
+  if (deliveries.length > 0) await wake(tx, e.id);
+  return { eventId: e.id, deliveries };
+}

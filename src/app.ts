@@ -9,17 +9,18 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import type { Config } from './config.js';
 import type { Db } from './db/types.js';
 import { loggerOptions } from './logger.js';
-import { registerErrorHandling, BODY_LIMIT } from './http/errors-handler.js';
+import { registerErrorHandling, frameworkErrors, BODY_LIMIT } from './http/errors-handler.js';
 import { registerJsonParser } from './http/json-parser.js';
 import { genReqId } from './http/request-id.js';
 import { serializerCompiler } from './http/serializer.js';
 import { registerCors } from './http/cors.js';
+import { registerCommonHeaders } from './http/security-headers.js';
 import { registerKeyAuth } from './http/auth.js';
-import { Metrics } from './http/metrics.js';
+import { Metrics, routeLabel } from './http/metrics.js';
 import { MemoryRateLimiter } from './http/rate-limit/memory.js';
 import { RedisRateLimiter } from './http/rate-limit/redis.js';
 import type { RateLimiter } from './http/rate-limit/types.js';
-import { KeyCache } from './modules/keys/cache.js';
+import { INVALIDATION_CHANNEL, KeyCache } from './modules/keys/cache.js';
 import { KeyService, loadKeyByHash } from './modules/keys/service.js';
 import { UsageRecorder } from './modules/keys/usage-recorder.js';
 import { systemRoutes } from './modules/system/routes.js';
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId,
     requestIdHeader: false,
+    frameworkErrors,
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -116,7 +118,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const metrics = new Metrics();
   const keyCache = new KeyCache((hash) => loadKeyByHash(db, hash), config.keyCacheTtlMs, now);
-  const unsubscribe = await keyCache.subscribe(db);
+  const restaurants = new RestaurantService(db, (message) => keyCache.invalidate(message)); // drops its own profiles itself
+  /** Applies a `maitre_cache` message to every cache of this instance: each NOTIFY heard, and changes made here. */
+  const invalidateLocal = (message: string) => {
+    keyCache.invalidate(message);
+    restaurants.invalidateCached(message);
+  };
+  // One listener for all of them; a lost listening connection clears everything.
+  const unsubscribe = await db.listen(INVALIDATION_CHANNEL, invalidateLocal, () => invalidateLocal('all'));
   const limiter: RateLimiter =
     options.limiter ??
     (config.redisUrl
@@ -129,12 +138,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (!(await limiter.ready?.()) && limiter.ready) logger.warn('redis not reachable at start-up: rate limiting is local until it is');
   const usage = new UsageRecorder(db, logger, config.usageFlushMs);
   usage.start();
-  const invalidateLocal = (message: string) => keyCache.invalidate(message);
 
   const services: Services = {
     config, db, now, keyCache, limiter, usage, metrics, invalidateLocal,
     keys: new KeyService(db, invalidateLocal, now),
-    restaurants: new RestaurantService(db, invalidateLocal),
+    restaurants,
     adminAuth: new AdminAuth(db, limiter, now),
     webhooks: new WebhookService(db, { allowPrivate: config.webhookAllowPrivate }),
     webhookDispatcher: new WebhookDispatcher(db, logger as FastifyBaseLogger, {
@@ -144,15 +152,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
   app.decorate('services', services);
 
-  app.addHook('onRequest', async (req, reply) => {
-    reply.header('x-request-id', req.id);
-  });
+  registerCommonHeaders(app); // x-request-id, nosniff
   app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? (req.is404 ? '(unknown)' : req.url);
-    metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
-    metrics.latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
-    if (reply.statusCode === 429) metrics.rateLimited.inc();
+    const route = routeLabel(req.is404 ? undefined : req.routeOptions.url);
+    const status = String(reply.statusCode);
+    metrics.requests.inc({ method: req.method, route, status });
+    metrics.latency.observe({ method: req.method, route, status }, reply.elapsedTime / 1000);
+    if (reply.statusCode === 429) metrics.rateLimited.inc({ method: req.method, route });
     req.log.info({ method: req.method, url: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+  });
+  metrics.observeDbPool(() => {
+    const pool = (db as { pool?: { totalCount: number; idleCount: number; waitingCount: number; options: { max?: number } } }).pool;
+    return pool
+      ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }
+      : { total: 1, idle: 1, waiting: 0, max: 1 };
   });
   metrics.observe({
     keyCacheEntries: () => keyCache.size,

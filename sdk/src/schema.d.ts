@@ -263,7 +263,7 @@ export interface paths {
         };
         /**
          * List reservations
-         * @description Ordered by start time. Filters: `date` or `from`/`to` (service dates, inclusive), `status` (comma-separated), `customerId`.
+         * @description Ordered by start time. Filters: `date` or `from`/`to` (service dates, inclusive), `status` (comma-separated), `customerId`, `q` (search on the customer's name, email, phone and the reference).
          *
          *     **Authentication:** API key (`Authorization: Bearer <key>` or `x-api-key`). **Required scopes:** `reservations:read`.
          */
@@ -2214,6 +2214,8 @@ export interface operations {
                 to?: string;
                 status?: string;
                 customerId?: string;
+                /** @description Search, any case: part of the customer's name or email, 3+ digits of the phone, or part of the reference (dash optional). */
+                q?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -2309,6 +2311,8 @@ export interface operations {
                         name: string;
                         email?: string | null;
                         phone?: string | null;
+                        /** @description The guest agrees to receive the restaurant's news and offers (e.g. a ticked box on the booking form). `true` records the consent on the customer, with the time of the booking and its `source` as the consent's source (a customer who already consents keeps the original time and source). `false` or absent changes nothing: an unticked box is not a withdrawal, so an existing consent stays — withdraw it with PATCH /customers/{id}. */
+                        marketingConsent?: boolean;
                     };
                     area?: string | null;
                     /** @description Book seats of this special event (GET /events) instead of a table; `date` must be its date, `time` within it. */

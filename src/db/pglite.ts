@@ -49,12 +49,20 @@ export class PgliteDb implements Db {
     }
   }
 
-  /** A copy of this database (tests: migrate once, clone per test). */
+  /** An in-memory database loaded from a dump() (tests: one migrated template, loaded per test). */
+  static async fromDump(dump: Blob): Promise<PgliteDb> {
+    const pg = await PGlite.create({ loadDataDir: dump, extensions: { btree_gist }, parsers });
+    return new PgliteDb(pg, () => {});
+  }
+
+  /** The whole data directory as an uncompressed tarball. */
+  dump(): Promise<Blob> {
+    return this.pg.dumpDataDir('none');
+  }
+
+  /** A copy of this database. PGlite's own clone() drops the parsers; this rebuilds from a dump with the same options. */
   async clone(): Promise<PgliteDb> {
-    // PGlite's own clone() drops the parsers; rebuild from a dump with the same options instead.
-    const dump = await this.pg.dumpDataDir('none');
-    const copy = await PGlite.create({ loadDataDir: dump, extensions: { btree_gist }, parsers });
-    return new PgliteDb(copy, () => {});
+    return PgliteDb.fromDump(await this.dump());
   }
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -52,6 +52,13 @@ export class PostgresDb implements Db {
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
+    // A checked-out client has no listener of the pool's: a connection lost between two statements (server restart,
+    // terminated backend) would be an unhandled 'error' event and take the process down. Note it; the next statement
+    // then fails (answered 503) and the client is discarded on release.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const tx: Tx = {
@@ -74,6 +81,7 @@ export class PostgresDb implements Db {
       }
       throw err;
     } finally {
+      client.off('error', onError);
       client.release(broken || undefined);
     }
   }

@@ -3,7 +3,6 @@
  * missing → invalid → expired → rate limit → origin → restaurant → plan → scope (→ schema validation, by Fastify).
  * It runs in onRequest, before the body is even parsed, so an unauthenticated caller learns nothing else.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedKey } from './context.js';
 import { errors } from './errors.js';
@@ -58,20 +57,28 @@ export function keyAllowsOrigin(key: AuthenticatedKey, origin: string): boolean 
 
 const HTTP_DATE = (ms: number) => new Date(ms).toUTCString();
 
-export async function authenticateKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps): Promise<void> {
-  const config = req.routeOptions.config;
-  // 1–2: presence, structure and checksum (no I/O), then the cached record by hash.
-  const presented = presentedKey(req);
+/**
+ * Steps 2–3 for a presented key: structure and checksum (no I/O), then the record by SHA-256 hash — from the cache,
+ * loaded on a miss — then status and expiry. The record is found by exact equality of the full hash (a Map lookup, or
+ * `key_hash = $1`), which is all the comparison there is to make: the hash of a 190-bit secret gives nothing away.
+ */
+export async function verifyKey(presented: string, cache: KeyCache, now: number): Promise<AuthenticatedKey> {
   if (!parseKey(presented)) throw errors.apiKeyInvalid();
   const hash = hashKey(presented);
-  const cached = deps.keyCache.peek(hash);
-  const key = cached !== undefined ? cached : await deps.keyCache.get(hash);
-  if (!key || !timingSafeEqual(Buffer.from(key.hash), Buffer.from(hash))) throw errors.apiKeyInvalid();
-  const now = deps.now();
+  const cached = cache.peek(hash);
+  const key = cached !== undefined ? cached : await cache.get(hash);
+  if (!key) throw errors.apiKeyInvalid();
   if (key.status === 'revoked') throw errors.apiKeyInvalid();
   if (key.status === 'rotating' && key.graceEndsAt !== null && now >= key.graceEndsAt) throw errors.apiKeyInvalid();
   // 3: expiry
   if (key.expiresAt !== null && now >= key.expiresAt) throw errors.apiKeyExpired(new Date(key.expiresAt).toISOString());
+  return key;
+}
+
+export async function authenticateKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps): Promise<void> {
+  const config = req.routeOptions.config;
+  // 1: presence; 2–3: verifyKey
+  const key = await verifyKey(presentedKey(req), deps.keyCache, deps.now());
   req.apiKey = key;
   if (key.status === 'rotating') {
     reply.header('deprecation', 'true');

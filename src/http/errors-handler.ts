@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/types.js';
 import { ApiError, errors, type ValidationIssue } from './errors.js';
+import { setCommonHeaders } from './security-headers.js';
 
 export const BODY_LIMIT = 64 * 1024;
 
@@ -16,6 +17,15 @@ function issuesFrom(err: FastifyError & { validation?: any[]; validationContext?
     const path = [context, ...segments].filter((s) => s !== '').join('.');
     return { path, message: v.message ?? 'is invalid' };
   });
+}
+
+/**
+ * PostgreSQL cannot store U+0000 in text (22021 "invalid byte sequence … 0x00", 22P05 untranslatable): a NUL in any
+ * string the client sent (a path id, a query, a body field) is refused as invalid input rather than crashing.
+ */
+function isUnstorableText(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '22021' || code === '22P05';
 }
 
 export function toApiError(err: unknown): ApiError | null {
@@ -35,6 +45,7 @@ export function toApiError(err: unknown): ApiError | null {
   }
   if (e instanceof SyntaxError && (e as any).statusCode === 400) return errors.invalidJson(e.message);
   if (isDatabaseUnavailable(err)) return errors.serviceUnavailable();
+  if (isUnstorableText(err)) return errors.validation([{ path: '', message: 'text must not contain the NUL character (\\u0000)' }]);
   const status = (e as any)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 404) return errors.notFound();
@@ -59,6 +70,17 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown
     .type('application/json; charset=utf-8')
     .serializer(JSON.stringify)
     .send({ error: { code: apiError.code, message: apiError.message, details: apiError.details } });
+}
+
+/**
+ * Errors the router raises before any route or hook runs (Fastify's `frameworkErrors` option): a path that is not
+ * valid percent-encoded UTF-8, or a path parameter longer than the router accepts. No such resource can exist, so
+ * they are 404 not_found, in the envelope and with the request id, like every other answer.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  setCommonHeaders(req, reply); // no hook runs before these
+  const why = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : 'the path is not valid percent-encoded UTF-8';
+  sendError(req, reply, err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? errors.notFound(`No such route: ${why}.`) : err);
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

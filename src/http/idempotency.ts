@@ -22,9 +22,9 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db, Tx } from '../db/types.js';
 import { ApiError, errors } from './errors.js';
 
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
-export const IDEMPOTENCY_WAIT_MS = 10_000;
+const IDEMPOTENCY_WAIT_MS = 10_000;
 const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
 export interface EffectResult<T> {
@@ -55,7 +55,7 @@ export function fingerprintOf(method: string, path: string, body: unknown): stri
 }
 
 /** The Idempotency-Key of a request: undefined when absent; 422 when malformed. */
-export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
+function idempotencyKeyOf(req: FastifyRequest): string | undefined {
   const raw = req.headers[IDEMPOTENCY_HEADER];
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string' || !KEY_PATTERN.test(raw)) {
@@ -171,7 +171,7 @@ export async function withIdempotency<T>(
 }
 
 /** Deletes expired records (the lookup already ignores them; this keeps the table small). */
-export async function purgeExpiredIdempotencyKeys(db: Db, nowMs: number): Promise<number> {
+async function purgeExpiredIdempotencyKeys(db: Db, nowMs: number): Promise<number> {
   const { rowCount } = await db.query('DELETE FROM idempotency_keys WHERE expires_at <= $1', [new Date(nowMs)]);
   return rowCount;
 }

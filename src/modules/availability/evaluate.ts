@@ -7,6 +7,7 @@
  *   party size outside the policy            → party_size_out_of_range
  *   slot in the past / inside the minimum notice / beyond the booking window
  *                                            → outside_opening_hours (detail: past | min_notice | booking_window)
+ *     (a walk-in, request.walkIn: only a slot that started a full interval ago is past, and no minimum notice)
  *   pacing: covers or bookings starting at this slot of this service would exceed the limit
  *                                            → slot_limit_reached (detail: covers | bookings)
  *   no free table or declared combination    → no_tables_available (detail: no_unit_fits | all_busy)
@@ -36,6 +37,11 @@ export interface Request {
   exclude?: string;
   /** Tables it holds now: kept when they still fit and are free. */
   keep?: readonly string[];
+  /**
+   * A walk-in seated by staff (admin API): the slot under way — started less than one slot interval ago — is
+   * bookable, and the minimum notice does not apply. Every other rule does.
+   */
+  walkIn?: boolean;
 }
 
 export interface Verdict {
@@ -72,8 +78,12 @@ export function evaluateSlot(ctx: Context, slot: Slot): Verdict {
   const p = model.policy;
   const no = (reason: Reason, detail: string): Verdict => ({ slot, available: false, reason, detail });
   if (request.partySize < p.minPartySize || request.partySize > p.maxPartySize) return no('party_size_out_of_range', 'policy');
-  if (slot.startMs < request.nowMs) return no('outside_opening_hours', 'past');
-  if (slot.startMs < request.nowMs + p.minNoticeMinutes * 60_000) return no('outside_opening_hours', 'min_notice');
+  if (request.walkIn) {
+    if (slot.startMs + p.slotIntervalMinutes * 60_000 <= request.nowMs) return no('outside_opening_hours', 'past');
+  } else {
+    if (slot.startMs < request.nowMs) return no('outside_opening_hours', 'past');
+    if (slot.startMs < request.nowMs + p.minNoticeMinutes * 60_000) return no('outside_opening_hours', 'min_notice');
+  }
   if (daysBetween(ctx.today, slot.date) > p.bookingWindowDays) return no('outside_opening_hours', 'booking_window');
 
   const { maxCoversPerSlot, maxBookingsPerSlot } = slot.service.pacing;

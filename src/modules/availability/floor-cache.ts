@@ -1,13 +1,16 @@
 /**
  * The booking model of a restaurant, built from restaurants' loadFloor() and kept in memory per instance. Every use
- * re-validates it with one indexed read of `restaurants.updated_at` (a configuration change bumps it in the same
- * transaction that rewrites the floor), so a cached model is never used after a change has committed, on any
- * instance. Inside a booking transaction the check runs on the transaction's own snapshot.
+ * re-validates it against `restaurants.updated_at` (a configuration change bumps it in the same transaction that
+ * rewrites the floor), so a cached model is never used after a change has committed, on any instance. Inside a
+ * booking transaction the check runs on the transaction's own snapshot. `withDay` folds the check into the read of
+ * the date's reservations (one statement, one snapshot for both) and falls back to a reload when the version moved.
  */
 import type { Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { loadFloor, type Floor } from '../restaurants/floor.js';
+import { daySpan, type DayState } from './evaluate.js';
 import type { BookingModel } from './model.js';
+import { loadDayState, loadVersionedDayState } from './queries.js';
 
 export function modelFromFloor(floor: Floor): BookingModel {
   const p = floor.policy;
@@ -61,9 +64,26 @@ export class FloorCache {
     const hit = this.entries.get(restaurantId);
     if (hit && hit.version === version) return hit.model;
     const model = modelFromFloor(await loadFloor(q, restaurantId));
+    this.entries.delete(restaurantId); // a reload replaces its entry (and moves it last) rather than evicting another
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(restaurantId, { version, model });
     return model;
+  }
+
+  /**
+   * The current model and the state of a service date for a party size (see loadDayState). With a cached model: one
+   * statement reads the day over the span that model gives and the version on the same snapshot; used only when the
+   * version is the cached one. Otherwise (cold, or changed since): the model is reloaded and the day read again.
+   */
+  async withDay(q: Queryable, restaurantId: string, date: string, partySize: number): Promise<{ model: BookingModel; state: DayState }> {
+    const hit = this.entries.get(restaurantId);
+    if (hit) {
+      const { version, state } = await loadVersionedDayState(q, restaurantId, date, daySpan(hit.model, date, partySize));
+      if (version === null) throw errors.restaurantNotFound(restaurantId);
+      if (version === hit.version) return { model: hit.model, state };
+    }
+    const model = await this.get(q, restaurantId);
+    return { model, state: await loadDayState(q, restaurantId, date, daySpan(model, date, partySize)) };
   }
 
   get size(): number {

@@ -14,30 +14,53 @@ const LOOKBACK_MS = 2 * 86_400_000;
  * become. Event bookings take event seats, not tables, and do not count towards the regular services' pacing.
  */
 export async function loadDayState(q: Queryable, restaurantId: string, date: string, span: [number, number] | null): Promise<DayState> {
+  return (await readDay(q, restaurantId, date, span, false)).state;
+}
+
+/**
+ * loadDayState, plus the restaurant's `updated_at` (the booking model's version, see floor-cache.ts) read by the same
+ * statement, so on the same snapshot: null when the restaurant does not exist.
+ */
+export function loadVersionedDayState(
+  q: Queryable, restaurantId: string, date: string, span: [number, number] | null,
+): Promise<{ version: string | null; state: DayState }> {
+  return readDay(q, restaurantId, date, span, true);
+}
+
+const DAY_SQL =
+  // The hold's bounds as epoch milliseconds (float8 arrives as a number): no timestamp parsing per row.
+  `SELECT r.id, to_char(r.date, 'YYYY-MM-DD') AS date, r.service_key, r.time, r.party_size, r.event_id IS NOT NULL AS is_event, rt.table_id,
+          (extract(epoch FROM lower(rt.during)) * 1000)::float8 AS hold_start, (extract(epoch FROM upper(rt.during)) * 1000)::float8 AS hold_end
+     FROM reservations r LEFT JOIN reservation_tables rt ON rt.reservation_id = r.id AND rt.active
+    WHERE r.restaurant_id = $1 AND r.active
+      AND (r.date = $2 OR (r.starts_at >= $3 AND r.starts_at < $5 AND r.hold_ends_at > $4))`;
+
+/** The version row always comes back (when the restaurant exists), with the day's rows or with one row of nulls. */
+const VERSIONED_DAY_SQL = `SELECT v.version, d.* FROM (SELECT updated_at::text AS version FROM restaurants WHERE id = $1) AS v
+  LEFT JOIN LATERAL (${DAY_SQL}) AS d ON true`;
+
+async function readDay(
+  q: Queryable, restaurantId: string, date: string, span: [number, number] | null, versioned: boolean,
+): Promise<{ version: string | null; state: DayState }> {
   const [from, to] = span ?? [0, 0];
   const { rows } = await q.query<{
-    id: string; date: string; service_key: string; time: string; party_size: number; is_event: boolean; table_id: string | null;
-    hold_start: Date | string | null; hold_end: Date | string | null;
-  }>(
-    `SELECT r.id, to_char(r.date, 'YYYY-MM-DD') AS date, r.service_key, r.time, r.party_size, r.event_id IS NOT NULL AS is_event, rt.table_id, lower(rt.during) AS hold_start, upper(rt.during) AS hold_end
-       FROM reservations r LEFT JOIN reservation_tables rt ON rt.reservation_id = r.id AND rt.active
-      WHERE r.restaurant_id = $1 AND r.active
-        AND (r.date = $2 OR (r.starts_at >= $3 AND r.starts_at < $5 AND r.hold_ends_at > $4))`,
-    [restaurantId, date, iso(from - LOOKBACK_MS), iso(from), iso(to)],
-  );
+    version?: string; id: string | null; date: string; service_key: string; time: string; party_size: number; is_event: boolean;
+    table_id: string | null; hold_start: number | null; hold_end: number | null;
+  }>(versioned ? VERSIONED_DAY_SQL : DAY_SQL, [restaurantId, date, iso(from - LOOKBACK_MS), iso(from), iso(to)]);
   const bookings: DayState['bookings'] = [];
   const seen = new Set<string>();
   const holds: Holds = new Map();
   for (const r of rows) {
+    if (r.id === null) continue; // the versioned read's row of a day without reservations
     if (r.date === date && !r.is_event && !seen.has(r.id)) {
       seen.add(r.id);
       bookings.push({ id: r.id, serviceKey: r.service_key, time: r.time, partySize: r.party_size });
     }
     if (r.table_id === null) continue;
-    const hold = { reservationId: r.id, startMs: new Date(r.hold_start!).getTime(), endMs: new Date(r.hold_end!).getTime() };
+    const hold = { reservationId: r.id, startMs: Number(r.hold_start), endMs: Number(r.hold_end) };
     const list = holds.get(r.table_id);
     if (list) list.push(hold);
     else holds.set(r.table_id, [hold]);
   }
-  return { bookings, holds };
+  return { version: rows[0]?.version ?? null, state: { bookings, holds } };
 }

@@ -4,9 +4,8 @@
  */
 import type { Db } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
-import { evaluateDay, daySpan, type Reason } from './evaluate.js';
+import { evaluateDay, type Reason } from './evaluate.js';
 import { FloorCache } from './floor-cache.js';
-import { loadDayState } from './queries.js';
 import { hoursBetween, type HoursDay } from './schedule.js';
 import { addDays, daysBetween, iso, localDate } from './time.js';
 
@@ -48,12 +47,11 @@ export class AvailabilityService {
 
   /** Every slot of the date's services for a party, each available or with the reason it is not. */
   async forDate(restaurantId: string, q: { date: string; partySize: number; area?: string | null }): Promise<AvailabilityView> {
-    const model = await this.floors.get(this.db, restaurantId);
+    const { model, state } = await this.floors.withDay(this.db, restaurantId, q.date, q.partySize); // one statement when cached
     const area = q.area ?? null;
     if (area !== null && !model.areas.some((a) => a.key === area)) {
       throw errors.validation([{ path: 'querystring.area', message: `unknown area "${area}" (areas: ${model.areas.map((a) => a.key).join(', ') || 'none'})` }]);
     }
-    const state = await loadDayState(this.db, restaurantId, q.date, daySpan(model, q.date, q.partySize));
     const day = evaluateDay(model, state, q.date, { partySize: q.partySize, area, nowMs: this.now() });
     return {
       date: q.date,

@@ -4,7 +4,7 @@
  * - a wall time that exists twice (fall-back overlap) resolves to the EARLIER instant (the offset in force before the
  *   change, e.g. 02:30 in Paris on 2026-10-25 is 00:30Z, not 01:30Z), deterministically.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 
 const DAY_MS = 86_400_000;
 const zones = new Map<string, IANAZone>();
@@ -26,15 +26,53 @@ function utcMidnight(date: string): number {
 }
 
 /**
+ * Memo of wallToInstant: every offset look-up formats a date with Intl, and without the memo those look-ups were most
+ * of the cost of GET /availability. The answer depends on the arguments alone, so it is kept; the memo is emptied when
+ * it grows past MEMO_MAX (a year of 15-minute slots of a few zones is far below).
+ */
+const memo = new Map<string, number | null>();
+const MEMO_MAX = 200_000;
+
+/**
  * The instant of `minutes` after the wall-clock midnight starting `date` (1440 and more: the next day's wall time),
  * or null inside a DST gap.
  */
 export function wallToInstant(date: string, minutes: number, timezone: string): number | null {
+  const id = `${timezone} ${date} ${minutes}`;
+  const known = memo.get(id);
+  if (known !== undefined) return known;
+  if (memo.size >= MEMO_MAX) memo.clear();
+  const instant = computeWallToInstant(date, minutes, timezone);
+  memo.set(id, instant);
+  return instant;
+}
+
+/**
+ * Offsets (minutes) in force at the wall-clock midnights from the day before `date` to 3 days after: as a zone changes
+ * its offset at most once a day, they include every offset in force within 14 hours of any wall time of `date`
+ * (minutes 0 to 2879), i.e. every candidate of wallToInstant. Kept per date, so a day's slots share 5 zone look-ups.
+ */
+const dayOffsets = new Map<string, number[]>();
+
+function offsetsAround(zone: IANAZone, date: string): number[] {
+  const id = `${zone.name} ${date}`;
+  let offsets = dayOffsets.get(id);
+  if (!offsets) {
+    const midnight = utcMidnight(date);
+    offsets = [...new Set([-1, 0, 1, 2, 3].map((d) => zone.offset(midnight + d * DAY_MS)))];
+    if (dayOffsets.size >= MEMO_MAX) dayOffsets.clear();
+    dayOffsets.set(id, offsets);
+  }
+  return offsets;
+}
+
+function computeWallToInstant(date: string, minutes: number, timezone: string): number | null {
   const zone = zoneOf(timezone);
   const wall = utcMidnight(date) + minutes * 60_000; // the wall time read as if it were UTC
-  const offsets = new Set([zone.offset(wall - DAY_MS), zone.offset(wall), zone.offset(wall + DAY_MS)]);
+  const candidates =
+    minutes >= 0 && minutes < 2880 ? offsetsAround(zone, date) : new Set([zone.offset(wall - DAY_MS), zone.offset(wall), zone.offset(wall + DAY_MS)]);
   let best: number | null = null;
-  for (const offset of offsets) {
+  for (const offset of candidates) {
     const instant = wall - offset * 60_000;
     if (instant + zone.offset(instant) * 60_000 !== wall) continue; // this offset is not in force then
     if (best === null || instant < best) best = instant;
@@ -50,7 +88,7 @@ export function hhmm(minutes: number): string {
 
 /** The local calendar date of an instant in a zone. */
 export function localDate(ms: number, timezone: string): string {
-  return DateTime.fromMillis(ms, { zone: timezone }).toISODate()!;
+  return new Date(ms + zoneOf(timezone).offset(ms) * 60_000).toISOString().slice(0, 10);
 }
 
 /** `YYYY-MM-DD` plus n days (calendar arithmetic, no zone involved). */

@@ -1,8 +1,9 @@
 /**
  * Customer identity: one customer per restaurant and normalised email, and per restaurant and E.164 phone. A booking
  * (or a waitlist entry) finds its guest by email first, then by phone, and fills in a contact detail the record
- * lacks; only a guest with neither (or with details no one has yet) is created. Creating or filling in announces
- * `customer.created` / `customer.updated` in the same transaction (the outbox).
+ * lacks; only a guest with neither (or with details no one has yet) is created. A booking's `marketingConsent: true`
+ * grants a consent the customer has not given yet; nothing here ever withdraws one. Creating, filling in or granting
+ * announces `customer.created` / `customer.updated` in the same transaction (the outbox).
  */
 import type { Queryable } from '../../db/types.js';
 import { newId } from '../../lib/ids.js';
@@ -13,6 +14,8 @@ export interface CustomerInput {
   name: string;
   email?: string | null;
   phone?: string | null;
+  /** True: the guest consents to marketing messages. False or absent: leave the customer's consent as it is. */
+  marketingConsent?: boolean;
 }
 
 /** Trimmed and lower-cased: `" Ada@Example.COM "` and `"ada@example.com"` are one guest. */
@@ -51,6 +54,28 @@ async function fillMissing(tx: Queryable, id: string, email: string | null, phon
   }
 }
 
+/**
+ * Records a marketing consent the customer has not given yet (time and source), false when it already consents.
+ * Never withdraws: a booking form's unticked box says nothing about an earlier consent.
+ */
+async function grantConsent(tx: Queryable, id: string, source: string, now: Date): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE customers SET marketing_consent = true, marketing_consent_at = $2, marketing_consent_source = $3, updated_at = $2
+      WHERE id = $1 AND NOT marketing_consent`,
+    [id, now, source],
+  );
+  return rowCount > 0;
+}
+
+/** A known guest: fills in missing contact details, grants consent if asked; one `customer.updated` if anything changed. */
+async function refreshKnown(
+  tx: Queryable, restaurantId: string, id: string, email: string | null, phone: string | null, input: CustomerInput, consentSource: string, now: Date,
+): Promise<void> {
+  const filled = await fillMissing(tx, id, email, phone, now);
+  const granted = input.marketingConsent === true && (await grantConsent(tx, id, consentSource, now));
+  if (filled || granted) await announceCustomer(tx, restaurantId, id, 'customer.updated');
+}
+
 /** The customer with this email (preferred) or phone, or null. Erased customers have neither, so never match. */
 export async function findByContact(q: Queryable, restaurantId: string, email: string | null, phone: string | null): Promise<string | null> {
   if (email === null && phone === null) return null;
@@ -62,27 +87,44 @@ export async function findByContact(q: Queryable, restaurantId: string, email: s
   return rows[0]?.id ?? null;
 }
 
-/** The id of the customer this guest is (found or created), inside the caller's transaction. */
-export async function findOrCreateCustomer(tx: Queryable, restaurantId: string, input: CustomerInput, nowMs: number): Promise<string> {
+/**
+ * The id of the customer this guest is (found or created), inside the caller's transaction. `consentSource` is recorded
+ * with a consent this call grants (a booking passes its own `source`: `widget`, `api`, `phone`, …).
+ */
+export async function findOrCreateCustomer(
+  tx: Queryable, restaurantId: string, input: CustomerInput, nowMs: number, consentSource = 'booking',
+): Promise<string> {
   const email = input.email ? normalizeEmail(input.email) : null;
   const phone = input.phone ? normalizePhone(input.phone) : null;
   const now = new Date(nowMs);
-  const existing = await findByContact(tx, restaurantId, email, phone);
+  const consent = input.marketingConsent === true;
+  // One round trip: the guest found by email (preferred) or phone — as findByContact — or else the new record
+  // (`found_id` null and the inserted row's fields). Both null: a concurrent booking inserted the same guest first.
+  const { rows } = await tx.query(
+    `WITH found AS (
+       SELECT id FROM customers WHERE restaurant_id = $2 AND (email = $4 OR phone = $5)
+        ORDER BY (email IS NOT DISTINCT FROM $4) DESC LIMIT 1
+     ), created AS (
+       INSERT INTO customers (id, restaurant_id, name, email, phone, marketing_consent, marketing_consent_at, marketing_consent_source,
+         created_at, updated_at)
+       SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::timestamptz, $8::text, $9::timestamptz, $9::timestamptz WHERE NOT EXISTS (SELECT 1 FROM found)
+       ON CONFLICT DO NOTHING RETURNING ${CUSTOMER_FIELDS}
+     )
+     SELECT found.id AS found_id, created.* FROM (SELECT 1) AS one LEFT JOIN found ON true LEFT JOIN created ON true`,
+    [newId('cus'), restaurantId, input.name, email, phone, consent, consent ? now : null, consent ? consentSource : null, now],
+  );
+  const existing: string | null = rows[0].found_id;
   if (existing) {
-    if (await fillMissing(tx, existing, email, phone, now)) await announceCustomer(tx, restaurantId, existing, 'customer.updated');
+    await refreshKnown(tx, restaurantId, existing, email, phone, input, consentSource, now);
     return existing;
   }
-  const { rows } = await tx.query(
-    `INSERT INTO customers (id, restaurant_id, name, email, phone, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
-     ON CONFLICT DO NOTHING RETURNING ${CUSTOMER_FIELDS}`,
-    [newId('cus'), restaurantId, input.name, email, phone, now],
-  );
-  if (rows[0]) {
+  if (rows[0].id) {
     await announceCustomer(tx, restaurantId, rows[0].id, 'customer.created', customerFromRow(rows[0]));
     return rows[0].id;
   }
   // A concurrent booking created the same guest first (the insert waited for it): use that record.
   const raced = await findByContact(tx, restaurantId, email, phone);
   if (!raced) throw new Error('customer insert conflicted but no matching customer is visible');
+  await refreshKnown(tx, restaurantId, raced, email, phone, input, consentSource, now);
   return raced;
 }

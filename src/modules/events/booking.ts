@@ -15,6 +15,7 @@ import type { FloorCache } from '../availability/floor-cache.js';
 import { daysBetween, localDate, wallToInstant } from '../availability/time.js';
 import { lockServiceDate } from '../reservations/booking.js';
 import type { Placement } from '../reservations/queries.js';
+import { minutesOf } from '../restaurants/clock.js';
 import { findEvent, seatsTaken } from './queries.js';
 
 export interface EventPlaceRequest {
@@ -27,8 +28,6 @@ export interface EventPlaceRequest {
   /** Where the request carried the event id and the date (for validation issues). */
   paths: { eventId: string; date: string };
 }
-
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 export async function placeEvent(tx: Queryable, floors: FloorCache, restaurantId: string, r: EventPlaceRequest, nowMs: number): Promise<Placement> {
   const event = await findEvent(tx, restaurantId, r.eventId);

@@ -10,6 +10,7 @@ import { recordAudit, type Actor } from '../audit/service.js';
 import type { FloorCache } from '../availability/floor-cache.js';
 import { addDays, daysBetween, localDate, wallToInstant } from '../availability/time.js';
 import { lockServiceDate } from '../reservations/booking.js';
+import { minutesOf } from '../restaurants/clock.js';
 import {
   deleteEvent, findEventWithSeats, insertEvent, listEvents, reservationsOfEvent, touchRestaurant, updateEvent, type EventRecord,
   type EventWithSeats,
@@ -35,7 +36,6 @@ export type EventInput = Omit<EventRecord, 'id'>;
 
 export const MAX_EVENTS_RANGE_DAYS = 366;
 
-const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const pgCode = (err: unknown) => (err as { code?: string } | null)?.code;
 
@@ -43,7 +43,7 @@ export function eventView(e: EventWithSeats, timezone: string): EventView {
   const left = Math.max(0, e.capacity - e.seatsTaken);
   return {
     id: e.id, key: e.key, name: e.name, date: e.date, start: e.start, end: e.end,
-    startsAt: iso(wallToInstant(e.date, minutes(e.start), timezone)), endsAt: iso(wallToInstant(e.date, minutes(e.end), timezone)),
+    startsAt: iso(wallToInstant(e.date, minutesOf(e.start), timezone)), endsAt: iso(wallToInstant(e.date, minutesOf(e.end), timezone)),
     capacity: e.capacity, seatsTaken: e.seatsTaken, seatsLeft: left, soldOut: left === 0, closesRegularService: e.closesRegularService,
   };
 }
@@ -136,7 +136,7 @@ export class EventService {
 }
 
 function checkTimes(e: { start: string; end: string }): void {
-  if (minutes(e.end) <= minutes(e.start)) throw errors.validation([{ path: 'body.end', message: `end ${e.end} is not after start ${e.start}` }]);
+  if (minutesOf(e.end) <= minutesOf(e.start)) throw errors.validation([{ path: 'body.end', message: `end ${e.end} is not after start ${e.start}` }]);
 }
 
 const notFound = (id: string) => errors.notFound(`No event "${id}".`);

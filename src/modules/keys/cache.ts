@@ -4,7 +4,7 @@
  * A TTL is the last safety net; a lost LISTEN connection clears everything.
  */
 import type { AuthenticatedKey } from '../../http/context.js';
-import type { Db, Queryable } from '../../db/types.js';
+import type { Queryable } from '../../db/types.js';
 
 export const INVALIDATION_CHANNEL = 'maitre_cache';
 
@@ -87,11 +87,6 @@ export class KeyCache {
 
   get size(): number {
     return this.byHash.size;
-  }
-
-  /** Subscribes to invalidations on the database's NOTIFY channel. */
-  subscribe(db: Db): Promise<() => Promise<void>> {
-    return db.listen(INVALIDATION_CHANNEL, (msg) => this.invalidate(msg), () => this.clear());
   }
 }
 

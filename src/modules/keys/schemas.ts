@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { utcInstantSchema } from '../../lib/instant.js';
 import { SCOPES } from './scopes.js';
 
 export const scopeSchema = z.enum(SCOPES);
@@ -55,7 +56,7 @@ export const createKeyBodySchema = z.object({
   allowedOrigins: z.array(originSchema).max(50).optional(),
   rateLimitPerMinute: limit.optional(),
   bookingRateLimitPerMinute: limit.nullable().optional(),
-  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  expiresAt: utcInstantSchema.nullable().optional(),
   environment: z.enum(['live', 'test']).optional(),
 });
 

@@ -110,26 +110,23 @@ export interface CreatedKey {
 }
 
 async function insertKey(tx: Queryable, restaurantId: string, s: KeySettings, rotatedFromId: string | null): Promise<CreatedKey> {
+  // A public id collision is absorbed by ON CONFLICT and retried; any other error aborts the transaction, so it is
+  // never retried here (a retry inside an aborted transaction would only hide the real error).
   for (let attempt = 0; ; attempt++) {
     const g = generateKey(s.environment ?? 'live');
-    try {
-      const { rows } = await tx.query(
-        `INSERT INTO api_keys (id, public_id, restaurant_id, name, environment, key_hash, scopes, allowed_origins,
-           rate_limit_per_minute, booking_rate_limit_per_minute, expires_at, rotated_from_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT (public_id) DO NOTHING
-         RETURNING ${KEY_COLUMNS}`,
-        [
-          `key_${g.publicId}`, g.publicId, restaurantId, s.name, s.environment ?? 'live', g.hash, s.scopes,
-          s.allowedOrigins ?? [], s.rateLimitPerMinute ?? 120, s.bookingRateLimitPerMinute ?? null, s.expiresAt ?? null,
-          rotatedFromId,
-        ],
-      );
-      if (rows[0]) return { key: g.key, view: toKeyView(rows[0]) };
-    } catch (err) {
-      if (attempt >= 3) throw err;
-      continue;
-    }
+    const { rows } = await tx.query(
+      `INSERT INTO api_keys (id, public_id, restaurant_id, name, environment, key_hash, scopes, allowed_origins,
+         rate_limit_per_minute, booking_rate_limit_per_minute, expires_at, rotated_from_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (public_id) DO NOTHING
+       RETURNING ${KEY_COLUMNS}`,
+      [
+        `key_${g.publicId}`, g.publicId, restaurantId, s.name, s.environment ?? 'live', g.hash, s.scopes,
+        s.allowedOrigins ?? [], s.rateLimitPerMinute ?? 120, s.bookingRateLimitPerMinute ?? null, s.expiresAt ?? null,
+        rotatedFromId,
+      ],
+    );
+    if (rows[0]) return { key: g.key, view: toKeyView(rows[0]) };
     if (attempt >= 5) throw new Error('could not allocate a unique key id');
   }
 }

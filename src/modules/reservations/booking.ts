@@ -1,8 +1,10 @@
 /**
  * The booking core, run inside the caller's transaction:
  *   1. pg_advisory_xact_lock on (restaurant, service date): every booking or move onto that date queues here, so
- *      the pacing counts and free tables it reads cannot change before it commits;
- *   2. the booking model (cached, re-validated in this transaction) and the date's active reservations, one query;
+ *      the pacing counts and free tables it reads cannot change before it commits (taken here unless the caller
+ *      took it already, before reading anything of the date: `dateLocked`);
+ *   2. the booking model (cached, re-validated in this transaction) and the date's active reservations, one statement
+ *      when the model is cached (FloorCache.withDay);
  *   3. evaluateRequest — the very function availability uses — decides, or says why not;
  *   4. the write (reservation row, one reservation_tables row per held table) inside a savepoint. The exclusion
  *      constraint on reservation_tables is the last line of defence: a 23P01 (only possible when a hold from another
@@ -13,8 +15,7 @@ import type { Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import type { BookingModel } from '../availability/model.js';
 import type { FloorCache } from '../availability/floor-cache.js';
-import { daySpan, evaluateRequest, type Reason } from '../availability/evaluate.js';
-import { loadDayState } from '../availability/queries.js';
+import { evaluateRequest, type Reason } from '../availability/evaluate.js';
 import type { Placement } from './queries.js';
 
 export interface PlaceRequest {
@@ -29,6 +30,10 @@ export interface PlaceRequest {
   exclude?: string;
   /** The tables it holds now (kept when they still fit and are free). */
   keep?: readonly string[];
+  /** A walk-in seated now by staff (see evaluate.ts Request.walkIn). */
+  walkIn?: boolean;
+  /** The caller already holds this date's advisory lock in this transaction (taken before it read anything of the date). */
+  dateLocked?: boolean;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -70,15 +75,15 @@ function refusal(model: BookingModel, r: PlaceRequest, reason: Reason, detail: s
 
 /** Decides where a party sits (under the date's lock), or throws the contract's error saying why it cannot. */
 export async function place(tx: Queryable, floors: FloorCache, restaurantId: string, r: PlaceRequest, nowMs: number): Promise<Placement> {
-  await lockServiceDate(tx, restaurantId, r.date);
-  const model = await floors.get(tx, restaurantId);
+  if (!r.dateLocked) await lockServiceDate(tx, restaurantId, r.date); // a transaction-level lock: held until commit
+  // The model (re-validated on this transaction's snapshot) and the date's reservations: one statement when cached.
+  const { model, state } = await floors.withDay(tx, restaurantId, r.date, r.partySize);
   let area = r.area;
   if (area !== null && !model.areas.some((a) => a.key === area)) {
     if (r.areaPath === null) area = null;
     else throw errors.validation([{ path: r.areaPath, message: `unknown area "${area}" (areas: ${model.areas.map((a) => a.key).join(', ') || 'none'})` }]);
   }
-  const state = await loadDayState(tx, restaurantId, r.date, daySpan(model, r.date, r.partySize));
-  const v = evaluateRequest(model, state, r.date, r.time, { partySize: r.partySize, area, nowMs, exclude: r.exclude, keep: r.keep });
+  const v = evaluateRequest(model, state, r.date, r.time, { partySize: r.partySize, area, nowMs, exclude: r.exclude, keep: r.keep, walkIn: r.walkIn });
   if (!v.available || !v.slot || !v.unit) {
     throw refusal(model, { ...r, area }, v.reason!, v.detail ?? '', v.slot?.service.key);
   }

@@ -30,5 +30,3 @@ export function assertTransition(from: Status, to: Status): void {
     );
   }
 }
-
-export const isActive = (s: Status) => s === 'confirmed' || s === 'seated';

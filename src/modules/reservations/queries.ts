@@ -1,6 +1,7 @@
 /** SQL of the reservations module, and the one mapping from rows to the API's reservation shape. */
 import type { Queryable, Row } from '../../db/types.js';
 import type { Status } from './lifecycle.js';
+import { newReference } from './reference.js';
 
 export interface ReservationView {
   id: string;
@@ -95,15 +96,43 @@ export async function findReservation(
   return rows[0] ? recordFromRow(rows[0]) : null;
 }
 
+/**
+ * A reservation created in this transaction: writes its `created` history row (as recordHistory of history.ts does)
+ * and reads it back, in one round trip. The history row is a CTE of the read; the read sees the reservation and its
+ * holds, written by earlier statements.
+ */
+export async function recordCreatedAndFind(
+  tx: Queryable,
+  restaurantId: string,
+  id: string,
+  actor: { type: string; id: string | null },
+  nowMs: number,
+): Promise<ReservationRecord> {
+  const { rows } = await tx.query(
+    `WITH history AS (
+       INSERT INTO reservation_history (reservation_id, restaurant_id, action, from_status, to_status, changes, actor_type, actor_id, at)
+       VALUES ($2, $1, 'created', NULL, 'confirmed', '{}', $3, $4, $5)
+     )
+     ${SELECT} WHERE r.restaurant_id = $1 AND r.id = $2`,
+    [restaurantId, id, actor.type, actor.id, new Date(nowMs)],
+  );
+  if (!rows[0]) throw new Error(`reservation ${id} created in this transaction is not visible`);
+  return recordFromRow(rows[0]);
+}
+
 export interface ListFilter {
   date?: string;
   from?: string;
   to?: string;
   statuses?: Status[];
   customerId?: string;
+  /** Substring, any case, of the customer's name or email, of the phone's digits (3 or more), or of the reference. */
+  q?: string;
   after?: { startsAt: string; id: string };
   limit: number;
 }
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Ordered by start, then id; `limit` rows after the cursor position. */
 export async function listReservations(q: Queryable, restaurantId: string, f: ListFilter): Promise<ReservationRecord[]> {
@@ -118,6 +147,7 @@ export async function listReservations(q: Queryable, restaurantId: string, f: Li
   if (f.to) add('r.date <= ?', f.to);
   if (f.statuses?.length) add('r.status = ANY(?)', f.statuses);
   if (f.customerId) add('r.customer_id = ?', f.customerId);
+  if (f.q !== undefined && f.q.trim() !== '') where.push(searchClause(f.q.trim(), params));
   if (f.after) {
     params.push(f.after.startsAt, f.after.id);
     where.push(`(r.starts_at, r.id) > ($${params.length - 1}::timestamptz, $${params.length})`);
@@ -125,6 +155,24 @@ export async function listReservations(q: Queryable, restaurantId: string, f: Li
   params.push(f.limit);
   const { rows } = await q.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY r.starts_at, r.id LIMIT $${params.length}`, params);
   return rows.map(recordFromRow);
+}
+
+/**
+ * The `q` search, as one parameterised clause (LIKE wildcards in the text are escaped): name and email any case,
+ * phone by its digits, reference without its dash. An erased customer is not joined, so never matches.
+ */
+function searchClause(text: string, params: unknown[]): string {
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const anyCase = p(`%${likeEscape(text)}%`);
+  const alternatives = [`c.name ILIKE ${anyCase}`, `c.email ILIKE ${anyCase}`];
+  const digits = text.replace(/\D/g, '');
+  if (digits.length >= 3) alternatives.push(`c.phone LIKE ${p(`%${digits}%`)}`);
+  const ref = text.replace(/[\s-]/g, '');
+  if (ref !== '') alternatives.push(`replace(r.reference, '-', '') ILIKE ${p(`%${likeEscape(ref)}%`)}`);
+  return `(${alternatives.join(' OR ')})`;
 }
 
 export interface Placement {
@@ -142,7 +190,6 @@ export interface Placement {
 export interface NewReservation {
   id: string;
   restaurantId: string;
-  reference: string;
   customerId: string | null;
   requestedArea: string | null;
   notes: string | null;
@@ -154,23 +201,35 @@ export interface NewReservation {
   eventId?: string | null;
 }
 
-export async function insertReservation(tx: Queryable, r: NewReservation, p: Placement): Promise<boolean> {
+/**
+ * Inserts a new reservation at its placement under a fresh reference (a collision, 1 in 34 billion per existing
+ * reservation, just draws another one) and holds its tables.
+ */
+export async function insertReservation(tx: Queryable, r: NewReservation, p: Placement): Promise<void> {
+  while (!(await insertWithReference(tx, r, newReference(), p)));
+  await holdTables(tx, r.restaurantId, r.id, p, true); // a new reservation: nothing to replace
+}
+
+async function insertWithReference(tx: Queryable, r: NewReservation, reference: string, p: Placement): Promise<boolean> {
   const { rows } = await tx.query(
     `INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key, starts_at, ends_at, hold_ends_at,
        party_size, customer_id, area_key, requested_area, notes, source, created_at, updated_at, event_id)
      VALUES ($1, $2, $3, $17, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $18)
      ON CONFLICT (restaurant_id, reference) DO NOTHING RETURNING id`,
     [
-      r.id, r.restaurantId, r.reference, p.date, p.time, p.serviceKey, new Date(p.startsAt), new Date(p.endsAt), new Date(p.holdEndsAt),
+      r.id, r.restaurantId, reference, p.date, p.time, p.serviceKey, new Date(p.startsAt), new Date(p.endsAt), new Date(p.holdEndsAt),
       p.partySize, r.customerId, p.area, r.requestedArea, r.notes, r.source, new Date(r.now), r.status ?? 'confirmed', r.eventId ?? null,
     ],
   );
   return rows.length === 1;
 }
 
-/** Replaces a reservation's held tables with the placement's (one row per table, over [start, hold end)). */
-export async function holdTables(tx: Queryable, restaurantId: string, reservationId: string, p: Placement): Promise<void> {
-  await tx.query('DELETE FROM reservation_tables WHERE reservation_id = $1', [reservationId]);
+/**
+ * Replaces a reservation's held tables with the placement's (one row per table, over [start, hold end)). `fresh`: the
+ * reservation was inserted in this transaction and holds nothing yet, so there is nothing to replace.
+ */
+export async function holdTables(tx: Queryable, restaurantId: string, reservationId: string, p: Placement, fresh = false): Promise<void> {
+  if (!fresh) await tx.query('DELETE FROM reservation_tables WHERE reservation_id = $1', [reservationId]);
   await tx.query(
     `INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
      SELECT $1, t, $2, tstzrange($3, $4, '[)') FROM unnest($5::text[]) AS t`,

@@ -7,16 +7,11 @@ import { randomString } from '../../lib/ids.js';
 
 export const REFERENCE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const SYMBOL = `[${REFERENCE_ALPHABET}]`;
-const REFERENCE = new RegExp(`^${SYMBOL}{3}-${SYMBOL}{4}$`);
 const LOOSE = new RegExp(`^${SYMBOL}{7}$`);
 
 export function newReference(): string {
   const s = randomString(7, REFERENCE_ALPHABET);
   return `${s.slice(0, 3)}-${s.slice(3)}`;
-}
-
-export function isReference(value: string): boolean {
-  return REFERENCE.test(value);
 }
 
 /**

@@ -49,7 +49,7 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'listReservations',
         summary: 'List reservations',
-        description: 'Ordered by start time. Filters: `date` or `from`/`to` (service dates, inclusive), `status` (comma-separated), `customerId`.',
+        description: 'Ordered by start time. Filters: `date` or `from`/`to` (service dates, inclusive), `status` (comma-separated), `customerId`, `q` (search on the customer\'s name, email, phone and the reference).',
         tags, params: restaurantParamsSchema, querystring: listReservationsQuerySchema, response: { 200: reservationListSchema },
       },
     },

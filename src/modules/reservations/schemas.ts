@@ -25,11 +25,24 @@ export const customerInputSchema = z.strictObject({
     .optional(),
 });
 
+/** The guest of a booking: the customer fields, and the marketing consent a booking form may ask for. */
+export const bookingCustomerInputSchema = customerInputSchema.extend({
+  marketingConsent: z
+    .boolean()
+    .optional()
+    .describe(
+      'The guest agrees to receive the restaurant\'s news and offers (e.g. a ticked box on the booking form). `true` records ' +
+        'the consent on the customer, with the time of the booking and its `source` as the consent\'s source (a customer who ' +
+        'already consents keeps the original time and source). `false` or absent changes nothing: an unticked box is not a ' +
+        'withdrawal, so an existing consent stays — withdraw it with PATCH /customers/{id}.',
+    ),
+});
+
 export const createReservationBodySchema = z.strictObject({
   date: dateSchema,
   time: timeSchema,
   partySize,
-  customer: customerInputSchema,
+  customer: bookingCustomerInputSchema,
   area: areaKeySchema.nullable().optional(),
   eventId: z
     .string()
@@ -78,6 +91,13 @@ export const listReservationsQuerySchema = z
     to: dateSchema.optional(),
     status: statusList.optional(),
     customerId: z.string().min(1).max(64).optional(),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Search, any case: part of the customer\'s name or email, 3+ digits of the phone, or part of the reference (dash optional).'),
     limit: z.coerce.number().int().min(1).max(100).default(25),
     cursor: z.string().min(1).max(500).optional(),
   })

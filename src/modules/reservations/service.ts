@@ -11,16 +11,18 @@ import { newId } from '../../lib/ids.js';
 import type { FloorCache } from '../availability/floor-cache.js';
 import { findOrCreateCustomer, normalizePhone, type CustomerInput } from '../customers/identity.js';
 import { placeEvent } from '../events/booking.js';
+import { KeyedQueue } from '../../lib/keyed-queue.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
 import { lockServiceDate, placeAndWrite } from './booking.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { listHistory, recordHistory, type HistoryEntry, type ReservationActor } from './history.js';
 import { assertTransition, type Status } from './lifecycle.js';
 import {
-  findReservation, holdTables, insertReservation, listReservations, movePlacement, setNotes, setStatus, type Placement,
+  findReservation, holdTables, insertReservation, listReservations, movePlacement, recordCreatedAndFind, setNotes, setStatus, type Placement,
   type ReservationRecord, type ReservationView,
 } from './queries.js';
-import { newReference, normalizeReference } from './reference.js';
+import { normalizeReference } from './reference.js';
+import { currentSlot } from './walk-in.js';
 
 export interface CreateReservationInput {
   date: string;
@@ -33,6 +35,9 @@ export interface CreateReservationInput {
   notes?: string | null;
   source?: string;
 }
+
+/** A walk-in: seated now, at the slot under way (see walk-in.ts); no date, time or event. */
+export type WalkInInput = Omit<CreateReservationInput, 'date' | 'time' | 'eventId'>;
 
 export interface UpdateReservationInput {
   date?: string;
@@ -49,6 +54,8 @@ export interface ListReservationsQuery {
   to?: string;
   statuses?: Status[];
   customerId?: string;
+  /** Case-insensitive search on the customer's name, email and phone, and the reference. */
+  q?: string;
   limit: number;
   cursor?: string;
 }
@@ -73,6 +80,8 @@ const ID_PATTERN = /^res_[a-z0-9]{20}$/;
 const FREEING: readonly Status[] = ['cancelled', 'no_show', 'completed'];
 
 export class ReservationService {
+  private readonly bookingQueue = new KeyedQueue();
+
   constructor(
     private readonly db: Db,
     private readonly floors: FloorCache,
@@ -82,6 +91,14 @@ export class ReservationService {
 
   private inTx<T>(tx: Queryable | undefined, fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return tx ? fn(tx) : this.db.transaction(fn);
+  }
+
+  /**
+   * A new transaction queued in-process behind the others of `key` (see KeyedQueue): new bookings per
+   * `restaurant:date`, changes to existing ones per `restaurant:changes` (their date is only known once locked).
+   */
+  private queued<T>(tx: Queryable | undefined, key: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return tx ? fn(tx) : this.bookingQueue.run(key, () => this.db.transaction(fn));
   }
 
   private async reload(q: Queryable, restaurantId: string, id: string): Promise<ReservationView> {
@@ -98,38 +115,71 @@ export class ReservationService {
     await enqueueEvent(tx, { restaurantId, type, data: view });
   }
 
+  /**
+   * Seats a walk-in now: booked at the slot under way (walk-in.ts) through the same atomic path as create() — same
+   * table choice, pacing and refusals, the minimum notice excepted — and set `seated` in the same transaction
+   * (history: created, then confirmed → seated; one booking.created event with the seated view).
+   */
+  async createWalkIn(restaurantId: string, input: WalkInInput, actor: ReservationActor, tx?: Queryable): Promise<ReservationView> {
+    return this.inTx(tx, async (tx) => {
+      const now = this.now();
+      const model = await this.floors.get(tx, restaurantId);
+      const slot = currentSlot(model, now, input.partySize);
+      if (!slot) {
+        throw errors.outsideOpeningHours(
+          'No service is under way now: a walk-in is seated in the current slot of a service (from its start to one slot interval after its last seating).',
+          { reason: 'no_current_slot' },
+        );
+      }
+      return this.create(restaurantId, { ...input, date: slot.date, time: slot.time }, actor, tx, { walkIn: true, now });
+    });
+  }
+
   /** Books a table (or combination), or seats of an event: 201-worthy view, or the contract's refusal. */
-  async create(restaurantId: string, input: CreateReservationInput, actor: ReservationActor, tx?: Queryable): Promise<ReservationView> {
+  async create(
+    restaurantId: string, input: CreateReservationInput, actor: ReservationActor, tx?: Queryable, options: { walkIn?: boolean; now?: number } = {},
+  ): Promise<ReservationView> {
+    const walkIn = options.walkIn === true;
+    if (walkIn && input.eventId) throw errors.validation([{ path: 'body.eventId', message: 'a walk-in sits at a table, not at an event' }]);
     if (input.customer.phone && normalizePhone(input.customer.phone) === null) {
       throw errors.validation([{ path: 'body.customer.phone', message: 'must be an international number, e.g. +33 1 23 45 67 89' }]);
     }
     if (input.eventId && input.area) {
       throw errors.validation([{ path: 'body.area', message: 'an event booking takes seats of the event, not a table: leave area out' }]);
     }
-    return this.inTx(tx, async (tx) => {
-      const now = this.now();
+    return this.queued(tx, `${restaurantId}:${input.date}`, async (tx) => {
+      const now = options.now ?? this.now();
       const id = newId('res');
-      const customerId = await findOrCreateCustomer(tx, restaurantId, input.customer, now);
+      const source = input.source ?? 'api';
+      // A consent given with the booking is recorded with the booking's source (where the guest gave it).
+      const customerId = await findOrCreateCustomer(tx, restaurantId, input.customer, now, source);
       const row = {
-        id, restaurantId, customerId, requestedArea: input.area ?? null, notes: input.notes ?? null, source: input.source ?? 'api', now,
+        id, restaurantId, customerId, requestedArea: input.area ?? null, notes: input.notes ?? null, source, now,
         eventId: input.eventId ?? null,
       };
-      const write = async (p: Placement) => {
-        // A reference collision (1 in 34 billion per existing reservation) just draws another one.
-        while (!(await insertReservation(tx, { ...row, reference: newReference() }, p)));
-        await holdTables(tx, restaurantId, id, p);
-      };
+      const write = (p: Placement) => insertReservation(tx, row, p);
       if (input.eventId) {
         const paths = { eventId: 'body.eventId', date: 'body.date' };
         await write(await placeEvent(tx, this.floors, restaurantId, { ...input, eventId: input.eventId, paths }, now));
       } else {
+        // The date's lock first: the waitlist's offers and then the placement read the date under it.
         await lockServiceDate(tx, restaurantId, input.date);
         await this.hooks.beforePlace(tx, restaurantId, input.date);
-        const request = { date: input.date, time: input.time, partySize: input.partySize, area: input.area ?? null, areaPath: 'body.area' };
+        const request = {
+          date: input.date, time: input.time, partySize: input.partySize, area: input.area ?? null, areaPath: 'body.area', walkIn, dateLocked: true,
+        };
         await placeAndWrite(tx, this.floors, restaurantId, request, now, write);
       }
-      await recordHistory(tx, actor, { restaurantId, reservationId: id, action: 'created', to: 'confirmed' }, now);
-      const view = await this.reload(tx, restaurantId, id);
+      let view: ReservationView;
+      if (walkIn) {
+        await recordHistory(tx, actor, { restaurantId, reservationId: id, action: 'created', to: 'confirmed' }, now);
+        assertTransition('confirmed', 'seated');
+        await setStatus(tx, id, 'seated', {}, now);
+        await recordHistory(tx, actor, { restaurantId, reservationId: id, action: 'status_changed', from: 'confirmed', to: 'seated' }, now);
+        view = await this.reload(tx, restaurantId, id);
+      } else {
+        view = (await recordCreatedAndFind(tx, restaurantId, id, actor, now)).view; // history + read-back: one statement
+      }
       await this.announce(tx, restaurantId, 'booking.created', view);
       return view;
     });
@@ -142,7 +192,7 @@ export class ReservationService {
   async update(
     restaurantId: string, id: string, input: UpdateReservationInput, actor: ReservationActor, tx?: Queryable, options: ChangeOptions = {},
   ): Promise<ReservationView> {
-    return this.inTx(tx, async (tx) => {
+    return this.queued(tx, `${restaurantId}:changes`, async (tx) => {
       const rec = await this.lock(tx, restaurantId, id);
       options.check?.(rec.view);
       const v = rec.view;
@@ -193,7 +243,7 @@ export class ReservationService {
       // Both dates' locks, in a fixed order, so two moves in opposite directions cannot deadlock.
       for (const d of [...new Set([v.date, target.date])].sort()) await lockServiceDate(tx, restaurantId, d);
       await this.hooks.beforePlace(tx, restaurantId, target.date);
-      const request = { ...target, area: rec.requestedArea, areaPath: null, exclude: v.id, keep: rec.tableIds };
+      const request = { ...target, area: rec.requestedArea, areaPath: null, exclude: v.id, keep: rec.tableIds, dateLocked: true };
       await placeAndWrite(tx, this.floors, restaurantId, request, now, write);
     }
     const after = await this.reload(tx, restaurantId, v.id);
@@ -210,7 +260,7 @@ export class ReservationService {
   async cancel(
     restaurantId: string, id: string, reason: string | null, actor: ReservationActor, tx?: Queryable, options: ChangeOptions = {},
   ): Promise<ReservationView> {
-    return this.inTx(tx, async (tx) => {
+    return this.queued(tx, `${restaurantId}:changes`, async (tx) => {
       const { view: v, eventId } = await this.lock(tx, restaurantId, id);
       options.check?.(v);
       assertTransition(v.status, 'cancelled');

@@ -20,7 +20,7 @@ export const restaurantRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: restaurantParamsSchema, response: { 200: profileSchema },
       },
     },
-    async (req) => restaurants.getProfile(req.restaurant!.id),
+    async (req) => restaurants.profile(req.restaurant!.id), // in-process cache, invalidated on every change
   );
 
   app.get(

@@ -1,7 +1,8 @@
 /**
  * Restaurants: create from a configuration, apply a changed configuration, export it back, read the profile, floor
- * plan and services. Every change is one transaction with its audit row; a change to what API keys cache about
- * their restaurant (slug, name, timezone, plan) also sends the cache-invalidation NOTIFY inside that transaction.
+ * plan and services. Every change is one transaction with its audit row and the cache-invalidation NOTIFY
+ * (`restaurant:<id>`: API keys cache slug, name, timezone and plan; the profile cache the whole profile), and drops
+ * this instance's cached entries right after commit.
  */
 import type { Db, Queryable } from '../../db/types.js';
 import type { RestaurantRef } from '../../http/context.js';
@@ -15,6 +16,7 @@ import {
   AREA_SQL, COMBINATION_SQL, RESTAURANT_COLUMNS, SERVICE_SQL, TABLE_SQL, areaFromRow, combinationFromRow, profileFromRow,
   serviceFromRow, tableFromRow, type Area, type Combination, type RestaurantProfile, type Service, type Table,
 } from './rows.js';
+import { ProfileCache } from './profile-cache.js';
 import { writeFloor } from './store.js';
 
 const pgCode = (err: unknown): string | undefined => (err as { code?: string } | null)?.code;
@@ -28,20 +30,39 @@ function validated(config: RestaurantConfig): RestaurantConfig {
   return parsed.config;
 }
 
-/** Restaurant columns the auth pipeline caches with every key. */
-const keyFieldsChanged = (before: RestaurantProfile, after: { slug: string; name: string; timezone: string; plan: string }) =>
-  before.slug !== after.slug || before.name !== after.name || before.timezone !== after.timezone || before.plan !== after.plan;
-
 function restaurantRow(c: RestaurantConfig): unknown[] {
   return [c.name, c.timezone, c.plan, JSON.stringify(c.policy), JSON.stringify(c.contact ?? {}), JSON.stringify(c.location ?? {})];
 }
 
 export class RestaurantService {
+  /** Profiles served to API keys (GET /v1/restaurants/{r}), by id; see profile-cache.ts. */
+  private readonly profiles = new ProfileCache((id) => loadProfile(this.db, id));
+
   constructor(
     private readonly db: Db,
     /** Drops this instance's cached keys of a restaurant at once; other instances hear the NOTIFY. */
     private readonly invalidateLocal: (message: string) => void,
   ) {}
+
+  /** The profile of a restaurant by id, from this instance's cache (no I/O on a hit). */
+  profile(restaurantId: string): Promise<RestaurantProfile> {
+    return this.profiles.get(restaurantId);
+  }
+
+  /**
+   * Applies a message of the `maitre_cache` channel to the cached profiles (the app's one listener on that channel
+   * calls it for every NOTIFY, and with `all` when the listening connection was lost).
+   */
+  invalidateCached(message: string): void {
+    this.profiles.invalidate(message);
+  }
+
+  /** Drops this instance's cached keys and profile of a restaurant, after the commit that changed it. */
+  private changedLocally(restaurantId: string): void {
+    const message = `restaurant:${restaurantId}`;
+    this.profiles.invalidate(message);
+    this.invalidateLocal(message);
+  }
 
   /** id, slug, name, timezone and plan of a restaurant by id or slug; null when there is none. */
   async resolve(idOrSlug: string): Promise<RestaurantRef | null> {
@@ -107,13 +128,17 @@ export class RestaurantService {
   /**
    * Applies a changed configuration to an existing restaurant in one transaction (see store.ts for what keeps its
    * id). Always bumps restaurants.updated_at, which cached booking models are checked against. The slug cannot
-   * change this way: 409 conflict; removing what reservations still hold: 409 conflict.
+   * change this way: 409 conflict; removing what reservations still hold: 409 conflict. `keepPlan` keeps the plan the
+   * restaurant has (read under the row lock) instead of the file's.
    */
-  async replaceConfig(idOrSlug: string, input: RestaurantConfig, actor: Actor): Promise<RestaurantProfile> {
-    const config = validated(input);
-    let invalidate: string | null = null;
+  async replaceConfig(
+    idOrSlug: string, input: RestaurantConfig, actor: Actor, options: { keepPlan?: boolean } = {},
+  ): Promise<RestaurantProfile> {
+    const validConfig = validated(input);
     const id = await this.mutate(async (tx) => {
       const before = await this.lock(tx, idOrSlug);
+      // keepPlan (the admin API, where the plan is not editable): the plan of the locked row, whatever the file says.
+      const config = options.keepPlan ? { ...validConfig, plan: before.plan } : validConfig;
       if (config.slug !== before.slug) {
         throw errors.conflict(
           `The slug cannot be changed by a configuration import: this restaurant is "${before.slug}", the configuration says "${config.slug}".`,
@@ -128,13 +153,10 @@ export class RestaurantService {
       await recordAudit(tx, actor, {
         restaurantId: before.id, action: 'restaurant.config_replaced', targetType: 'restaurant', targetId: before.id, details: summary(config),
       });
-      if (keyFieldsChanged(before, config)) {
-        invalidate = `restaurant:${before.id}`;
-        await notifyKeyChange(tx, invalidate);
-      }
+      await notifyKeyChange(tx, `restaurant:${before.id}`); // the profile (and updated_at) changes with every import
       return before.id;
     });
-    if (invalidate) this.invalidateLocal(invalidate);
+    this.changedLocally(id);
     return this.getProfile(id);
   }
 
@@ -152,7 +174,7 @@ export class RestaurantService {
       await notifyKeyChange(tx, `restaurant:${before.id}`);
       return before.id;
     });
-    if (changed) this.invalidateLocal(`restaurant:${id}`);
+    if (changed) this.changedLocally(id);
     return this.getProfile(id);
   }
 

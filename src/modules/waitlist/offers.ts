@@ -23,8 +23,7 @@ import { daySpan, evaluateDay } from '../availability/evaluate.js';
 import type { FloorCache } from '../availability/floor-cache.js';
 import { loadDayState } from '../availability/queries.js';
 import { lockServiceDate, placeAndWrite } from '../reservations/booking.js';
-import { holdTables, insertReservation } from '../reservations/queries.js';
-import { newReference } from '../reservations/reference.js';
+import { insertReservation } from '../reservations/queries.js';
 import type { CapacityHooks } from '../reservations/service.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
 import { closeEntries, dueOffers, findEntry, markOffered, waitingEntries, type WaitingEntry } from './queries.js';
@@ -96,10 +95,8 @@ export class WaitlistOffers implements CapacityHooks {
     const holdId = newId('res');
     const row = { id: holdId, restaurantId, customerId: e.customerId, requestedArea: area, notes: e.notes, source: 'waitlist', now: nowMs, status: 'held' as const };
     try {
-      await placeAndWrite(tx, this.floors, restaurantId, { date, time, partySize: e.partySize, area, areaPath: null }, nowMs, async (p) => {
-        while (!(await insertReservation(tx, { ...row, reference: newReference() }, p)));
-        await holdTables(tx, restaurantId, holdId, p);
-      });
+      const request = { date, time, partySize: e.partySize, area, areaPath: null, dateLocked: true }; // every caller holds the date's lock
+      await placeAndWrite(tx, this.floors, restaurantId, request, nowMs, (p) => insertReservation(tx, row, p));
     } catch (err) {
       if (err instanceof ApiError) return false; // e.g. a hold from another date raced in: try the next entry
       throw err;

@@ -190,3 +190,10 @@ export async function datesWithDueOffers(q: Queryable, nowMs: number, restaurant
 export async function markBooked(tx: Queryable, id: string, nowMs: number): Promise<void> {
   await tx.query(`UPDATE waitlist_entries SET status = 'booked', offer_expires_at = NULL, updated_at = $2 WHERE id = $1`, [id, new Date(nowMs)]);
 }
+
+/** The offer's held reservation becomes a confirmed booking, made now (its tables stay held throughout). */
+export async function confirmHold(tx: Queryable, reservationId: string, nowMs: number): Promise<void> {
+  await tx.query(`UPDATE reservations SET status = 'confirmed', created_at = $2, updated_at = $2 WHERE id = $1 AND status = 'held'`, [
+    reservationId, new Date(nowMs),
+  ]);
+}

@@ -16,7 +16,7 @@ import { findReservation, type ReservationView } from '../reservations/queries.j
 import { enqueueEvent } from '../webhooks/outbox.js';
 import type { WaitlistOffers } from './offers.js';
 import {
-  datesWithDueOffers, findEntry, insertEntry, listEntries, markBooked, type EntryRecord, type WaitlistEntryView, type WaitlistStatus,
+  confirmHold, datesWithDueOffers, findEntry, insertEntry, listEntries, markBooked, type EntryRecord, type WaitlistEntryView, type WaitlistStatus,
 } from './queries.js';
 
 export interface CreateWaitlistInput {
@@ -130,9 +130,7 @@ export class WaitlistService {
         throw errors.invalidStatusTransition(rec.view.status, 'booked', `A ${rec.view.status} waitlist entry cannot be booked; only an offered one can.`);
       }
       const now = this.now();
-      await tx.query(`UPDATE reservations SET status = 'confirmed', created_at = $2, updated_at = $2 WHERE id = $1 AND status = 'held'`, [
-        rec.reservationId, new Date(now),
-      ]);
+      await confirmHold(tx, rec.reservationId, now);
       await markBooked(tx, id, now);
       await recordHistory(tx, actor, {
         restaurantId, reservationId: rec.reservationId, action: 'created', to: 'confirmed', changes: { waitlistEntryId: id },

@@ -5,6 +5,7 @@
  * time; with a window it orders the candidates (closest first); with neither, the earliest slot of the day wins.
  */
 import type { Slot } from '../availability/slots.js';
+import { minutesOf } from '../restaurants/clock.js';
 
 export interface Wish {
   preferredTime: string | null;
@@ -12,14 +13,12 @@ export interface Wish {
   windowEnd: string | null;
 }
 
-export const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-
 function bounds(w: Wish): [number, number] | null {
   const from = w.windowStart ?? w.preferredTime;
   const to = w.windowEnd ?? w.preferredTime;
   if (from === null || to === null) return null;
-  const start = toMinutes(from);
-  let end = toMinutes(to);
+  const start = minutesOf(from);
+  let end = minutesOf(to);
   if (end < start) end += 1440;
   return [start, end];
 }
@@ -33,7 +32,7 @@ export function inWindow(w: Wish, minutes: number): boolean {
 
 function distance(w: Wish, minutes: number): number {
   if (w.preferredTime === null) return minutes;
-  const p = toMinutes(w.preferredTime);
+  const p = minutesOf(w.preferredTime);
   return Math.min(...[minutes, minutes - 1440, minutes + 1440].map((m) => Math.abs(m - p)));
 }
 

@@ -153,8 +153,10 @@ export class WebhookDispatcher {
       do {
         this.again = false;
         const room = this.options.concurrency - this.inFlight.size;
-        if (room <= 0 || !this.running) break;
-        if (!(await anythingDue(this.db))) break; // idle: no transaction at all
+        // `continue`, not `break`: a kick that arrived during this pass (a NOTIFY whose commit the probe below did not
+        // see yet) sets `again`, and the loop condition then looks once more instead of waiting for the next poll.
+        if (room <= 0 || !this.running) continue;
+        if (!(await anythingDue(this.db))) continue; // idle: no transaction at all
         const claims = await claimDue(this.db, {
           limit: room,
           token: `${this.instanceId}:${newId('c', 10)}`,

@@ -10,21 +10,9 @@
 import type { Tx } from '../../db/types.js';
 import { newId } from '../../lib/ids.js';
 
-export const EVENT_TYPES = [
-  'booking.created',
-  'booking.updated',
-  'booking.cancelled',
-  'customer.created',
-  'customer.updated',
-  'waitlist.created',
-  'waitlist.offered',
-  'webhook.test',
-] as const;
+import { EVENT_TYPES, type EventType } from './event-types.js';
 
-export type EventType = (typeof EVENT_TYPES)[number];
-
-/** Subscribing to `*` means every event type, including types added later. */
-export const ALL_EVENTS = '*';
+export { ALL_EVENTS, EVENT_TYPES, type EventType } from './event-types.js';
 
 /** The NOTIFY channel that wakes dispatchers (payload: the event id). */
 export const WEBHOOK_CHANNEL = 'maitre_webhooks';
@@ -54,13 +42,19 @@ export function eventBody(id: string, type: EventType, createdAt: string, restau
   return JSON.stringify({ id, type, createdAt, restaurantId, data: data ?? null });
 }
 
-async function insertEvent(tx: Tx, event: EventInput): Promise<EnqueuedEvent> {
+/** The event's id, creation time and body (the exact bytes receivers get), checked against the limits. */
+function prepareEvent(event: EventInput): { id: string; createdAt: string; body: string } {
   if (!isEventType(event.type)) throw new TypeError(`unknown webhook event type "${String(event.type)}"`);
   const id = newId('evt');
   const createdAt = new Date().toISOString();
   const body = eventBody(id, event.type, createdAt, event.restaurantId, event.data);
   const bytes = Buffer.byteLength(body);
   if (bytes > MAX_EVENT_BYTES) throw new RangeError(`webhook event ${event.type} is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}`);
+  return { id, createdAt, body };
+}
+
+async function insertEvent(tx: Tx, event: EventInput): Promise<EnqueuedEvent> {
+  const { id, createdAt, body } = prepareEvent(event);
   const { rows } = await tx.query<{ seq: number }>(
     `INSERT INTO webhook_events (id, restaurant_id, type, payload, created_at) VALUES ($1, $2, $3, $4::json, $5) RETURNING seq`,
     [id, event.restaurantId, event.type, body, createdAt],
@@ -77,16 +71,23 @@ async function wake(tx: Tx, eventId: string): Promise<void> {
  * The event is kept even when no endpoint subscribes yet, so a later "replay since" can send it.
  */
 export async function enqueueEvent(tx: Tx, event: EventInput): Promise<string> {
-  const e = await insertEvent(tx, event);
-  const { rowCount } = await tx.query(
-    `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_seq)
-     SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), $1, w.id, $2
-       FROM webhook_endpoints w
-      WHERE w.restaurant_id = $3 AND w.enabled AND ($4 = ANY (w.events) OR '*' = ANY (w.events))`,
-    [e.id, e.seq, event.restaurantId, event.type],
+  const { id, createdAt, body } = prepareEvent(event);
+  // One statement: the event, and a delivery per subscribed endpoint carrying the event's seq.
+  const { rows } = await tx.query<{ deliveries: number }>(
+    `WITH e AS (
+       INSERT INTO webhook_events (id, restaurant_id, type, payload, created_at) VALUES ($1, $2, $3, $4::json, $5) RETURNING id, seq
+     ), d AS (
+       INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_seq)
+       SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e.id, w.id, e.seq
+         FROM e, webhook_endpoints w
+        WHERE w.restaurant_id = $2 AND w.enabled AND ($3 = ANY (w.events) OR '*' = ANY (w.events))
+       RETURNING 1
+     )
+     SELECT count(*)::int AS deliveries FROM d`,
+    [id, event.restaurantId, event.type, body, createdAt],
   );
-  if (rowCount > 0) await wake(tx, e.id);
-  return e.id;
+  if (rows[0].deliveries > 0) await wake(tx, id);
+  return id;
 }
 
 /**

@@ -3,6 +3,7 @@
  * The response schemas are the allow-list: the secret appears only in the create and roll responses.
  */
 import { z } from 'zod';
+import { utcInstantSchema } from '../../lib/instant.js';
 import { ALL_EVENTS, EVENT_TYPES } from './outbox.js';
 import { parseDeliveryCursor, parseEndpointCursor } from './queries.js';
 
@@ -160,7 +161,7 @@ export const deliveryListQuerySchema = z.object({
 export const deliveryPageSchema = z.object({ data: z.array(deliveryViewSchema), nextCursor: z.string().nullable() });
 
 export const replayBodySchema = z.object({
-  since: z.iso.datetime({ offset: true }).describe('Every event created at or after this instant (ISO 8601)'),
+  since: utcInstantSchema.describe('Every event created at or after this instant (ISO 8601)'),
 });
 
 export const replayResultSchema = z.object({

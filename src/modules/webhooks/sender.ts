@@ -74,6 +74,9 @@ export const httpSender: Sender = (req) =>
       agent: false,
       lookup: req.addresses?.length ? pinnedLookup(req.addresses) : undefined,
     });
+    // Listen for errors before anything can destroy the request (an abort at shutdown destroys it at once, and an
+    // 'error' event without a listener would take the whole process down).
+    request.on('error', (err: NodeJS.ErrnoException) => finish(err.message || err.code || 'connection error'));
     let location: string | undefined;
     /** The answer is complete (or enough of it): its status decides. */
     const answered = () => {
@@ -87,7 +90,6 @@ export const httpSender: Sender = (req) =>
     const onAbort = () => finish('interrupted: the server is shutting down');
     if (req.signal?.aborted) return onAbort();
     req.signal?.addEventListener('abort', onAbort, { once: true });
-    request.on('error', (err: NodeJS.ErrnoException) => finish(err.message || err.code || 'connection error'));
     request.on('response', (res) => {
       statusCode = res.statusCode ?? null;
       location = typeof res.headers.location === 'string' ? res.headers.location : undefined;

@@ -4,8 +4,11 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { auditRoutes } from './audit-routes.js';
+import { configAdminRoutes } from './config-routes.js';
 import { registerAdminGuard } from './guard.js';
 import { keyRoutes } from './key-routes.js';
+import { reservationAdminRoutes } from './reservation-routes.js';
+import { restaurantAdminRoutes } from './restaurant-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import { webhookAdminRoutes } from '../webhooks/admin-routes.js';
 
@@ -14,6 +17,9 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(sessionRoutes);
   await app.register(
     async (restaurant) => {
+      await restaurant.register(restaurantAdminRoutes);
+      await restaurant.register(configAdminRoutes);
+      await restaurant.register(reservationAdminRoutes);
       await restaurant.register(keyRoutes);
       await restaurant.register(auditRoutes);
       await restaurant.register(webhookAdminRoutes);

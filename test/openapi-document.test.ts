@@ -10,6 +10,7 @@ import { openapiPath } from './helpers/contract.js';
 import { ERROR_CODES, ERROR_STATUS } from '../src/http/errors.js';
 import { ERROR_DOCS } from '../src/http/openapi-errors.js';
 import { EXAMPLES } from '../src/http/openapi-examples.js';
+import { ADMIN_TYPES_FILE, adminTypesSource } from '../scripts/openapi.js';
 
 type Json = Record<string, any>;
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
@@ -50,6 +51,14 @@ test('an independent OpenAPI 3.1 validator accepts both documents', async () => 
 test('the served /v1/openapi.json is the committed openapi.json', () => {
   const committed = readFileSync(new URL('../openapi.json', import.meta.url), 'utf8');
   assert.ok(committed === served.public, 'openapi.json differs from what the server serves: run `npm run openapi` and commit openapi.json');
+});
+
+test('the dashboard types are generated from the served /admin/api/openapi.json', async () => {
+  const committed = readFileSync(new URL(`../${ADMIN_TYPES_FILE}`, import.meta.url), 'utf8');
+  assert.ok(
+    committed === (await adminTypesSource(served.admin)),
+    `${ADMIN_TYPES_FILE} differs from the types of the admin document the server serves: run \`npm run openapi\` and commit it`,
+  );
 });
 
 test('both security schemes; every key operation names its scopes (extension, security, description)', () => {

@@ -1,0 +1,75 @@
+/**
+ * The admin API's JSON shapes the dashboard reads, named. Each is an alias of the types generated from the admin
+ * OpenAPI document (./generated/admin-api.d.ts, `npm run openapi`): the server's zod schemas are the one source.
+ */
+import type { operations } from './generated/admin-api';
+import { EVENT_TYPES as SERVER_EVENT_TYPES } from '../../src/modules/webhooks/event-types';
+import { SCOPES as SERVER_SCOPES, SCOPE_DESCRIPTIONS as SERVER_SCOPE_DESCRIPTIONS } from '../../src/modules/keys/scopes';
+
+/** The JSON body of an operation's response with this status. */
+type Json<Op extends keyof operations, Status extends keyof operations[Op]['responses']> =
+  operations[Op]['responses'][Status] extends { content: { 'application/json': infer T } } ? T : never;
+/** The JSON request body of an operation. */
+type Body<Op extends keyof operations> =
+  NonNullable<operations[Op]['requestBody']> extends { content: { 'application/json': infer T } } ? T : never;
+
+export type SessionView = Json<'adminGetSession', 200>;
+export type Membership = SessionView['memberships'][number];
+export type Role = Membership['role'];
+
+export type ApiKey = Json<'adminGetKeysById', 200>;
+export type CreatedKey = Json<'adminPostKeys', 201>;
+export type NewKey = Body<'adminPostKeys'>;
+export type KeyStatus = ApiKey['status'];
+export type KeyUsage = Json<'adminGetKeysByIdUsage', 200>;
+export type Scope = ApiKey['scopes'][number];
+
+/**
+ * The scopes in their canonical order, with what each grants: the server's own list (src/modules/keys/scopes.ts).
+ * The annotations make the compiler check it against the document both ways: a scope in one and not the other fails.
+ */
+export const SCOPES: readonly Scope[] = SERVER_SCOPES;
+export const SCOPE_DESCRIPTIONS: Readonly<Record<Scope, string>> = SERVER_SCOPE_DESCRIPTIONS;
+
+export type WebhookEndpoint = Json<'adminGetWebhooksById', 200>;
+export type CreatedEndpoint = Json<'adminPostWebhooks', 201>;
+export type WebhookEndpointPage = Json<'adminGetWebhooks', 200>;
+export type NewWebhookEndpoint = Body<'adminPostWebhooks'>;
+/** An event type an endpoint can subscribe to (without the `*` wildcard). */
+export type EventType = Exclude<Body<'adminPostWebhooks'>['events'][number], '*'>;
+
+/**
+ * The event types, in the server's order: its own list (src/modules/webhooks/event-types.ts). The annotation makes the
+ * compiler reject a type the admin document does not know, or the reverse.
+ */
+export const EVENT_TYPES: readonly EventType[] = SERVER_EVENT_TYPES;
+type ServerEventType = (typeof SERVER_EVENT_TYPES)[number];
+export const EVENT_TYPES_MATCH_DOCUMENT: [EventType] extends [ServerEventType] ? ([ServerEventType] extends [EventType] ? true : never) : never = true;
+
+export type DeliveryPage = Json<'adminGetWebhooksByIdDeliveries', 200>;
+export type Delivery = DeliveryPage['data'][number];
+
+export type ReservationPage = Json<'adminGetReservations', 200>;
+export type Reservation = Json<'adminGetReservationsByIdOrReference', 200>;
+export type NewReservation = Body<'adminPostReservations'>;
+export type ReservationStatus = Reservation['status'];
+
+export type RestaurantView = Json<'adminGetRestaurant', 200>;
+
+export type Floor = Json<'adminGetFloor', 200>;
+export type Area = Floor['areas'][number];
+export type Table = Floor['tables'][number];
+export type Service = Floor['services'][number];
+
+export type Hours = Json<'adminGetHours', 200>;
+export type HoursDay = Hours['days'][number];
+export type Availability = Json<'adminGetAvailability', 200>;
+
+export type CustomerPage = Json<'adminGetCustomers', 200>;
+export type CustomerProfile = Json<'adminGetCustomersById', 200>;
+
+export type AuditPage = Json<'adminGetAudit', 200>;
+export type AuditEntry = AuditPage['data'][number];
+
+/** The restaurant configuration file (API.md §8), as GET /config returns it (canonical, defaults filled). */
+export type RestaurantConfig = Json<'adminGetConfig', 200>;

@@ -50,6 +50,7 @@ import { guestRoutes } from './modules/guest/routes.js';
 import { guestAdminRoutes } from './modules/guest/admin-routes.js';
 import { registerOpenApi } from './http/openapi.js';
 import { docsRoutes } from './modules/docs/routes.js';
+import { widgetRoutes } from './modules/widget/routes.js';
 import { dashboardRoutes } from './modules/dashboard/routes.js';
 
 export interface AppOptions {
@@ -198,6 +199,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminRoutes, { prefix: '/admin/api' });
   await app.register(guestAdminRoutes, { prefix: '/admin/api' }); // customers and events, behind the same admin guard
   await app.register(docsRoutes); // GET /v1/openapi.json, /admin/api/openapi.json, /docs
+  await app.register(widgetRoutes); // GET /widget.js, /demo (+ /demo/api proxy with an in-memory key when MAITRE_DEMO is on)
   await app.register(dashboardRoutes, { prefix: '/dashboard' }); // the admin dashboard (dist/dashboard)
 
   // Started when the app is ready (listen or ready()), so its options can still be tuned in between (tests).

@@ -39,9 +39,11 @@ export function printDemoBanner(demo: DemoCredentials, baseUrl: string): void {
     '',
     '  Maitre is running with a demo restaurant. These credentials are shown ONCE — copy them now.',
     '',
-    `  Owner login       POST ${baseUrl}/admin/api/login`,
+    `  Dashboard         ${baseUrl}/dashboard`,
     `    email           ${demo.ownerEmail}`,
     `    password        ${demo.ownerPassword}`,
+    `  Booking widget    ${baseUrl}/demo   (a sample restaurant page)`,
+    `  API reference     ${baseUrl}/docs`,
     '',
     `  API key           ${demo.key}`,
     '',
@@ -51,4 +53,30 @@ export function printDemoBanner(demo: DemoCredentials, baseUrl: string): void {
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Name of the key the server creates for its own /demo page (see src/modules/widget/demo-proxy.ts). */
+export const DEMO_WIDGET_KEY_NAME = 'Demo page widget (held in server memory)';
+
+/**
+ * The key behind /demo/api: only `availability:read` + `reservations:write`, a low booking budget, created for the
+ * demo restaurant when the server starts with MAITRE_DEMO on. Its plaintext lives only in this process's memory
+ * (the database keeps its hash, like every key). `replacePrevious` deletes the demo-page keys of earlier runs first.
+ * Null when there is no demo restaurant.
+ */
+export async function createDemoWidgetKey(services: Services, options: { replacePrevious: boolean }): Promise<string | null> {
+  const restaurant = await services.restaurants.resolve('demo');
+  if (!restaurant) return null;
+  const actor = { type: 'system' as const, id: 'demo-page' };
+  if (options.replacePrevious) {
+    for (const old of await services.keys.list(restaurant.id)) {
+      if (old.name === DEMO_WIDGET_KEY_NAME) await services.keys.delete(restaurant.id, old.id, actor);
+    }
+  }
+  const created = await services.keys.create(
+    restaurant.id,
+    { name: DEMO_WIDGET_KEY_NAME, scopes: ['availability:read', 'reservations:write'], rateLimitPerMinute: 600, bookingRateLimitPerMinute: 20 },
+    actor,
+  );
+  return created.key;
 }

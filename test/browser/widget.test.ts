@@ -1,0 +1,369 @@
+/**
+ * The booking widget in a real browser (Debian's Chromium via playwright-core), against real servers on 127.0.0.1:
+ * Maitre, the example proxy (examples/proxy/server.mjs, a child process) and small host sites on other ports, which
+ * are other origins. Bookings are checked through the API. Screenshots: test-results/widget-*.png.
+ * Builds the widget first when dist/widget/widget.js is missing or older than its sources.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { bistro, booking, createTenant, type Tenant } from '../helpers/booking.js';
+import { seedDemoIfEmpty, type DemoCredentials } from '../../src/demo.js';
+import { WIDGET_FILE } from '../../src/modules/widget/bundle.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+const WIDGET_SCOPES = ['availability:read', 'reservations:write'] as const;
+
+function ensureWidgetBuilt(): void {
+  const newest = (dir: string): number =>
+    Math.max(...readdirSync(dir).map((f) => (statSync(join(dir, f)).isDirectory() ? newest(join(dir, f)) : statSync(join(dir, f)).mtimeMs)));
+  if (existsSync(WIDGET_FILE) && statSync(WIDGET_FILE).mtimeMs >= Math.max(newest('widget/src'), statSync('widget/vite.config.ts').mtimeMs)) return;
+  // Only the widget's configuration (scripts/build-web.mjs would build the dashboard too).
+  const script = "const { build } = await import('vite'); await build({ configFile: 'widget/vite.config.ts', logLevel: 'warn' });";
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+  assert.equal(r.status, 0, 'building the widget failed');
+}
+
+/** A tiny website on its own port (= its own origin) serving fixed pages. */
+async function hostSite(pages: Map<string, string>): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const html = pages.get(new URL(req.url ?? '/', 'http://x').pathname + (new URL(req.url ?? '/', 'http://x').search || ''));
+    if (html === undefined) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const embed = (maitre: string, attrs: Record<string, string>) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Bistro</title>
+<script src="${maitre}/widget.js" defer></script></head>
+<body><h1>Our bistro</h1><maitre-booking ${Object.entries(attrs).map(([k, v]) => `${k}="${v}"`).join(' ')}></maitre-booking></body></html>`;
+
+let t: TestApp;
+let browser: Browser;
+let maitre: string;
+let tenant: Tenant;
+let demo: DemoCredentials;
+let proxy: ChildProcess;
+let proxyOrigin: string;
+let allowedSite: Awaited<ReturnType<typeof hostSite>>;
+let otherSite: Awaited<ReturnType<typeof hostSite>>;
+/** A date three days ahead in the browser's calendar (both lunch and dinner every day in this restaurant). */
+const date = DateTime.now().plus({ days: 3 }).toISODate()!;
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (or set MAITRE_SKIP_BROWSER=1)`);
+  ensureWidgetBuilt();
+  t = await createTestApp({ config: { demo: true } });
+  demo = (await seedDemoIfEmpty(t.app.services))!;
+  maitre = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const everyDay = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+  tenant = await createTenant(t.app, bistro({
+    services: [
+      { key: 'lunch', name: 'Lunch', days: [...everyDay], start: '12:00', lastSeating: '13:30', end: '15:00' },
+      { key: 'dinner', name: 'Dinner', days: [...everyDay], start: '19:00', lastSeating: '21:30', end: '23:00', pacing: { maxCoversPerSlot: 20, maxBookingsPerSlot: 2 } },
+    ],
+    closures: [],
+  }));
+
+  // The proxy: a key with only the widget's scopes, no origin list (server to server).
+  const proxyKey = await t.app.services.keys.create(tenant.id, { name: 'website proxy', scopes: [...WIDGET_SCOPES] }, { type: 'system', id: null });
+  proxy = spawn(process.execPath, ['examples/proxy/server.mjs'], {
+    env: { ...process.env, MAITRE_URL: maitre, MAITRE_API_KEY: proxyKey.key, MAITRE_RESTAURANT: tenant.slug, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  proxyOrigin = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proxy.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    proxy.once('exit', (c) => reject(new Error(`proxy exited with ${c}`)));
+  });
+
+  // Direct use: a key bound to one site's origin, with a booking budget.
+  const allowedPages = new Map<string, string>();
+  allowedSite = await hostSite(allowedPages);
+  otherSite = await hostSite(allowedPages); // same pages, another origin: not on the key's list
+  const direct = await t.app.services.keys.create(
+    tenant.id,
+    { name: 'website widget', scopes: [...WIDGET_SCOPES], allowedOrigins: [allowedSite.origin], bookingRateLimitPerMinute: 10 },
+    { type: 'system', id: null },
+  );
+  const tight = await t.app.services.keys.create(
+    tenant.id,
+    { name: 'tight widget', scopes: [...WIDGET_SCOPES], allowedOrigins: [allowedSite.origin], bookingRateLimitPerMinute: 1 },
+    { type: 'system', id: null },
+  );
+  allowedPages.set('/direct', embed(maitre, { restaurant: tenant.slug, endpoint: maitre, key: direct.key }));
+  allowedPages.set('/direct?lang=fr', embed(maitre, { restaurant: tenant.slug, endpoint: maitre, key: direct.key, lang: 'fr', 'restaurant-name': 'Test Bistro' }));
+  allowedPages.set('/tight', embed(maitre, { restaurant: tenant.slug, endpoint: maitre, key: tight.key }));
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  mkdirSync('test-results', { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  proxy?.kill('SIGTERM');
+  await allowedSite?.close();
+  await otherSite?.close();
+  await t?.close();
+});
+
+interface Watch {
+  requests: { url: string; method: string; headers: Record<string, string>; body: string | null }[];
+  pageErrors: string[];
+}
+
+async function open(url: string, viewport = { width: 1024, height: 1100 }): Promise<{ page: Page; watch: Watch }> {
+  const page = await browser.newPage({ viewport });
+  const watch: Watch = { requests: [], pageErrors: [] };
+  page.on('request', (r) => watch.requests.push({ url: r.url(), method: r.method(), headers: r.headers(), body: r.postData() }));
+  page.on('pageerror', (e) => watch.pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) watch.pageErrors.push(m.text());
+  });
+  await page.goto(url);
+  await page.locator('maitre-booking h2').waitFor();
+  return { page, watch };
+}
+
+const w = (page: Page) => page.locator('maitre-booking');
+const slot = (page: Page, time: string) => w(page).locator(`label[for$="-${time.replace(':', '')}"]:visible`);
+
+async function chooseDate(page: Page, d: string, party = 2): Promise<void> {
+  await w(page).locator('#mb-party').selectOption(String(party));
+  await w(page).locator('#mb-date').fill(d);
+  // The list of this date and party (today's stays on screen while the new answer is on its way).
+  await w(page).locator(`.times[data-for="${d}/${party}"] input`).first().waitFor({ state: 'attached' });
+}
+
+async function fillDetails(page: Page, who: { name: string; email?: string; phone?: string; notes?: string }): Promise<void> {
+  await w(page).locator('#mb-name').fill(who.name);
+  if (who.email) await w(page).locator('#mb-email').fill(who.email);
+  if (who.phone) await w(page).locator('#mb-phone').fill(who.phone);
+  if (who.notes) await w(page).locator('#mb-notes').fill(who.notes);
+}
+
+/** The marketing consent of the customer with this email (GET /customers?email=). */
+async function consentOf(email: string): Promise<{ granted: boolean; at: string | null; source: string | null }> {
+  const res = await tenant.get(`/customers?email=${encodeURIComponent(email)}`);
+  assert.equal(res.statusCode, 200, res.body);
+  const data = res.json().data as { marketingConsent: { granted: boolean; at: string | null; source: string | null } }[];
+  assert.equal(data.length, 1, `one customer with ${email}`);
+  return data[0].marketingConsent;
+}
+
+async function reservationsOf(email: string, d = date) {
+  const res = await tenant.get(`/reservations?date=${d}&limit=100`);
+  assert.equal(res.statusCode, 200, res.body);
+  return (res.json().data as { customer: { email: string | null }; reference: string; time: string; status: string; source: string; notes: string | null; createdAt: string }[])
+    .filter((r) => r.customer?.email === email);
+}
+
+test('through the proxy: a page on another origin books a table; full times are greyed with the reason; the key never reaches the browser', async () => {
+  // Fill 19:00 (two bookings per slot at dinner) so the widget shows it unavailable.
+  for (let i = 0; i < 2; i++) assert.equal((await tenant.post('/reservations', booking(date, '19:00', 2))).statusCode, 201);
+  const { page, watch } = await open(`${proxyOrigin}/`);
+  await chooseDate(page, date);
+  const full = w(page).locator('input[value="19:00"]:visible');
+  assert.equal(await full.isDisabled(), true);
+  assert.match(await slot(page, '19:00').innerText(), /fully booked/);
+  await w(page).locator('[role=status]', { hasText: 'available on' }).waitFor();
+
+  await slot(page, '19:30').click();
+  await fillDetails(page, { name: 'Proxy Guest', email: 'proxy.guest@example.com', phone: '+33 6 12 34 56 78', notes: 'Window table please' });
+  // The marketing-consent box: unticked by default; the guest ticks it (by its label).
+  const consent = w(page).locator('#mb-consent');
+  assert.equal(await consent.isChecked(), false);
+  await w(page).locator('label[for="mb-consent"]', { hasText: 'Send me news and offers from the restaurant' }).click();
+  assert.equal(await consent.isChecked(), true);
+  await page.screenshot({ path: 'test-results/widget-proxy-form.png', fullPage: true });
+  await w(page).locator('button[type=submit]:visible').click();
+  await w(page).locator('#mb-done-title', { hasText: 'Your table is booked' }).waitFor();
+  const reference = (await w(page).locator('#mb-reference').innerText()).trim();
+  assert.match(reference, /^[A-Z0-9]{3}-[A-Z0-9]{4}$/);
+  await page.screenshot({ path: 'test-results/widget-proxy-confirmation.png', fullPage: true });
+
+  const [made] = await reservationsOf('proxy.guest@example.com');
+  assert.equal(made.reference, reference);
+  assert.equal(made.time, '19:30');
+  assert.equal(made.source, 'widget');
+  assert.equal(made.notes, 'Window table please');
+  const given = await consentOf('proxy.guest@example.com');
+  assert.deepEqual([given.granted, given.source], [true, 'widget'], 'the ticked box recorded the consent, from the widget');
+  assert.equal(given.at, made.createdAt, 'granted at the time of the booking, in its transaction');
+  const sent = watch.requests.find((r) => r.method === 'POST')?.body;
+  assert.deepEqual(JSON.parse(sent ?? '{}').customer?.marketingConsent, true);
+  // Every request went to the page's own site; none carried a key.
+  assert.deepEqual(watch.requests.filter((r) => !r.url.startsWith(proxyOrigin)).map((r) => r.url), []);
+  assert.ok(watch.requests.every((r) => !('x-api-key' in r.headers) && !('authorization' in r.headers)));
+  const post = watch.requests.find((r) => r.method === 'POST');
+  assert.match(post?.headers['idempotency-key'] ?? '', /^mw-[\w-]{16,}$/);
+  assert.deepEqual(watch.pageErrors, []);
+  await page.close();
+});
+
+test('direct with an origin-bound key, in French at phone width; a server-side field error is shown on its field', async () => {
+  const { page, watch } = await open(`${allowedSite.origin}/direct?lang=fr`, { width: 375, height: 900 });
+  await w(page).locator('h2', { hasText: 'Réserver une table' }).waitFor();
+  await chooseDate(page, date, 4);
+  await slot(page, '20:00').click();
+  await fillDetails(page, { name: 'Camille Direct', email: 'camille@example.com', phone: '12' });
+  assert.equal(await w(page).locator('label[for="mb-consent"]').innerText(), 'Envoyez-moi les actualités et offres de Test Bistro');
+  await w(page).locator('button[type=submit]:visible').click();
+  // The API refuses the phone number: the message sits under the phone field, which is marked invalid.
+  await w(page).locator('#mb-phone-err', { hasText: 'indicatif' }).waitFor();
+  assert.equal(await w(page).locator('#mb-phone').getAttribute('aria-invalid'), 'true');
+  assert.match(await w(page).locator('[role=alert]').innerText(), /Vérifiez les champs/);
+  await page.screenshot({ path: 'test-results/widget-direct-field-error.png', fullPage: true });
+
+  await w(page).locator('#mb-phone').fill('+33 6 98 76 54 32');
+  await w(page).locator('button[type=submit]:visible').click();
+  await w(page).locator('#mb-done-title', { hasText: 'Votre table est réservée' }).waitFor();
+  const reference = (await w(page).locator('#mb-reference').innerText()).trim();
+  const width = await page.locator('html').evaluate((el) => el.scrollWidth);
+  assert.ok(width <= 375, `no horizontal scrolling at phone width (${width}px)`);
+  await page.screenshot({ path: 'test-results/widget-direct-phone.png', fullPage: true });
+
+  const [made] = await reservationsOf('camille@example.com');
+  assert.equal(made.reference, reference);
+  // The box was left unticked: no consent, and the field was not even sent.
+  assert.deepEqual(await consentOf('camille@example.com'), { granted: false, at: null, source: null });
+  const posts = watch.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/reservations'));
+  assert.ok(posts.length >= 1 && posts.every((r) => !('marketingConsent' in (JSON.parse(r.body ?? '{}').customer ?? {}))));
+  const keyed = watch.requests.filter((r) => r.url.startsWith(`${maitre}/v1/`) && r.method !== 'OPTIONS');
+  assert.ok(keyed.length >= 2 && keyed.every((r) => r.headers['x-api-key']?.startsWith('mtr_')), 'direct calls carry the key');
+  assert.deepEqual(watch.pageErrors, []);
+  await page.close();
+});
+
+test('a page on an origin the key does not allow explains the refusal', async () => {
+  const { page, watch } = await open(`${otherSite.origin}/direct`); // the widget asks for today's times at once
+  const alert = w(page).locator('[role=alert]');
+  await alert.filter({ hasText: 'does not accept requests from this website' }).waitFor();
+  const text = await alert.innerText();
+  assert.ok(text.includes(otherSite.origin), text);
+  assert.match(text, /allowed origins/);
+  assert.equal(await w(page).locator('.times input').count(), 0);
+  await page.screenshot({ path: 'test-results/widget-origin-error.png', fullPage: true });
+  // It really was the key's origin list: the same call with this Origin is refused by the API.
+  const res = await t.app.inject({
+    method: 'GET', url: `/v1/restaurants/${tenant.slug}/availability?date=${date}&partySize=2`,
+    headers: { origin: otherSite.origin, 'x-api-key': String(watch.requests.find((r) => r.headers['x-api-key'])?.headers['x-api-key']) },
+  });
+  assert.equal(res.json().error.code, 'origin_not_allowed');
+  await page.close();
+});
+
+test('rate limit: the booking budget of the key is explained with the time to wait', async () => {
+  const { page } = await open(`${allowedSite.origin}/tight`);
+  await chooseDate(page, date);
+  await slot(page, '12:30').click();
+  await fillDetails(page, { name: 'First Tight', email: 'tight1@example.com' });
+  await w(page).locator('button[type=submit]:visible').click();
+  await w(page).locator('#mb-reference').waitFor();
+  await w(page).getByRole('button', { name: 'Make another booking' }).click();
+  await chooseDate(page, date);
+  await slot(page, '12:45').click();
+  await fillDetails(page, { name: 'Second Tight', email: 'tight2@example.com' });
+  await w(page).locator('button[type=submit]:visible').click();
+  const alert = w(page).locator('[role=alert]', { hasText: 'Too many attempts' });
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /try again in \d+ seconds?/);
+  assert.equal((await reservationsOf('tight2@example.com')).length, 0);
+  await page.screenshot({ path: 'test-results/widget-rate-limit.png', fullPage: true });
+  await page.close();
+});
+
+test('manage my booking: a wrong contact is explained, then reschedule and cancel through the guest routes', async () => {
+  const created = await tenant.post('/reservations', { ...booking(date, '12:15', 2), customer: { name: 'Manon Manage', email: 'manon@example.com' } });
+  assert.equal(created.statusCode, 201);
+  const { reference } = created.json();
+  const { page } = await open(`${proxyOrigin}/`);
+  await w(page).getByRole('button', { name: 'Manage my booking' }).click();
+  assert.equal(await w(page).locator('#mb-manage-title').evaluate((el) => el === el.getRootNode().activeElement), true, 'focus moves to the view');
+  await w(page).locator('#mb-ref').fill(reference.toLowerCase());
+  await w(page).locator('#mb-contact').fill('someone.else@example.com');
+  await w(page).getByRole('button', { name: 'Find my booking' }).click();
+  await w(page).locator('[role=alert]', { hasText: 'could not find a booking' }).waitFor();
+
+  await w(page).locator('#mb-contact').fill('manon@example.com');
+  await w(page).getByRole('button', { name: 'Find my booking' }).click();
+  await w(page).locator('#mb-booking', { hasText: '12:15' }).waitFor();
+  await w(page).locator('[role=status]', { hasText: 'Booking found' }).waitFor();
+  await slot(page, '13:00').waitFor();
+  await slot(page, '13:00').click();
+  await w(page).getByRole('button', { name: 'Move my booking' }).click();
+  await w(page).locator('[role=status]', { hasText: 'Your booking is moved' }).waitFor();
+  await w(page).locator('#mb-booking', { hasText: '13:00' }).waitFor();
+  await page.screenshot({ path: 'test-results/widget-manage-moved.png', fullPage: true });
+  let [now] = await reservationsOf('manon@example.com');
+  assert.equal(now.time, '13:00');
+  assert.equal(now.status, 'confirmed');
+
+  await w(page).getByRole('button', { name: 'Cancel my booking' }).click();
+  await w(page).getByRole('button', { name: 'Yes, cancel it' }).click();
+  await w(page).locator('[role=status]', { hasText: 'Your booking is cancelled' }).waitFor();
+  await w(page).locator('#mb-booking', { hasText: 'cancelled' }).waitFor();
+  await page.screenshot({ path: 'test-results/widget-manage-cancelled.png', fullPage: true });
+  [now] = await reservationsOf('manon@example.com');
+  assert.equal(now.status, 'cancelled');
+  await page.close();
+});
+
+test('a double-submitted form sends one Idempotency-Key twice and makes exactly one reservation', async () => {
+  const { page, watch } = await open(`${allowedSite.origin}/direct`);
+  await chooseDate(page, date);
+  await slot(page, '21:00').click();
+  await fillDetails(page, { name: 'Double Submit', email: 'double@example.com' });
+  await w(page).evaluate((el) => {
+    const form = el.shadowRoot!.querySelector('form.details') as unknown as { requestSubmit(): void };
+    form.requestSubmit();
+    form.requestSubmit();
+  });
+  await w(page).locator('#mb-reference').waitFor();
+  const posts = watch.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/reservations'));
+  assert.equal(posts.length, 2, 'both submissions were sent');
+  assert.ok(posts[0].headers['idempotency-key']);
+  assert.equal(posts[1].headers['idempotency-key'], posts[0].headers['idempotency-key']);
+  const made = await reservationsOf('double@example.com');
+  assert.equal(made.length, 1);
+  assert.equal((await w(page).locator('#mb-reference').innerText()).trim(), made[0].reference);
+  await page.close();
+});
+
+test('/demo after start-up: the demo restaurant is booked through the server-held key, under the page CSP', async () => {
+  const { page, watch } = await open(`${maitre}/demo`);
+  await chooseDate(page, demo.date);
+  await slot(page, '19:15').click();
+  await fillDetails(page, { name: 'Demo Visitor', email: 'visitor@example.com' });
+  await w(page).locator('button[type=submit]:visible').click();
+  await w(page).locator('#mb-reference').waitFor();
+  const reference = (await w(page).locator('#mb-reference').innerText()).trim();
+  await page.screenshot({ path: 'test-results/widget-demo.png', fullPage: true });
+  const res = await t.app.inject({ method: 'GET', url: `/v1/restaurants/demo/reservations/${reference}`, headers: { authorization: `Bearer ${demo.key}` } });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.json().source, 'widget');
+  assert.deepEqual(watch.requests.filter((r) => !r.url.startsWith(maitre)).map((r) => r.url), []);
+  assert.ok(watch.requests.every((r) => !('x-api-key' in r.headers)));
+  assert.deepEqual(watch.pageErrors, [], 'no CSP violation, no script error');
+  await page.close();
+});

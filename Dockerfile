@@ -1,0 +1,32 @@
+# Maitre: one stateless server process per container. Built from the same npm scripts as a checkout:
+#   npm ci (with dev dependencies) → npm run build → npm prune --omit=dev.
+# Embedded database by default (MAITRE_DATA_DIR=/data, a volume); set DATABASE_URL (and REDIS_URL) to run several.
+# See docs/deploy.md.
+
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` would build before the sources are here; the build runs below.
+RUN npm ci --ignore-scripts
+COPY . .
+RUN npm run build && npm prune --omit=dev --ignore-scripts
+
+FROM node:20-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    MAITRE_DATA_DIR=/data
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# SIGTERM drains: in-flight requests finish, usage batches are flushed, the webhook dispatcher stops (≤ 15 s).
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,98 @@
+/**
+ * The ceilings the scenarios are measured against: a bare Fastify server in its own process, no logger, no hooks.
+ *
+ *   node --import tsx bench/ceiling-server.ts <hello|select|insert> [--pg URL] [--data-dir DIR]
+ *
+ *   hello   GET  /hello   a small JSON object (ceiling A)
+ *   select  GET  /select  one primary-key SELECT (ceiling B)
+ *   insert  POST /insert  BEGIN; INSERT; COMMIT of the small JSON body it was sent (ceiling C)
+ *
+ * The database is the engine the server under test uses: with --pg a pg Pool (10 connections, as the server's) to the
+ * same PostgreSQL database; otherwise PGlite in a data directory of its own (file-backed, as the server's). Prints one
+ * JSON line `{ "port": N }` when listening; stops on SIGTERM.
+ */
+import Fastify from 'fastify';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+type Query = (sql: string, params: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+type InTx = (sql: string, params: unknown[]) => Promise<void>;
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { pg: { type: 'string' }, 'data-dir': { type: 'string' } } });
+const mode = positionals[0];
+if (mode !== 'hello' && mode !== 'select' && mode !== 'insert') throw new Error('usage: ceiling-server.ts <hello|select|insert> [--pg URL] [--data-dir DIR]');
+
+const ROWS = 1000;
+const SETUP = [
+  `CREATE TABLE IF NOT EXISTS bench_ceiling (id integer PRIMARY KEY, name text NOT NULL, covers integer NOT NULL, updated_at timestamptz NOT NULL)`,
+  `INSERT INTO bench_ceiling SELECT g, 'table ' || g, 2 + g % 6, now() FROM generate_series(1, ${ROWS}) g ON CONFLICT DO NOTHING`,
+  `CREATE TABLE IF NOT EXISTS bench_ceiling_log (id text PRIMARY KEY, n integer NOT NULL, at timestamptz NOT NULL)`,
+];
+
+async function openDatabase(): Promise<{ query: Query; inTx: InTx; close: () => Promise<void> }> {
+  if (values.pg) {
+    const pool = new pg.Pool({ connectionString: values.pg, max: 10 });
+    for (const sql of SETUP) await pool.query(sql);
+    return {
+      query: (sql, params) => pool.query(sql, params),
+      inTx: async (sql, params) => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query(sql, params);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw err;
+        } finally {
+          client.release();
+        }
+      },
+      close: () => pool.end(),
+    };
+  }
+  const dir = values['data-dir'];
+  if (!dir) throw new Error('--data-dir is required for PGlite');
+  mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(`file://${dir}`);
+  for (const sql of SETUP) await db.exec(sql);
+  return {
+    query: (sql, params) => db.query<Record<string, unknown>>(sql, params),
+    inTx: async (sql, params) => {
+      await db.transaction(async (tx) => {
+        await tx.query(sql, params);
+      });
+    },
+    close: () => db.close(),
+  };
+}
+
+const db = mode === 'hello' ? null : await openDatabase();
+const app = Fastify({ logger: false });
+let n = 0;
+
+if (mode === 'hello') {
+  app.get('/hello', async () => ({ ok: true, service: 'ceiling', n: ++n }));
+} else if (mode === 'select') {
+  app.get('/select', async () => (await db!.query('SELECT id, name, covers, updated_at FROM bench_ceiling WHERE id = $1', [(++n % ROWS) + 1])).rows[0]);
+} else {
+  app.post('/insert', async (req) => {
+    const body = req.body as { n?: number };
+    await db!.inTx('INSERT INTO bench_ceiling_log (id, n, at) VALUES ($1, $2, now())', [`${process.pid}-${++n}`, body.n ?? 0]);
+    return { ok: true };
+  });
+}
+
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
+
+process.once('SIGTERM', () => {
+  void (async () => {
+    await app.close();
+    await db?.close();
+    process.exit(0);
+  })();
+});

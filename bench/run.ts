@@ -1,0 +1,230 @@
+/**
+ * `npm run bench`: Maitre measured against the machine's own ceilings (see docs/benchmarks.md).
+ *
+ *   npm run bench                                   embedded PGlite in a temporary directory
+ *   npm run bench -- --pg URL [--redis URL]         PostgreSQL (a fresh database, created and dropped) [+ Redis]
+ *   options: --duration S (6, measured, per scenario) --rounds N (3 interleaved slices) --warmup S (2)
+ *            --connections N (32) --reservations N (5000)
+ *            --profile (the server runs under --cpu-prof; a summary per scenario, from its own time slices)
+ *            --docs (update this engine's block in docs/benchmarks.md) --no-build (use the existing dist/)
+ *            --only me,profile,availability,booking,contended,keys,statements (a subset)
+ *            --keep (leave the database or data directory in place, for a look afterwards)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { addDays, localToday, Planner } from './plan.js';
+import { memoryOf, ROOT, runInherit, runJson, startMaitre } from './processes.js';
+import { formatSummary, summarise } from './profile-summary.js';
+import { formatMarkdown, formatText, updateDocs, type KeyVerification, type Results, type Row, type TargetCheck } from './report.js';
+import {
+  availabilityEntry, bookingEntry, contended, getEntry, keysForRun, probeRps, runGroup, startCeilingFor, type CeilingName,
+  type ContendedCase, type Entry, type Settings,
+} from './scenarios.js';
+import { createDatabase, KeyPool, loadBenchConfig, seedDatabase } from './seed.js';
+
+const { values } = parseArgs({
+  options: {
+    pg: { type: 'string' },
+    redis: { type: 'string' },
+    duration: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '32' },
+    reservations: { type: 'string', default: '5000' },
+    profile: { type: 'boolean', default: false },
+    docs: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+/** A URL's password is never written anywhere. */
+const redact = (arg: string) => arg.replace(/\/\/([^:/@]+):[^@/]+@/, '//$1:***@');
+const SCENARIO_IDS = ['me', 'profile', 'availability', 'booking', 'contended', 'keys', 'statements'];
+const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : null;
+for (const id of only ?? []) if (!SCENARIO_IDS.includes(id)) throw new Error(`--only: unknown scenario "${id}" (${SCENARIO_IDS.join(', ')})`);
+const want = (id: string) => only === null || only.has(id);
+
+const settings: Settings = {
+  duration: Number(values.duration), rounds: Math.max(1, Number(values.rounds)), warmup: Number(values.warmup), connections: Number(values.connections),
+};
+const engine = values.pg ? 'postgres' : 'pglite';
+const started = Date.now();
+const startedAt = new Date(started).toISOString();
+const load = () => os.loadavg().map((v) => Math.round(v * 100) / 100);
+const loadStart = load();
+const log = (msg: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
+const stamp = startedAt.replace(/[:.]/g, '-');
+const resultsDir = join(ROOT, 'bench/results');
+const profileFile = join(resultsDir, `${stamp}-${engine}.cpuprofile`);
+mkdirSync(resultsDir, { recursive: true });
+
+if (!values['no-build']) {
+  // The server part of `npm run build` (the browser bundles play no part here). tsc emits even on a type error.
+  log('compiling the server into dist/ (tsc -p tsconfig.build.json)');
+  await runInherit(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']).catch((err: Error) =>
+    log(`warning: ${err.message}; running what it emitted`),
+  );
+  await runInherit(process.execPath, [join(ROOT, 'scripts/copy-assets.mjs')]);
+}
+
+const config = loadBenchConfig();
+const planner = new Planner(config);
+const db = await createDatabase(values.pg);
+log(`database: ${db.version}${values.redis ? ' + Redis' : ''}`);
+const serverEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  ...db.env,
+  REDIS_URL: values.redis ?? '',
+  MAITRE_DEMO: '0',
+  LOG_LEVEL: 'warn', // per-request info logs would measure the logger, not the API
+};
+const serverNodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`, `--cpu-prof-name=${relative(resultsDir, profileFile)}`] : [];
+
+let server: Awaited<ReturnType<typeof startMaitre>> | undefined;
+try {
+  const today = localToday(config.timezone);
+  log(`seeding the restaurant, its owner and ~${values.reservations} existing reservations over 60 days (bulk SQL)`);
+  const seed = await seedDatabase(serverEnv, config, planner, today, Number(values.reservations));
+  log(`seeded ${seed.reservations} reservations of ${seed.customers} guests in ${seed.seconds} s`);
+  server = await startMaitre(serverEnv, serverNodeArgs);
+  const maitre = server;
+  const idleRssMb = memoryOf(maitre.pid)?.rssMb ?? null;
+  const pool = new KeyPool(maitre.url, config.slug);
+  await pool.login();
+  // RSS sampled every 100 ms while the scenarios run: the peak under load, apart from start-up and the login's scrypt.
+  let loadPeakRssMb = 0;
+  const sampler = setInterval(() => {
+    loadPeakRssMb = Math.max(loadPeakRssMb, memoryOf(maitre.pid)?.rssMb ?? 0);
+  }, 100);
+
+  const rows: Row[] = [];
+  /** A ceiling and the scenarios measured against it, interleaved. */
+  const group = async (which: CeilingName, target: number, build: (maxRps: number) => Promise<Entry[]>) => {
+    log(`ceiling ${which}: starting`);
+    const { server: ceilingServer, entry } = await startCeilingFor(which, db.ceilingArgs(which));
+    try {
+      const entries = await build(await probeRps(entry, settings));
+      const measured = await runGroup([entry, ...entries], settings, log);
+      const [ceiling, ...scenarios] = measured;
+      rows.push(ceiling);
+      for (const m of scenarios) rows.push({ ...m, ceiling: which, ratio: m.okRps / ceiling.okRps, target });
+    } finally {
+      await ceilingServer.stop();
+    }
+  };
+
+  if (want('me') || want('profile')) {
+    await group('A', 0.4, async (maxRps) => [
+      ...(want('me') ? [getEntry('GET /v1/me', maitre, '/v1/me', await keysForRun(pool, settings, maxRps))] : []),
+      ...(want('profile') ? [getEntry('GET /v1/restaurants/{r}', maitre, `/v1/restaurants/${config.slug}`, await keysForRun(pool, settings, maxRps))] : []),
+    ]);
+  }
+  if (want('availability')) {
+    await group('B', 0.6, async (maxRps) => [availabilityEntry(maitre, config.slug, today, await keysForRun(pool, settings, maxRps))]);
+  }
+  if (want('booking')) {
+    const plan = planner.fill(today, 61, config.policy.bookingWindowDays - 5, 100, 2);
+    let booking: ReturnType<typeof bookingEntry> | undefined;
+    await group('C', 0.3, async (maxRps) => [(booking = bookingEntry(maitre, config.slug, plan, await keysForRun(pool, settings, maxRps)))]);
+    if (booking && booking.sent() > plan.length) log(`warning: the booking plan (${plan.length}) ran out after ${booking.sent()} requests; the repeats were refused`);
+  }
+
+  const emptyDate = addDays(today, config.policy.bookingWindowDays - 2);
+  const contendedCases: ContendedCase[] = [];
+  if (want('contended')) {
+    log('contended bookings on one slot');
+    contendedCases.push(
+      await contended(maitre.url, config.slug, planner, pool, { label: 'one lunch slot (tables bind)', date: emptyDate, time: '13:00', partySize: 2 }),
+      await contended(maitre.url, config.slug, planner, pool, { label: 'one dinner slot (pacing binds)', date: emptyDate, time: '20:00', partySize: 2 }),
+    );
+  }
+  clearInterval(sampler);
+  const lifetimePeakRssMb = memoryOf(maitre.pid)?.peakRssMb ?? null;
+  await maitre.stop();
+  server = undefined;
+
+  const profiles: Record<string, string> = {};
+  if (values.profile) {
+    for (const row of rows.filter((r) => r.ceiling)) {
+      profiles[row.name] = formatSummary(summarise(profileFile, 25, row.windows));
+      process.stderr.write(`\n${row.name}\n${profiles[row.name]}\n`);
+    }
+  }
+
+  let keyVerification: KeyVerification | null = null;
+  if (want('keys')) {
+    log('key verification micro-benchmark');
+    keyVerification = await runJson<KeyVerification>(['--import', 'tsx', join(ROOT, 'bench/key-verify.ts')]);
+  }
+  if (want('statements')) {
+    log('SQL statements per request');
+    const statements = await runJson<{ statementsPerRequest: Record<string, number> }>(['--import', 'tsx', join(ROOT, 'bench/statements.ts')]);
+    for (const row of rows) row.statements = statements.statementsPerRequest[row.name];
+  }
+
+  const targets: TargetCheck[] = rows
+    .filter((row) => row.ceiling && row.ratio !== undefined && row.target !== undefined)
+    .map((row) => ({
+      name: `${row.name} vs ${row.ceiling}`,
+      value: `${(row.ratio! * 100).toFixed(1)} % of ${row.ceiling}`,
+      target: `≥ ${row.target! * 100} %`,
+      met: row.ratio! >= row.target! && row.errors === 0,
+      applies: row.name !== 'POST /reservations' || engine === 'postgres',
+    }));
+  if (contendedCases.length) {
+    const pass = contendedCases.every((c) => c.pass);
+    targets.push({ name: 'contended bookings: exactly the capacity wins', value: pass ? 'PASS' : 'FAIL', target: 'PASS', met: pass, applies: true });
+  }
+  if (keyVerification) {
+    const us = keyVerification.usPerVerification;
+    targets.push({ name: 'warm key verification', value: `${us} µs`, target: '≤ 5 µs', met: us <= 5, applies: true });
+  }
+  targets.push({
+    name: 'server peak RSS under load', value: `${loadPeakRssMb} MB`,
+    target: '< 200 MB', met: loadPeakRssMb > 0 && loadPeakRssMb < 200, applies: engine === 'postgres' && !values.profile,
+  });
+
+  const results: Results = {
+    startedAt,
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2).map(redact)] : [])].join(' '),
+    totalSeconds: Math.round((Date.now() - started) / 1000),
+    engine,
+    engineVersion: db.version,
+    redis: Boolean(values.redis),
+    profiled: values.profile ?? false,
+    machine: {
+      cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version, os: `${os.type()} ${os.release()}`,
+    },
+    loadAverage: { start: loadStart, end: load() },
+    settings,
+    seed,
+    rows,
+    contended: contendedCases,
+    idleRssMb,
+    loadPeakRssMb,
+    lifetimePeakRssMb,
+    keyVerification,
+    keysCreated: pool.count,
+    targets,
+    ...(values.profile ? { profiles, profileFile: relative(ROOT, profileFile) } : {}),
+  };
+  const jsonFile = join(resultsDir, `${stamp}-${engine}.json`);
+  writeFileSync(jsonFile, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\n${formatText(results)}\n\nresults: ${relative(ROOT, jsonFile)} (${results.totalSeconds} s end to end)`);
+  if (values.docs) {
+    updateDocs(join(ROOT, 'docs/benchmarks.md'), engine, formatMarkdown(results, relative(ROOT, jsonFile)));
+    log(`updated docs/benchmarks.md (${engine})`);
+  }
+  if (!contendedCases.every((c) => c.pass)) process.exitCode = 1;
+} catch (err) {
+  if (server) process.stderr.write(`server stderr:\n${server.stderr()}\n`);
+  throw err;
+} finally {
+  await server?.stop();
+  if (values.keep) log(`kept the database: ${redact(JSON.stringify(db.env))}`);
+  else await db.drop();
+}

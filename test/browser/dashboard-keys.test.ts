@@ -249,6 +249,8 @@ test('API keys on a phone: the table scrolls, the menu opens, the create dialog 
   await page.getByRole('button', { name: 'Menu' }).click();
   await page.getByRole('link', { name: 'API keys' }).click();
   await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  // The heading comes before the keys: measure once they are there (the table, or the empty line), not the loading line.
+  await page.locator('table.keys-table').or(page.getByText('No keys yet.')).waitFor();
   const overflow = await page.evaluate<number>(`document.documentElement.scrollWidth - window.innerWidth`);
   assert.ok(overflow <= 1, `the page does not scroll sideways (${overflow}px)`);
   await page.getByRole('button', { name: 'Create key' }).click();

@@ -1,12 +1,13 @@
 /**
  * Shared by the dashboard browser suites (test/browser/dashboard-*.test.ts): builds the dashboard when dist/dashboard is
- * missing, starts the real server on a fresh database with a restaurant (through the real importer) and an owner,
- * drives Debian's Chromium with playwright-core, and watches every page for errors, CSP violations and requests that
- * leave the server.
+ * missing or older than its sources, starts the real server on a fresh database with a restaurant (through the real
+ * importer) and an owner, drives Debian's Chromium with playwright-core, and watches every page for errors, CSP
+ * violations and requests that leave the server. `eventually` polls a read until its assertions pass.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,15 +24,28 @@ const ARGS = [
 ];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The newest modification time of a file under `path` (itself, if a file). */
+function newest(path: string): number {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return Math.max(s.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))));
+}
+
 /**
- * `npm test` on a fresh tree: build the dashboard once if it is not there. Both dashboard suites may start together:
- * the first takes a lock directory (mkdir is atomic) and builds, the other waits for it.
+ * `npm test` on a fresh tree, or after web/ changed: build the dashboard if dist/dashboard is missing or older than its
+ * sources (the tests rely on what the current pages render). Both dashboard suites may start together: the first takes
+ * a lock directory (mkdir is atomic) and builds, the other waits for it.
  */
 export async function ensureDashboardBuilt(): Promise<void> {
   const index = `${ROOT}dist/dashboard/index.html`;
-  if (existsSync(index)) return;
-  mkdirSync(`${ROOT}dist`, { recursive: true });
   const lock = `${ROOT}dist/.dashboard-build-lock`;
+  // web/ and the two server modules web/src/types.ts bundles (the scopes and event types lists).
+  const sources = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'src/modules/keys/scopes.ts', 'src/modules/webhooks/event-types.ts']
+    .map((p) => `${ROOT}${p}`)
+    .filter((p) => existsSync(p));
+  const upToDate = () => existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newest));
+  if (upToDate()) return;
+  mkdirSync(`${ROOT}dist`, { recursive: true });
   let mine = false;
   try {
     mkdirSync(lock);
@@ -41,8 +55,11 @@ export async function ensureDashboardBuilt(): Promise<void> {
   }
   if (mine) {
     try {
-      const r = spawnSync(process.execPath, ['scripts/build-web.mjs'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CI: '1' } });
-      assert.equal(r.status, 0, 'node scripts/build-web.mjs failed');
+      // Only the dashboard's configuration (without arguments the script builds the widget too, which its own suite does).
+      if (!upToDate()) {
+        const r = spawnSync(process.execPath, ['scripts/build-web.mjs', 'web/vite.config.ts'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CI: '1' } });
+        assert.equal(r.status, 0, 'node scripts/build-web.mjs web/vite.config.ts failed');
+      }
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }
@@ -51,7 +68,7 @@ export async function ensureDashboardBuilt(): Promise<void> {
     while (existsSync(lock) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     assert.ok(!existsSync(lock), `another process has been building the dashboard for 3 minutes: remove ${lock} if none is`);
   }
-  assert.ok(existsSync(index), 'the build wrote no dist/dashboard/index.html');
+  assert.ok(upToDate(), 'the build wrote no up-to-date dist/dashboard/index.html');
 }
 
 export interface Dashboard {
@@ -116,6 +133,23 @@ export async function startDashboard(opts: { config?: Partial<Config>; extend?: 
       await t.close();
     },
   };
+}
+
+/**
+ * Retries `check` (a read and its assertions) until it passes, then returns its result; past `timeoutMs` the last
+ * assertion error is thrown as is. For what a page shows only after an asynchronous update (a fetch, an effect that
+ * runs after a render): a single read right after the wait may still see the state before it.
+ */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() >= deadline) throw e;
+    }
+    await new Promise((r) => setTimeout(r, Math.min(pause, deadline - Date.now())));
+  }
 }
 
 /** Signs in through the form and waits for the shell (the Tonight page opens first). */

@@ -95,7 +95,9 @@ export function TonightPage() {
           Refresh
         </button>
       </div>
-      <p className="muted" aria-live="polite">
+      {/* data-date: the day these counts (and the grid and list below) answer; the previous day's stay on screen while
+          another loads. */}
+      <p className="muted" aria-live="polite" data-date={hoursDay?.date}>
         {hoursDay?.closed
           ? `Closed${hoursDay.closureReason ? `: ${hoursDay.closureReason}` : ''}.`
           : `${plural(reservations.filter((r) => r.status !== 'cancelled').length, 'booking')} · ${plural(covers, 'cover')}`}

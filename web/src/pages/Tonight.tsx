@@ -471,14 +471,19 @@ function BookingDialog(props: {
   const [error, setError] = useState<unknown>(null);
   const [touched, setTouched] = useState(false);
 
-  useEffect(() => {
+  // Each opening starts on the page's day with a clean form. Adjusted while rendering (not in an effect), so the dialog
+  // never shows, nor asks availability for, the day it had the last time.
+  const opening = props.mode ? `${props.mode}|${props.date}` : null;
+  const [openedFor, setOpenedFor] = useState<string | null>(null);
+  if (opening !== openedFor) {
+    setOpenedFor(opening);
     if (props.mode) {
       setDate(props.date);
       setTime('');
       setError(null);
       setTouched(false);
     }
-  }, [props.mode, props.date]);
+  }
 
   const size = Number(partySize);
   const sizeOk = Number.isInteger(size) && size >= 1 && size <= 1000;

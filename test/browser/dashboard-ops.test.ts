@@ -12,7 +12,7 @@ import { DateTime } from 'luxon';
 import { addMembership } from '../../src/modules/admin/users.js';
 import { bistro, createTenant } from '../helpers/booking.js';
 import { startReceiver, verifyStandard, type Receiver } from '../webhooks-support.js';
-import { eventually, screenshot, signIn, startDashboard, type Dashboard } from './dashboard-support.js';
+import { screenshot, signIn, startDashboard, type Dashboard } from './dashboard-support.js';
 
 let d: Dashboard;
 let receiver: Receiver;
@@ -236,11 +236,9 @@ test('Guests: search finds the guest; profile with history and stats; notes and 
   await page.getByRole('status').filter({ hasText: 'Notes and tags saved.' }).waitFor();
   await page.reload();
   await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
-  // The form takes the saved notes and tags in an effect after the profile renders (the heading comes first): not one read.
-  await eventually(async () => {
-    assert.equal(await page.getByLabel('Tags (comma-separated)').inputValue(), 'vip, window');
-    assert.equal(await page.getByLabel('Notes').inputValue(), 'Prefers the window');
-  });
+  // One read each: the form takes the profile in the render that shows its heading.
+  assert.equal(await page.getByLabel('Tags (comma-separated)').inputValue(), 'vip, window');
+  assert.equal(await page.getByLabel('Notes').inputValue(), 'Prefers the window');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download data export' }).click()]);
   const exported = JSON.parse(await readFile((await download.path())!, 'utf8'));

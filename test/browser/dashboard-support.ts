@@ -2,7 +2,7 @@
  * Shared by the dashboard browser suites (test/browser/dashboard-*.test.ts): builds the dashboard when dist/dashboard is
  * missing or older than its sources, starts the real server on a fresh database with a restaurant (through the real
  * importer) and an owner, drives Debian's Chromium with playwright-core, and watches every page for errors, CSP
- * violations and requests that leave the server. `eventually` polls a read until its assertions pass.
+ * violations and requests that leave the server.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -133,23 +133,6 @@ export async function startDashboard(opts: { config?: Partial<Config>; extend?: 
       await t.close();
     },
   };
-}
-
-/**
- * Retries `check` (a read and its assertions) until it passes, then returns its result; past `timeoutMs` the last
- * assertion error is thrown as is. For what a page shows only after an asynchronous update (a fetch, an effect that
- * runs after a render): a single read right after the wait may still see the state before it.
- */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() >= deadline) throw e;
-    }
-    await new Promise((r) => setTimeout(r, Math.min(pause, deadline - Date.now())));
-  }
 }
 
 /** Signs in through the form and waits for the shell (the Tonight page opens first). */

@@ -103,11 +103,14 @@ export function GuestProfilePage({ customerId }: { customerId: string }) {
   const [exportError, setExportError] = useState<unknown>(null);
   const c = profile.data;
 
-  useEffect(() => {
-    if (!c) return;
+  // The form takes each profile loaded (first load, reload, after a save) while rendering, not in an effect: the
+  // fields never show empty next to a loaded profile.
+  const [formFor, setFormFor] = useState<CustomerProfile | undefined>(undefined);
+  if (c && c !== formFor) {
+    setFormFor(c);
     setNotes(c.notes ?? '');
     setTags(c.tags.join(', '));
-  }, [c]);
+  }
 
   const save = async (e: FormEvent) => {
     e.preventDefault();

@@ -34,6 +34,7 @@ import { WebhookDispatcher } from './modules/webhooks/dispatcher.js';
 import { webhookRoutes } from './modules/webhooks/routes.js';
 import { idempotencySweeper } from './http/idempotency.js';
 import { availabilityRoutes } from './modules/availability/routes.js';
+import { dayChangesCompactor } from './modules/availability/day-cache.js';
 import type { AvailabilityService } from './modules/availability/service.js';
 import { reservationRoutes } from './modules/reservations/routes.js';
 import type { ReservationService } from './modules/reservations/service.js';
@@ -153,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...createBookingServices(db, now),
   };
   app.decorate('services', services);
+  services.availability.days.onRead = (result) => metrics.availabilityDayReads.inc({ result });
 
   registerCommonHeaders(app); // x-request-id, nosniff
   app.addHook('onResponse', async (req, reply) => {
@@ -181,6 +183,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes);
   await app.register(idempotencySweeper());
   await app.register(waitlistSweeper());
+  await app.register(dayChangesCompactor());
   await app.register(
     async (v1) => {
       registerKeyAuth(v1, { keyCache, limiter, usage, now });

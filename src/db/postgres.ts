@@ -1,6 +1,7 @@
 /** PostgreSQL through node-postgres: a pool for queries and transactions, one dedicated connection for LISTEN. */
 import pg from 'pg';
 import type { Db, QueryResult, Tx } from './types.js';
+import { preparedName } from './prepared.js';
 
 const DATE = 1082;
 const INT8 = 20;
@@ -13,6 +14,12 @@ const typeParsers = {
     return (pg.types.getTypeParser as any)(oid, format);
   },
 };
+
+/** The query as node-postgres takes it: named when the text is registered as a prepared statement (prepared.ts). */
+function statement(text: string, params?: readonly unknown[]): pg.QueryConfig {
+  const name = preparedName(text);
+  return name === undefined ? { text, values: params as unknown[] | undefined } : { name, text, values: params as unknown[] | undefined };
+}
 
 interface Subscription {
   channel: string;
@@ -41,7 +48,7 @@ export class PostgresDb implements Db {
   }
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-    const r = await this.pool.query(sql, params as any[] | undefined);
+    const r = await this.pool.query(statement(sql, params));
     return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
   }
 
@@ -63,7 +70,7 @@ export class PostgresDb implements Db {
       await client.query('BEGIN');
       const tx: Tx = {
         query: async <R>(sql: string, params?: readonly unknown[]) => {
-          const r = await client.query(sql, params as any[] | undefined);
+          const r = await client.query(statement(sql, params));
           return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
         },
         exec: async (sql: string) => {

@@ -29,6 +29,11 @@ export class Metrics {
   readonly limiterFallback = new Counter({
     name: 'maitre_rate_limit_fallback_total', help: 'Rate-limit decisions taken locally because Redis was unreachable', registers: [this.registry],
   });
+  readonly availabilityDayReads = new Counter({
+    name: 'maitre_availability_day_reads_total',
+    help: "Availability's reads of a day: hit (unchanged since this instance read it: only its stamp was read) or miss (its reservations were read)",
+    labelNames: ['result'] as const, registers: [this.registry],
+  });
   readonly webhookAttempts = new Counter({
     name: 'maitre_webhook_attempts_total',
     help: 'Webhook delivery attempts by what became of the delivery: succeeded, failed (retry scheduled), dead, gone (410, endpoint disabled), lost (lease taken over), interrupted (shutdown)',

@@ -14,9 +14,9 @@
  */
 import { candidatesFor, chooseUnit, type Holds, type Unit } from './assignment.js';
 import type { BookingModel } from './model.js';
-import { scheduleOn } from './schedule.js';
+import { scheduleOn, type DaySchedule } from './schedule.js';
 import { slotsOf, type Slot } from './slots.js';
-import { daysBetween, localDate } from './time.js';
+import { addDays, localDate } from './time.js';
 
 export type Reason = 'outside_opening_hours' | 'party_size_out_of_range' | 'slot_limit_reached' | 'no_tables_available';
 
@@ -62,13 +62,16 @@ export interface Context {
   state: DayState;
   request: Request;
   today: string;
+  /** The last service date inside the booking window (`YYYY-MM-DD` strings compare in date order). */
+  lastBookableDate: string;
   candidates: Unit[];
 }
 
 export function contextFor(model: BookingModel, state: DayState, request: Request): Context {
+  const today = localDate(request.nowMs, model.timezone);
   return {
-    model, state, request,
-    today: localDate(request.nowMs, model.timezone),
+    model, state, request, today,
+    lastBookableDate: addDays(today, model.policy.bookingWindowDays),
     candidates: candidatesFor(model, request.partySize, request.area),
   };
 }
@@ -84,7 +87,7 @@ export function evaluateSlot(ctx: Context, slot: Slot): Verdict {
     if (slot.startMs < request.nowMs) return no('outside_opening_hours', 'past');
     if (slot.startMs < request.nowMs + p.minNoticeMinutes * 60_000) return no('outside_opening_hours', 'min_notice');
   }
-  if (daysBetween(ctx.today, slot.date) > p.bookingWindowDays) return no('outside_opening_hours', 'booking_window');
+  if (slot.date > ctx.lastBookableDate) return no('outside_opening_hours', 'booking_window');
 
   const { maxCoversPerSlot, maxBookingsPerSlot } = slot.service.pacing;
   if (maxCoversPerSlot != null || maxBookingsPerSlot != null) {
@@ -132,12 +135,42 @@ export interface DayVerdict {
   slots: Verdict[];
 }
 
+interface DaySlots {
+  day: DaySchedule;
+  slots: Slot[];
+  /** The slots grouped by wall time, in time order. */
+  groups: Slot[][];
+  span: [number, number] | null;
+}
+
+/**
+ * A date's schedule and slots for a party size depend on the model alone, and a model never changes (a new
+ * configuration builds a new one): computed once per model, date and party size, shared read-only by every request.
+ */
+const slotMemo = new WeakMap<BookingModel, Map<string, DaySlots>>();
+const SLOT_MEMO_MAX = 5_000;
+
+function daySlots(model: BookingModel, date: string, partySize: number): DaySlots {
+  let perModel = slotMemo.get(model);
+  if (!perModel) slotMemo.set(model, (perModel = new Map()));
+  const id = `${date} ${partySize}`;
+  let known = perModel.get(id);
+  if (!known) {
+    const day = scheduleOn(model, date);
+    const slots = slotsOf(model, day, partySize);
+    const span: [number, number] | null = slots.length === 0 ? null : [slots[0].startMs, Math.max(...slots.map((s) => s.holdEndMs))];
+    known = { day, slots, groups: [...groupByTime(slots).values()], span };
+    if (perModel.size >= SLOT_MEMO_MAX) perModel.clear();
+    perModel.set(id, known);
+  }
+  return known;
+}
+
 /** Every slot of a date for a request: what availability answers. */
 export function evaluateDay(model: BookingModel, state: DayState, date: string, request: Request): DayVerdict {
-  const day = scheduleOn(model, date);
+  const { day, groups } = daySlots(model, date, request.partySize);
   const ctx = contextFor(model, state, request);
-  const slots = [...groupByTime(slotsOf(model, day, request.partySize)).values()].map((group) => pick(ctx, group));
-  return { date, closed: day.closed, slots };
+  return { date, closed: day.closed, slots: groups.map((group) => pick(ctx, group)) };
 }
 
 /**
@@ -151,8 +184,8 @@ export function evaluateRequest(
   time: string,
   request: Request,
 ): RequestVerdict {
-  const day = scheduleOn(model, date);
-  const group = slotsOf(model, day, request.partySize).filter((s) => s.time === time);
+  const { day, slots } = daySlots(model, date, request.partySize);
+  const group = slots.filter((s) => s.time === time);
   const p = model.policy;
   if (group.length === 0) {
     if (request.partySize < p.minPartySize || request.partySize > p.maxPartySize) {
@@ -165,7 +198,5 @@ export function evaluateRequest(
 
 /** The span of instants a day's slots can hold tables over (for reading the holds that matter). */
 export function daySpan(model: BookingModel, date: string, partySize: number): [number, number] | null {
-  const slots = slotsOf(model, scheduleOn(model, date), partySize);
-  if (slots.length === 0) return null;
-  return [slots[0].startMs, Math.max(...slots.map((s) => s.holdEndMs))];
+  return daySlots(model, date, partySize).span;
 }

@@ -86,6 +86,11 @@ export class FloorCache {
     return { model, state: await loadDayState(q, restaurantId, date, daySpan(model, date, partySize)) };
   }
 
+  /** The cached model and the version it was built from, unchecked (DayCache checks it with the day's stamp). */
+  cached(restaurantId: string): { version: string; model: BookingModel } | undefined {
+    return this.entries.get(restaurantId);
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -1,4 +1,5 @@
 /** The one read availability and booking make about existing reservations. */
+import { prepared } from '../../db/prepared.js';
 import type { Queryable } from '../../db/types.js';
 import type { Holds } from './assignment.js';
 import type { DayState } from './evaluate.js';
@@ -14,7 +15,7 @@ const LOOKBACK_MS = 2 * 86_400_000;
  * become. Event bookings take event seats, not tables, and do not count towards the regular services' pacing.
  */
 export async function loadDayState(q: Queryable, restaurantId: string, date: string, span: [number, number] | null): Promise<DayState> {
-  return (await readDay(q, restaurantId, date, span, false)).state;
+  return (await readDay(q, PLAIN_DAY_SQL, restaurantId, date, span)).state;
 }
 
 /**
@@ -24,7 +25,25 @@ export async function loadDayState(q: Queryable, restaurantId: string, date: str
 export function loadVersionedDayState(
   q: Queryable, restaurantId: string, date: string, span: [number, number] | null,
 ): Promise<{ version: string | null; state: DayState }> {
-  return readDay(q, restaurantId, date, span, true);
+  return readDay(q, VERSIONED_DAY_SQL, restaurantId, date, span);
+}
+
+/** loadVersionedDayState, plus the day stamp (loadDayStamp) on the same snapshot: what day-cache.ts keeps. */
+export function loadStampedDayState(
+  q: Queryable, restaurantId: string, date: string, span: [number, number] | null,
+): Promise<{ version: string | null; days: string; state: DayState }> {
+  return readDay(q, STAMPED_DAY_SQL, restaurantId, date, span) as Promise<{ version: string | null; days: string; state: DayState }>;
+}
+
+/**
+ * The restaurant's version and the total weight of the logged changes (day_changes, written by triggers) of every
+ * service date whose reservations can enter `date`'s read: three days either side (a hold lasts at most a day plus the
+ * buffer, an overnight slot keeps its service's date). The total only grows, so equal stamps on two snapshots mean the
+ * same reservations for that date. Two index lookups; version null when the restaurant does not exist.
+ */
+export async function loadDayStamp(q: Queryable, restaurantId: string, date: string): Promise<{ version: string | null; days: string }> {
+  const { rows } = await q.query<{ version: string | null; days: string }>(STAMP_SQL, [restaurantId, date]);
+  return { version: rows[0]?.version ?? null, days: rows[0]?.days ?? '' };
 }
 
 const DAY_SQL =
@@ -35,18 +54,25 @@ const DAY_SQL =
     WHERE r.restaurant_id = $1 AND r.active
       AND (r.date = $2 OR (r.starts_at >= $3 AND r.starts_at < $5 AND r.hold_ends_at > $4))`;
 
+const DAYS_STAMP = `(SELECT coalesce(sum(weight), 0)::text
+     FROM day_changes WHERE restaurant_id = $1 AND date BETWEEN $2::date - 3 AND $2::date + 3)`;
+
 /** The version row always comes back (when the restaurant exists), with the day's rows or with one row of nulls. */
-const VERSIONED_DAY_SQL = `SELECT v.version, d.* FROM (SELECT updated_at::text AS version FROM restaurants WHERE id = $1) AS v
-  LEFT JOIN LATERAL (${DAY_SQL}) AS d ON true`;
+const VERSIONED_DAY_SQL = prepared('maitre_day_versioned', `SELECT v.version, d.* FROM (SELECT updated_at::text AS version FROM restaurants WHERE id = $1) AS v
+  LEFT JOIN LATERAL (${DAY_SQL}) AS d ON true`);
+const STAMPED_DAY_SQL = prepared('maitre_day_stamped', `SELECT v.version, v.days, d.* FROM (SELECT updated_at::text AS version, ${DAYS_STAMP} AS days FROM restaurants WHERE id = $1) AS v
+  LEFT JOIN LATERAL (${DAY_SQL}) AS d ON true`);
+const PLAIN_DAY_SQL = prepared('maitre_day', DAY_SQL);
+const STAMP_SQL = prepared('maitre_day_stamp', `SELECT (SELECT updated_at::text FROM restaurants WHERE id = $1) AS version, ${DAYS_STAMP} AS days`);
 
 async function readDay(
-  q: Queryable, restaurantId: string, date: string, span: [number, number] | null, versioned: boolean,
-): Promise<{ version: string | null; state: DayState }> {
+  q: Queryable, sql: string, restaurantId: string, date: string, span: [number, number] | null,
+): Promise<{ version: string | null; days?: string; state: DayState }> {
   const [from, to] = span ?? [0, 0];
   const { rows } = await q.query<{
-    version?: string; id: string | null; date: string; service_key: string; time: string; party_size: number; is_event: boolean;
+    version?: string; days?: string; id: string | null; date: string; service_key: string; time: string; party_size: number; is_event: boolean;
     table_id: string | null; hold_start: number | null; hold_end: number | null;
-  }>(versioned ? VERSIONED_DAY_SQL : DAY_SQL, [restaurantId, date, iso(from - LOOKBACK_MS), iso(from), iso(to)]);
+  }>(sql, [restaurantId, date, iso(from - LOOKBACK_MS), iso(from), iso(to)]);
   const bookings: DayState['bookings'] = [];
   const seen = new Set<string>();
   const holds: Holds = new Map();
@@ -62,5 +88,23 @@ async function readDay(
     if (list) list.push(hold);
     else holds.set(r.table_id, [hold]);
   }
-  return { version: rows[0]?.version ?? null, state: { bookings, holds } };
+  return { version: rows[0]?.version ?? null, days: rows[0]?.days, state: { bookings, holds } };
+}
+
+/**
+ * Replaces each date's logged changes by one row of their summed weight (one statement: a reader sees the rows before
+ * or after, with the same totals), and drops the changes of dates more than `keepDays` before `nowMs` (availability
+ * of such a date shows every slot past, whatever its reservations). Returns the rows removed.
+ */
+export async function compactDayChanges(q: Queryable, nowMs: number, keepDays = 30): Promise<number> {
+  const { rows } = await q.query<{ removed: number }>(
+    `WITH gone AS (DELETE FROM day_changes RETURNING restaurant_id, date, weight),
+          kept AS (
+            INSERT INTO day_changes (restaurant_id, date, weight)
+            SELECT restaurant_id, date, sum(weight) FROM gone WHERE date >= $1::date GROUP BY restaurant_id, date
+            RETURNING 1)
+     SELECT (SELECT count(*) FROM gone)::int - (SELECT count(*) FROM kept)::int AS removed`,
+    [new Date(nowMs - keepDays * 86_400_000).toISOString().slice(0, 10)],
+  );
+  return rows[0].removed;
 }

@@ -1,13 +1,15 @@
 /**
- * Availability and opening hours. A request costs two indexed reads (the model's version check, the day's active
- * reservations with their tables); everything else is the pure evaluation booking uses too.
+ * Availability and opening hours. When nothing changed since the day was last read here, a request costs one statement
+ * of primary-key lookups (the day's stamp, day-cache.ts); otherwise one statement reads the day's active reservations
+ * with their tables and the stamp. Everything else is the pure evaluation booking uses too.
  */
 import type { Db } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { evaluateDay, type Reason } from './evaluate.js';
+import { DayCache } from './day-cache.js';
 import { FloorCache } from './floor-cache.js';
 import { hoursBetween, type HoursDay } from './schedule.js';
-import { addDays, daysBetween, iso, localDate } from './time.js';
+import { addDays, daysBetween, localDate } from './time.js';
 
 export interface SlotView {
   time: string;
@@ -39,6 +41,7 @@ export const MAX_HOURS_RANGE_DAYS = 92;
 
 export class AvailabilityService {
   readonly floors = new FloorCache();
+  readonly days = new DayCache(this.floors);
 
   constructor(
     private readonly db: Db,
@@ -47,7 +50,7 @@ export class AvailabilityService {
 
   /** Every slot of the date's services for a party, each available or with the reason it is not. */
   async forDate(restaurantId: string, q: { date: string; partySize: number; area?: string | null }): Promise<AvailabilityView> {
-    const { model, state } = await this.floors.withDay(this.db, restaurantId, q.date, q.partySize); // one statement when cached
+    const { model, state } = await this.days.read(this.db, restaurantId, q.date, q.partySize); // two key lookups when nothing changed
     const area = q.area ?? null;
     if (area !== null && !model.areas.some((a) => a.key === area)) {
       throw errors.validation([{ path: 'querystring.area', message: `unknown area "${area}" (areas: ${model.areas.map((a) => a.key).join(', ') || 'none'})` }]);
@@ -64,7 +67,7 @@ export class AvailabilityService {
         available: v.available,
         ...(v.available ? {} : { reason: v.reason, detail: v.detail }),
         service: v.slot.service.key,
-        startsAt: iso(v.slot.startMs),
+        startsAt: v.slot.startsAt,
       })),
     };
   }

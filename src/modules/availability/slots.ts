@@ -9,7 +9,7 @@
 import { serviceSpan } from '../restaurants/clock.js';
 import { turnMinutes, type BookingModel, type ServiceHours } from './model.js';
 import type { DaySchedule } from './schedule.js';
-import { hhmm, wallToInstant } from './time.js';
+import { hhmm, iso, wallToInstant } from './time.js';
 
 export interface Slot {
   /** Service date (the date the service starts on). */
@@ -24,6 +24,8 @@ export interface Slot {
   endMs: number;
   /** end + buffer: what the tables are held for. */
   holdEndMs: number;
+  /** The start as an ISO 8601 instant (what the API shows). */
+  startsAt: string;
 }
 
 function eventWindows(model: BookingModel, day: DaySchedule): [number, number][] {
@@ -54,7 +56,7 @@ export function slotsOf(model: BookingModel, day: DaySchedule, partySize: number
       const endMs = startMs + turnMs;
       const holdEndMs = endMs + bufferMs;
       if (closedBy.some(([s, e]) => startMs < e && holdEndMs > s)) continue;
-      slots.push({ date: day.date, time: hhmm(m), service, minutes: m, startMs, endMs, holdEndMs });
+      slots.push({ date: day.date, time: hhmm(m), service, minutes: m, startMs, endMs, holdEndMs, startsAt: iso(startMs) });
     }
   }
   return slots.sort((a, b) => a.minutes - b.minutes);

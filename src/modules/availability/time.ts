@@ -86,9 +86,19 @@ export function hhmm(minutes: number): string {
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
 
+/** Memo of localDate by zone and minute (every request asks for today's date; a zone's offset changes on a minute). */
+const localDates = new Map<string, string>();
+
 /** The local calendar date of an instant in a zone. */
 export function localDate(ms: number, timezone: string): string {
-  return new Date(ms + zoneOf(timezone).offset(ms) * 60_000).toISOString().slice(0, 10);
+  const id = `${timezone} ${Math.floor(ms / 60_000)}`;
+  let date = localDates.get(id);
+  if (date === undefined) {
+    date = new Date(ms + zoneOf(timezone).offset(ms) * 60_000).toISOString().slice(0, 10);
+    if (localDates.size >= MEMO_MAX) localDates.clear();
+    localDates.set(id, date);
+  }
+  return date;
 }
 
 /** `YYYY-MM-DD` plus n days (calendar arithmetic, no zone involved). */

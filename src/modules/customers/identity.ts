@@ -5,6 +5,7 @@
  * grants a consent the customer has not given yet; nothing here ever withdraws one. Creating, filling in or granting
  * announces `customer.created` / `customer.updated` in the same transaction (the outbox).
  */
+import { prepared } from '../../db/prepared.js';
 import type { Queryable } from '../../db/types.js';
 import { newId } from '../../lib/ids.js';
 import { announceCustomer } from './announce.js';
@@ -101,7 +102,7 @@ export async function findOrCreateCustomer(
   // One round trip: the guest found by email (preferred) or phone — as findByContact — or else the new record
   // (`found_id` null and the inserted row's fields). Both null: a concurrent booking inserted the same guest first.
   const { rows } = await tx.query(
-    `WITH found AS (
+    prepared('maitre_customer_find_or_create', `WITH found AS (
        SELECT id FROM customers WHERE restaurant_id = $2 AND (email = $4 OR phone = $5)
         ORDER BY (email IS NOT DISTINCT FROM $4) DESC LIMIT 1
      ), created AS (
@@ -110,7 +111,7 @@ export async function findOrCreateCustomer(
        SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::timestamptz, $8::text, $9::timestamptz, $9::timestamptz WHERE NOT EXISTS (SELECT 1 FROM found)
        ON CONFLICT DO NOTHING RETURNING ${CUSTOMER_FIELDS}
      )
-     SELECT found.id AS found_id, created.* FROM (SELECT 1) AS one LEFT JOIN found ON true LEFT JOIN created ON true`,
+     SELECT found.id AS found_id, created.* FROM (SELECT 1) AS one LEFT JOIN found ON true LEFT JOIN created ON true`),
     [newId('cus'), restaurantId, input.name, email, phone, consent, consent ? now : null, consent ? consentSource : null, now],
   );
   const existing: string | null = rows[0].found_id;

@@ -11,6 +11,7 @@
  *      date, e.g. an overnight service, raced in) rolls back to the savepoint, re-reads and re-decides, at most
  *      3 times, then answers 409 no_tables_available.
  */
+import { prepared } from '../../db/prepared.js';
 import type { Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import type { BookingModel } from '../availability/model.js';
@@ -39,7 +40,7 @@ export interface PlaceRequest {
 const MAX_ATTEMPTS = 3;
 
 export async function lockServiceDate(tx: Queryable, restaurantId: string, date: string): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${restaurantId}:${date}`]);
+  await tx.query(prepared('maitre_date_lock', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))'), [`${restaurantId}:${date}`]);
 }
 
 function refusal(model: BookingModel, r: PlaceRequest, reason: Reason, detail: string, service?: string) {

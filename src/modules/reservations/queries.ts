@@ -1,4 +1,5 @@
 /** SQL of the reservations module, and the one mapping from rows to the API's reservation shape. */
+import { prepared } from '../../db/prepared.js';
 import type { Queryable, Row } from '../../db/types.js';
 import type { Status } from './lifecycle.js';
 import { newReference } from './reference.js';
@@ -109,11 +110,11 @@ export async function recordCreatedAndFind(
   nowMs: number,
 ): Promise<ReservationRecord> {
   const { rows } = await tx.query(
-    `WITH history AS (
+    prepared('maitre_reservation_created', `WITH history AS (
        INSERT INTO reservation_history (reservation_id, restaurant_id, action, from_status, to_status, changes, actor_type, actor_id, at)
        VALUES ($2, $1, 'created', NULL, 'confirmed', '{}', $3, $4, $5)
      )
-     ${SELECT} WHERE r.restaurant_id = $1 AND r.id = $2`,
+     ${SELECT} WHERE r.restaurant_id = $1 AND r.id = $2`),
     [restaurantId, id, actor.type, actor.id, new Date(nowMs)],
   );
   if (!rows[0]) throw new Error(`reservation ${id} created in this transaction is not visible`);
@@ -212,10 +213,10 @@ export async function insertReservation(tx: Queryable, r: NewReservation, p: Pla
 
 async function insertWithReference(tx: Queryable, r: NewReservation, reference: string, p: Placement): Promise<boolean> {
   const { rows } = await tx.query(
-    `INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key, starts_at, ends_at, hold_ends_at,
+    prepared('maitre_reservation_insert', `INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key, starts_at, ends_at, hold_ends_at,
        party_size, customer_id, area_key, requested_area, notes, source, created_at, updated_at, event_id)
      VALUES ($1, $2, $3, $17, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $18)
-     ON CONFLICT (restaurant_id, reference) DO NOTHING RETURNING id`,
+     ON CONFLICT (restaurant_id, reference) DO NOTHING RETURNING id`),
     [
       r.id, r.restaurantId, reference, p.date, p.time, p.serviceKey, new Date(p.startsAt), new Date(p.endsAt), new Date(p.holdEndsAt),
       p.partySize, r.customerId, p.area, r.requestedArea, r.notes, r.source, new Date(r.now), r.status ?? 'confirmed', r.eventId ?? null,
@@ -231,8 +232,8 @@ async function insertWithReference(tx: Queryable, r: NewReservation, reference: 
 export async function holdTables(tx: Queryable, restaurantId: string, reservationId: string, p: Placement, fresh = false): Promise<void> {
   if (!fresh) await tx.query('DELETE FROM reservation_tables WHERE reservation_id = $1', [reservationId]);
   await tx.query(
-    `INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
-     SELECT $1, t, $2, tstzrange($3, $4, '[)') FROM unnest($5::text[]) AS t`,
+    prepared('maitre_reservation_hold', `INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
+     SELECT $1, t, $2, tstzrange($3, $4, '[)') FROM unnest($5::text[]) AS t`),
     [reservationId, restaurantId, new Date(p.startsAt), new Date(p.holdEndsAt), p.tableIds],
   );
 }

@@ -1,4 +1,5 @@
 /** SQL of the waitlist, and the one mapping from rows to the API's waitlist entry shape. */
+import { prepared } from '../../db/prepared.js';
 import type { Queryable, Row } from '../../db/types.js';
 
 export const WAITLIST_STATUSES = ['waiting', 'offered', 'booked', 'expired', 'cancelled'] as const;
@@ -171,7 +172,7 @@ export async function closeEntries(tx: Queryable, ids: string[], status: 'expire
 /** Offered entries of a date whose time to accept has run out (locked). */
 export async function dueOffers(tx: Queryable, restaurantId: string, date: string, nowMs: number): Promise<string[]> {
   const { rows } = await tx.query<{ id: string }>(
-    `SELECT id FROM waitlist_entries WHERE restaurant_id = $1 AND date = $2 AND status = 'offered' AND offer_expires_at <= $3 FOR UPDATE`,
+    prepared('maitre_waitlist_due_offers', `SELECT id FROM waitlist_entries WHERE restaurant_id = $1 AND date = $2 AND status = 'offered' AND offer_expires_at <= $3 FOR UPDATE`),
     [restaurantId, date, new Date(nowMs)],
   );
   return rows.map((r) => r.id);

@@ -7,6 +7,7 @@
  * transaction commits. Roll back and nothing was ever announced; commit and the event will be delivered at least once.
  * Never call it outside a transaction, and never send HTTP from inside one: the dispatcher does that after commit.
  */
+import { prepared } from '../../db/prepared.js';
 import type { Tx } from '../../db/types.js';
 import { newId } from '../../lib/ids.js';
 
@@ -74,7 +75,7 @@ export async function enqueueEvent(tx: Tx, event: EventInput): Promise<string> {
   const { id, createdAt, body } = prepareEvent(event);
   // One statement: the event, and a delivery per subscribed endpoint carrying the event's seq.
   const { rows } = await tx.query<{ deliveries: number }>(
-    `WITH e AS (
+    prepared('maitre_event_enqueue', `WITH e AS (
        INSERT INTO webhook_events (id, restaurant_id, type, payload, created_at) VALUES ($1, $2, $3, $4::json, $5) RETURNING id, seq
      ), d AS (
        INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_seq)
@@ -83,7 +84,7 @@ export async function enqueueEvent(tx: Tx, event: EventInput): Promise<string> {
         WHERE w.restaurant_id = $2 AND w.enabled AND ($3 = ANY (w.events) OR '*' = ANY (w.events))
        RETURNING 1
      )
-     SELECT count(*)::int AS deliveries FROM d`,
+     SELECT count(*)::int AS deliveries FROM d`),
     [id, event.restaurantId, event.type, body, createdAt],
   );
   if (rows[0].deliveries > 0) await wake(tx, id);

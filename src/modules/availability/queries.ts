@@ -92,13 +92,18 @@ async function readDay(
 }
 
 /**
- * Replaces each date's logged changes by one row of their summed weight (one statement: a reader sees the rows before
- * or after, with the same totals), and drops the changes of dates more than `keepDays` before `nowMs` (availability
- * of such a date shows every slot past, whatever its reservations). Returns the rows removed.
+ * Replaces the logged changes of each date that has several by one row of their summed weight (one statement: a reader
+ * sees the rows before or after, with the same totals; a change logged meanwhile is not touched), and drops the
+ * changes of dates more than `keepDays` before `nowMs` (availability of such a date shows every slot past, whatever
+ * its reservations). Returns the rows removed.
  */
 export async function compactDayChanges(q: Queryable, nowMs: number, keepDays = 30): Promise<number> {
   const { rows } = await q.query<{ removed: number }>(
-    `WITH gone AS (DELETE FROM day_changes RETURNING restaurant_id, date, weight),
+    `WITH due AS (
+            SELECT restaurant_id, date FROM day_changes GROUP BY restaurant_id, date HAVING count(*) > 1 OR date < $1::date),
+          gone AS (
+            DELETE FROM day_changes c USING due WHERE c.restaurant_id = due.restaurant_id AND c.date = due.date
+            RETURNING c.restaurant_id, c.date, c.weight),
           kept AS (
             INSERT INTO day_changes (restaurant_id, date, weight)
             SELECT restaurant_id, date, sum(weight) FROM gone WHERE date >= $1::date GROUP BY restaurant_id, date

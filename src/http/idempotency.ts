@@ -21,6 +21,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db, Tx } from '../db/types.js';
 import { ApiError, errors } from './errors.js';
+import { periodicTask } from './periodic.js';
 
 const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
@@ -178,11 +179,5 @@ async function purgeExpiredIdempotencyKeys(db: Db, nowMs: number): Promise<numbe
 
 /** Purges expired records every `intervalMs` (default 10 min) while the app runs. */
 export function idempotencySweeper(intervalMs = 600_000): FastifyPluginAsync {
-  return async (app) => {
-    const timer = setInterval(() => {
-      purgeExpiredIdempotencyKeys(app.services.db, app.services.now()).catch((err) => app.log.warn({ err }, 'idempotency purge failed'));
-    }, intervalMs);
-    timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
-  };
+  return periodicTask('idempotency purge', intervalMs, (app) => purgeExpiredIdempotencyKeys(app.services.db, app.services.now()));
 }

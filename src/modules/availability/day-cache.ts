@@ -8,6 +8,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Queryable } from '../../db/types.js';
+import { periodicTask } from '../../http/periodic.js';
 import { errors } from '../../http/errors.js';
 import { daySpan, type DayState } from './evaluate.js';
 import type { FloorCache } from './floor-cache.js';
@@ -83,21 +84,5 @@ function keyOf(restaurantId: string, date: string, span: [number, number] | null
 
 /** Compacts the change log now and then (compactDayChanges), on every instance: harmless when two run at once. */
 export function dayChangesCompactor(intervalMs = 300_000): FastifyPluginAsync {
-  return async (app) => {
-    let running: Promise<void> | null = null;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = compactDayChanges(app.services.db, app.services.now())
-        .then(() => undefined)
-        .catch((err) => app.log.warn({ err }, 'day change log compaction failed'))
-        .finally(() => {
-          running = null;
-        });
-    }, intervalMs);
-    timer.unref();
-    app.addHook('onClose', async () => {
-      clearInterval(timer);
-      await running;
-    });
-  };
+  return periodicTask('day change log compaction', intervalMs, (app) => compactDayChanges(app.services.db, app.services.now()));
 }

@@ -22,6 +22,9 @@ async function withApp(fn: (t: Awaited<ReturnType<typeof createTestApp>>) => Pro
       app.get('/test/db-down', { config: { auth: 'none' } }, async () => {
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
       });
+      app.get('/test/deadlock', { config: { auth: 'none' } }, async () => {
+        throw Object.assign(new Error('deadlock detected'), { code: '40P01', severity: 'ERROR' }); // as pg reports it
+      });
       app.post(
         '/test/echo',
         {
@@ -68,6 +71,17 @@ test('database unreachable → 503 service_unavailable with Retry-After', async 
     assert.equal(res.statusCode, 503);
     assert.equal(envelope(res).code, 'service_unavailable');
     assert.ok(Number(res.headers['retry-after']) >= 1);
+  });
+});
+
+test('a transaction aborted by a concurrent one (deadlock, serialization failure) → 503 with Retry-After: 1, nothing saved', async () => {
+  await withApp(async (t) => {
+    const res = await t.app.inject({ method: 'GET', url: '/test/deadlock' });
+    assert.equal(res.statusCode, 503);
+    const error = envelope(res);
+    assert.equal(error.code, 'service_unavailable');
+    assert.match(error.message, /send the request again/);
+    assert.equal(res.headers['retry-after'], '1');
   });
 });
 

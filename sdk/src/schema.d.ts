@@ -1379,7 +1379,7 @@ export interface components {
         };
         /**
          * @description Error envelope. Codes:
-         *     - `service_unavailable`: The database is unreachable; retry after `Retry-After` seconds.
+         *     - `service_unavailable`: The database is unreachable, or a concurrent change aborted the transaction (nothing was saved); retry after `Retry-After` seconds.
          */
         ServiceUnavailable: {
             headers: {

@@ -32,6 +32,15 @@ const UNAVAILABLE_CODES = new Set([
   '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300',
 ]);
 
+/**
+ * True when the database aborted the transaction because of a concurrent one (deadlock detected, serialization
+ * failure): nothing was written, and the same request can simply be sent again (answered as 503 with Retry-After).
+ */
+export function isTransientConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
 /** True when an error means "the database cannot be reached right now" (answered as 503). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;

@@ -1,7 +1,7 @@
 /** The one error handler: every failure leaves as the contract's envelope; nothing internal reaches a client. */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isDatabaseUnavailable } from '../db/types.js';
+import { isDatabaseUnavailable, isTransientConflict } from '../db/types.js';
 import { ApiError, errors, type ValidationIssue } from './errors.js';
 import { setCommonHeaders } from './security-headers.js';
 
@@ -45,6 +45,7 @@ export function toApiError(err: unknown): ApiError | null {
   }
   if (e instanceof SyntaxError && (e as any).statusCode === 400) return errors.invalidJson(e.message);
   if (isDatabaseUnavailable(err)) return errors.serviceUnavailable();
+  if (isTransientConflict(err)) return errors.serviceUnavailable(1, 'A concurrent change got in the way and nothing was saved; send the request again.');
   if (isUnstorableText(err)) return errors.validation([{ path: '', message: 'text must not contain the NUL character (\\u0000)' }]);
   const status = (e as any)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

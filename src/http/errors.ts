@@ -100,8 +100,8 @@ export const errors = {
   forbidden: (message = 'Your role does not allow this.') => new ApiError('forbidden', message),
   csrf: () => new ApiError('csrf_failed', 'Cross-site request refused.'),
   conflict: (message: string, details: Record<string, unknown> = {}) => new ApiError('conflict', message, details),
-  serviceUnavailable: (retryAfterSeconds = 5) =>
-    new ApiError('service_unavailable', 'The database is unreachable; retry shortly.', {}, { 'retry-after': String(retryAfterSeconds) }),
+  serviceUnavailable: (retryAfterSeconds = 5, message = 'The database is unreachable; retry shortly.') =>
+    new ApiError('service_unavailable', message, {}, { 'retry-after': String(retryAfterSeconds) }),
   internal: () => new ApiError('internal_error', 'Something went wrong on our side; quote the request id when you report it.'),
   webhookEndpointNotFound: (id: string) => new ApiError('webhook_endpoint_not_found', `No webhook endpoint "${id}".`, { id }),
   webhookDeliveryNotFound: (id: string) => new ApiError('not_found', `No webhook delivery "${id}" on this endpoint.`, { id }),

@@ -71,7 +71,7 @@ export const ERROR_DOCS: Partial<Record<ErrorCode, ErrorDoc>> = {
     details: { limit: 120, retryAfterSeconds: 12 },
   },
   internal_error: { when: 'Something failed on the server; the message never leaks internals. Quote `X-Request-Id`.' },
-  service_unavailable: { when: 'The database is unreachable; retry after `Retry-After` seconds.' },
+  service_unavailable: { when: 'The database is unreachable, or a concurrent change aborted the transaction (nothing was saved); retry after `Retry-After` seconds.' },
 };
 
 /** Envelope schemas made by errorResponses() (openapi.ts), with their codes: read by the document transform. */

@@ -1,10 +1,10 @@
 /**
  * Availability's memory of the days it has read: a date's reservations and table holds (DayState) per restaurant, date
  * and span, kept with the stamp they were read with — the restaurant's version and the total of the logged changes of
- * the dates that can reach that day (day_changes, written by triggers in the transaction of every change; loadDayStamp). Every
- * use reads the stamp again, two primary-key lookups instead of the day's rows, and uses the kept state only when it
- * is the same: a change committed anywhere, by any instance or path, is seen by the very next request, as without
- * the cache. Booking does not use it (it reads under its date lock on its own snapshot, FloorCache.withDay).
+ * the dates that can reach that day (day_changes, written by triggers in the transaction of every change;
+ * loadDayStamp). Every use reads the stamp again, two index lookups instead of the day's rows, and uses the kept state
+ * only when it is the same: a change committed anywhere, by any instance or path, is seen by the very next request,
+ * as without the cache. Booking does not use it (it reads under its date lock on its own snapshot, FloorCache.withDay).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Queryable } from '../../db/types.js';

@@ -187,3 +187,26 @@ test('admin API: a phone booking or a walk-in with consent records it with sourc
   const bad = await admin({ date: TUE, time: '13:00', partySize: 2, customer: { name: 'Bad', email: 'bad@example.com', marketingConsent: 'on' } });
   assert.deepEqual([bad.statusCode, bad.json().error.details.issues[0].path], [422, 'body.customer.marketingConsent']);
 });
+
+test('waitlist: joining with consent records it with the entry source and time; false keeps it; a wrong type is 422', async () => {
+  t.clock.ms = MONDAY_9Z;
+  const r = await tenant();
+  const joined = await r.post('/waitlist', {
+    date: TUE, time: '20:00', partySize: 2, source: 'website', customer: { name: 'Wanda', email: 'wanda@example.com', marketingConsent: true },
+  });
+  assert.equal(joined.statusCode, 201, joined.body);
+  assert.deepEqual((await customerByEmail(r, 'wanda@example.com')).marketingConsent, { granted: true, at: iso(MONDAY_9Z), source: 'website' });
+
+  t.clock.advance(60_000);
+  const again = await r.post('/waitlist', { date: TUE, time: '12:00', partySize: 2, customer: { name: 'Wanda', email: 'wanda@example.com', marketingConsent: false } });
+  assert.equal(again.statusCode, 201, again.body);
+  assert.deepEqual((await customerByEmail(r, 'wanda@example.com')).marketingConsent, { granted: true, at: iso(MONDAY_9Z), source: 'website' }, 'an unticked box is no withdrawal');
+
+  const plain = await r.post('/waitlist', { date: TUE, time: '12:00', partySize: 2, customer: { name: 'Pat', email: 'pat@example.com' } });
+  assert.equal(plain.statusCode, 201, plain.body);
+  assert.deepEqual((await customerByEmail(r, 'pat@example.com')).marketingConsent, { granted: false, at: null, source: null });
+
+  const bad = await r.post('/waitlist', { date: TUE, time: '12:00', partySize: 2, customer: { name: 'Bad', email: 'badw@example.com', marketingConsent: 'yes' } });
+  assert.deepEqual([bad.statusCode, bad.json().error.details.issues[0].path], [422, 'body.customer.marketingConsent']);
+  assert.equal((await r.get('/customers?email=badw@example.com')).json().data.length, 0, 'a refused entry records nothing');
+});

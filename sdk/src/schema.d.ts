@@ -3447,10 +3447,13 @@ export interface operations {
                         to: string;
                     } | null;
                     partySize: number;
+                    /** @description The guest; `marketingConsent` as on a booking (the entry's `source` is the consent's source). */
                     customer: {
                         name: string;
                         email?: string | null;
                         phone?: string | null;
+                        /** @description The guest agrees to receive the restaurant's news and offers (e.g. a ticked box on the booking form). `true` records the consent on the customer, with the time of the booking and its `source` as the consent's source (a customer who already consents keeps the original time and source). `false` or absent changes nothing: an unticked box is not a withdrawal, so an existing consent stays — withdraw it with PATCH /customers/{id}. */
+                        marketingConsent?: boolean;
                     };
                     area?: string | null;
                     notes?: string | null;

@@ -1,7 +1,7 @@
 /** Route schemas of the waitlist endpoints (validation, serialization and OpenAPI from one source). */
 import { z } from 'zod';
 import { areaKeySchema, dateSchema, restaurantParamsSchema, timeSchema } from '../availability/schemas.js';
-import { customerInputSchema } from '../reservations/schemas.js';
+import { bookingCustomerInputSchema } from '../reservations/schemas.js';
 import { WAITLIST_STATUSES } from './queries.js';
 
 export const createWaitlistBodySchema = z.strictObject({
@@ -13,7 +13,7 @@ export const createWaitlistBodySchema = z.strictObject({
     .optional()
     .describe('Acceptable times, inclusive (local; `to` before `from` runs past midnight). Neither time nor window: any time that day.'),
   partySize: z.number().int().min(1).max(1000),
-  customer: customerInputSchema,
+  customer: bookingCustomerInputSchema.describe('The guest; `marketingConsent` as on a booking (the entry\'s `source` is the consent\'s source).'),
   area: areaKeySchema.nullable().optional(),
   notes: z.string().trim().max(2000).nullable().optional(),
   source: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, { error: 'must be 1–32 lower-case letters, digits, "_" or "-"' }).optional(),

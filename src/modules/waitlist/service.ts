@@ -88,7 +88,7 @@ export class WaitlistService {
       if (ahead > p.bookingWindowDays) throw refuse('booking_window', `${input.date} is too far ahead: bookings open ${p.bookingWindowDays} days in advance.`);
       if (scheduleOn(model, input.date).closed) throw refuse('closed', `The restaurant is closed on ${input.date}.`);
 
-      const customerId = await findOrCreateCustomer(tx, restaurantId, input.customer, now);
+      const customerId = await findOrCreateCustomer(tx, restaurantId, input.customer, now, input.source ?? 'api');
       await lockServiceDate(tx, restaurantId, input.date);
       const id = newId('wl');
       await insertEntry(tx, {

@@ -5,7 +5,7 @@
  * code of src/http/errors.ts and its status. Responses are also checked against the OpenAPI document
  * (test/helpers/contract.ts): an undocumented status becomes a 500 and fails here.
  *
- * MAITRE_FUZZ_RUNS (default 100000 on PostgreSQL, 30000 on PGlite) and MAITRE_FUZZ_SEED (default: random, printed) reproduce a run. The figures go
+ * MAITRE_FUZZ_RUNS (default 100000 on PostgreSQL, 10000 on PGlite) and MAITRE_FUZZ_SEED (default: random, printed) reproduce a run. The figures go
  * to test-results/reliability.json under "fuzz".
  */
 import { after, before, test } from 'node:test';
@@ -29,10 +29,10 @@ import { SYSTEM } from './helpers/keys.js';
 import { SCOPES } from '../src/modules/keys/scopes.js';
 
 /**
- * 100,000 requests on PostgreSQL (the engine of scaled deployments); 30,000 on the embedded engine, where each query
+ * 100,000 requests on PostgreSQL (the engine of scaled deployments); 10,000 on the embedded engine, where each query
  * costs several times more CPU — the same routes and generators, so the suite's time stays inside CI's budget.
  */
-const RUNS = Number(process.env.MAITRE_FUZZ_RUNS ?? (ENGINE === 'postgres' ? 100_000 : 30_000));
+const RUNS = Number(process.env.MAITRE_FUZZ_RUNS ?? (ENGINE === 'postgres' ? 100_000 : 10_000));
 const SEED = Number(process.env.MAITRE_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const BATCH = 1000;
 /** Fresh objects for A every this many batches. */

@@ -88,6 +88,17 @@ export async function findByContact(q: Queryable, restaurantId: string, email: s
   return rows[0]?.id ?? null;
 }
 
+const CUSTOMER_FIND_OR_CREATE_SQL = prepared('maitre_customer_find_or_create', `WITH found AS (
+       SELECT id FROM customers WHERE restaurant_id = $2 AND (email = $4 OR phone = $5)
+        ORDER BY (email IS NOT DISTINCT FROM $4) DESC LIMIT 1
+     ), created AS (
+       INSERT INTO customers (id, restaurant_id, name, email, phone, marketing_consent, marketing_consent_at, marketing_consent_source,
+         created_at, updated_at)
+       SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::timestamptz, $8::text, $9::timestamptz, $9::timestamptz WHERE NOT EXISTS (SELECT 1 FROM found)
+       ON CONFLICT DO NOTHING RETURNING ${CUSTOMER_FIELDS}
+     )
+     SELECT found.id AS found_id, created.* FROM (SELECT 1) AS one LEFT JOIN found ON true LEFT JOIN created ON true`);
+
 /**
  * The id of the customer this guest is (found or created), inside the caller's transaction. `consentSource` is recorded
  * with a consent this call grants (a booking passes its own `source`: `widget`, `api`, `phone`, …).
@@ -102,16 +113,7 @@ export async function findOrCreateCustomer(
   // One round trip: the guest found by email (preferred) or phone — as findByContact — or else the new record
   // (`found_id` null and the inserted row's fields). Both null: a concurrent booking inserted the same guest first.
   const { rows } = await tx.query(
-    prepared('maitre_customer_find_or_create', `WITH found AS (
-       SELECT id FROM customers WHERE restaurant_id = $2 AND (email = $4 OR phone = $5)
-        ORDER BY (email IS NOT DISTINCT FROM $4) DESC LIMIT 1
-     ), created AS (
-       INSERT INTO customers (id, restaurant_id, name, email, phone, marketing_consent, marketing_consent_at, marketing_consent_source,
-         created_at, updated_at)
-       SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::timestamptz, $8::text, $9::timestamptz, $9::timestamptz WHERE NOT EXISTS (SELECT 1 FROM found)
-       ON CONFLICT DO NOTHING RETURNING ${CUSTOMER_FIELDS}
-     )
-     SELECT found.id AS found_id, created.* FROM (SELECT 1) AS one LEFT JOIN found ON true LEFT JOIN created ON true`),
+    CUSTOMER_FIND_OR_CREATE_SQL,
     [newId('cus'), restaurantId, input.name, email, phone, consent, consent ? now : null, consent ? consentSource : null, now],
   );
   const existing: string | null = rows[0].found_id;

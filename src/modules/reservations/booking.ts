@@ -39,8 +39,10 @@ export interface PlaceRequest {
 
 const MAX_ATTEMPTS = 3;
 
+const DATE_LOCK_SQL = prepared('maitre_date_lock', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))');
+
 export async function lockServiceDate(tx: Queryable, restaurantId: string, date: string): Promise<void> {
-  await tx.query(prepared('maitre_date_lock', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))'), [`${restaurantId}:${date}`]);
+  await tx.query(DATE_LOCK_SQL, [`${restaurantId}:${date}`]);
 }
 
 function refusal(model: BookingModel, r: PlaceRequest, reason: Reason, detail: string, service?: string) {

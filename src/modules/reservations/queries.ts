@@ -97,6 +97,12 @@ export async function findReservation(
   return rows[0] ? recordFromRow(rows[0]) : null;
 }
 
+const RESERVATION_CREATED_SQL = prepared('maitre_reservation_created', `WITH history AS (
+       INSERT INTO reservation_history (reservation_id, restaurant_id, action, from_status, to_status, changes, actor_type, actor_id, at)
+       VALUES ($2, $1, 'created', NULL, 'confirmed', '{}', $3, $4, $5)
+     )
+     ${SELECT} WHERE r.restaurant_id = $1 AND r.id = $2`);
+
 /**
  * A reservation created in this transaction: writes its `created` history row (as recordHistory of history.ts does)
  * and reads it back, in one round trip. The history row is a CTE of the read; the read sees the reservation and its
@@ -110,11 +116,7 @@ export async function recordCreatedAndFind(
   nowMs: number,
 ): Promise<ReservationRecord> {
   const { rows } = await tx.query(
-    prepared('maitre_reservation_created', `WITH history AS (
-       INSERT INTO reservation_history (reservation_id, restaurant_id, action, from_status, to_status, changes, actor_type, actor_id, at)
-       VALUES ($2, $1, 'created', NULL, 'confirmed', '{}', $3, $4, $5)
-     )
-     ${SELECT} WHERE r.restaurant_id = $1 AND r.id = $2`),
+    RESERVATION_CREATED_SQL,
     [restaurantId, id, actor.type, actor.id, new Date(nowMs)],
   );
   if (!rows[0]) throw new Error(`reservation ${id} created in this transaction is not visible`);
@@ -211,12 +213,14 @@ export async function insertReservation(tx: Queryable, r: NewReservation, p: Pla
   await holdTables(tx, r.restaurantId, r.id, p, true); // a new reservation: nothing to replace
 }
 
-async function insertWithReference(tx: Queryable, r: NewReservation, reference: string, p: Placement): Promise<boolean> {
-  const { rows } = await tx.query(
-    prepared('maitre_reservation_insert', `INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key, starts_at, ends_at, hold_ends_at,
+const RESERVATION_INSERT_SQL = prepared('maitre_reservation_insert', `INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key, starts_at, ends_at, hold_ends_at,
        party_size, customer_id, area_key, requested_area, notes, source, created_at, updated_at, event_id)
      VALUES ($1, $2, $3, $17, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $18)
-     ON CONFLICT (restaurant_id, reference) DO NOTHING RETURNING id`),
+     ON CONFLICT (restaurant_id, reference) DO NOTHING RETURNING id`);
+
+async function insertWithReference(tx: Queryable, r: NewReservation, reference: string, p: Placement): Promise<boolean> {
+  const { rows } = await tx.query(
+    RESERVATION_INSERT_SQL,
     [
       r.id, r.restaurantId, reference, p.date, p.time, p.serviceKey, new Date(p.startsAt), new Date(p.endsAt), new Date(p.holdEndsAt),
       p.partySize, r.customerId, p.area, r.requestedArea, r.notes, r.source, new Date(r.now), r.status ?? 'confirmed', r.eventId ?? null,
@@ -225,6 +229,9 @@ async function insertWithReference(tx: Queryable, r: NewReservation, reference: 
   return rows.length === 1;
 }
 
+const RESERVATION_HOLD_SQL = prepared('maitre_reservation_hold', `INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
+     SELECT $1, t, $2, tstzrange($3, $4, '[)') FROM unnest($5::text[]) AS t`);
+
 /**
  * Replaces a reservation's held tables with the placement's (one row per table, over [start, hold end)). `fresh`: the
  * reservation was inserted in this transaction and holds nothing yet, so there is nothing to replace.
@@ -232,8 +239,7 @@ async function insertWithReference(tx: Queryable, r: NewReservation, reference: 
 export async function holdTables(tx: Queryable, restaurantId: string, reservationId: string, p: Placement, fresh = false): Promise<void> {
   if (!fresh) await tx.query('DELETE FROM reservation_tables WHERE reservation_id = $1', [reservationId]);
   await tx.query(
-    prepared('maitre_reservation_hold', `INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
-     SELECT $1, t, $2, tstzrange($3, $4, '[)') FROM unnest($5::text[]) AS t`),
+    RESERVATION_HOLD_SQL,
     [reservationId, restaurantId, new Date(p.startsAt), new Date(p.holdEndsAt), p.tableIds],
   );
 }

@@ -169,10 +169,15 @@ export async function closeEntries(tx: Queryable, ids: string[], status: 'expire
   return holds.length;
 }
 
+const WAITLIST_DUE_OFFERS_SQL = prepared(
+  'maitre_waitlist_due_offers',
+  `SELECT id FROM waitlist_entries WHERE restaurant_id = $1 AND date = $2 AND status = 'offered' AND offer_expires_at <= $3 FOR UPDATE`,
+);
+
 /** Offered entries of a date whose time to accept has run out (locked). */
 export async function dueOffers(tx: Queryable, restaurantId: string, date: string, nowMs: number): Promise<string[]> {
   const { rows } = await tx.query<{ id: string }>(
-    prepared('maitre_waitlist_due_offers', `SELECT id FROM waitlist_entries WHERE restaurant_id = $1 AND date = $2 AND status = 'offered' AND offer_expires_at <= $3 FOR UPDATE`),
+    WAITLIST_DUE_OFFERS_SQL,
     [restaurantId, date, new Date(nowMs)],
   );
   return rows.map((r) => r.id);

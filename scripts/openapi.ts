@@ -5,7 +5,8 @@
  * - web/src/generated/admin-api.d.ts: the dashboard's types of the admin API (openapi-typescript), from the document
  *   GET /admin/api/openapi.json serves.
  * `npm run openapi -- --check`: exits 1 when a committed file is stale (nothing written).
- * The app is built on a throw-away in-memory database: the documents depend only on the routes.
+ * The app is built on a throw-away PostgreSQL (DATABASE_URL's, else a scratch embedded server): the documents depend
+ * only on the routes.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -15,7 +16,8 @@ import pino from 'pino';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
-import { PgliteDb } from '../src/db/pglite.js';
+import { startScratchServer } from '../src/db/embedded/scratch.js';
+import { PostgresDb } from '../src/db/postgres.js';
 import { openapiDocument, serializeDocument } from '../src/http/openapi.js';
 
 const root = new URL('../', import.meta.url);
@@ -27,7 +29,8 @@ const ADMIN_TYPES_HEADER =
   ' * The dashboard names the shapes it uses in web/src/types.ts.\n */\n';
 
 export async function generateDocuments(): Promise<{ public: string; admin: string }> {
-  const db = await PgliteDb.open();
+  const scratch = process.env.DATABASE_URL ? undefined : await startScratchServer();
+  const db = new PostgresDb(process.env.DATABASE_URL ?? scratch!.url('postgres'), { max: 2 });
   try {
     await migrate(db);
     const app = await buildApp({ config: { ...loadConfig({ MAITRE_DEMO: '0' }), logLevel: 'silent' }, db, logger: pino({ level: 'silent' }) });
@@ -39,6 +42,7 @@ export async function generateDocuments(): Promise<{ public: string; admin: stri
     }
   } finally {
     await db.close();
+    await scratch?.stop();
   }
 }
 

@@ -281,18 +281,20 @@ if (s.sigterm) {
 if (s.embeddedSigkill) {
   const f = s.embeddedSigkill;
   push(
-    '### Embedded mode (PGlite) killed with SIGKILL',
+    '### Embedded mode killed with SIGKILL',
     '',
-    'One server on an embedded data directory, bookings with 8 in flight, then SIGKILL and a restart on the same directory.',
+    'One server on the embedded PostgreSQL (its own data directory), bookings with 8 in flight, then SIGKILL of the Maitre',
+    'process and a restart on the same directory: the PostgreSQL it left running is shut down fast and started anew.',
     '',
     table(['', ''], [
       ['Attempts / acknowledged (201) / missing after restart', `${n(f.attempts)} / ${n(f.acknowledged)} / ${n(f.missing)}`],
       ['Stale lock file of the dead process taken over', f.staleLockTakenOver ? 'yes' : 'no'],
+      ['Orphaned PostgreSQL of the dead process stopped and restarted', f.orphanRestarted ? 'yes' : 'no'],
       ['Restart until ready', ms(f.restartMs)],
     ]),
     '',
-    'PGlite does not fsync: a process crash loses nothing acknowledged (the operating system still has every write), a',
-    'power loss may. PostgreSQL is the durable choice for production.',
+    'The embedded PostgreSQL runs with fsync and full_page_writes on: a booking is acknowledged only once its commit is on',
+    'disk, so neither a process crash nor a power loss loses it.',
     '',
   );
 }

@@ -1,12 +1,13 @@
 /** The `maitre` command line (API.md §9). Errors go to stderr with a non-zero exit; --json prints one object. */
 import { loadConfig } from './config.js';
-import { DataDirLockedError } from './db/data-dir-lock.js';
+import { EmbeddedDatabaseError } from './db/embedded/owner-lock.js';
 import { migrate } from './db/migrate.js';
-import { openDb } from './db/open.js';
+import { openDatabase } from './db/open.js';
 import type { Db } from './db/types.js';
 import { ApiError } from './http/errors.js';
-import { UsageError } from './cli/args.js';
+import { print, UsageError } from './cli/args.js';
 import { customerCommand } from './cli/customers.js';
+import { importPglite } from './cli/import-pglite.js';
 import { keyCommand } from './cli/keys.js';
 import { ConfigFileError, restaurantCommand } from './cli/restaurants.js';
 import { userCommand } from './cli/users.js';
@@ -28,18 +29,38 @@ const HELP = `maitre — restaurant reservations
   maitre user create --email E --restaurant S [--role owner|manager|staff]   (password on stdin)
   maitre customer export ID                      print everything stored about a customer (JSON)
   maitre customer erase ID --yes [--json]        erase a customer's personal data (GDPR)
+  maitre db import-pglite DIR [--json]           move a Maitre 0.1 (PGlite) data directory into the database
 
-Environment: DATABASE_URL (else embedded data in MAITRE_DATA_DIR, default ./data), REDIS_URL, PORT, HOST, LOG_LEVEL.
+Environment: DATABASE_URL (else the embedded PostgreSQL in MAITRE_DATA_DIR, default ./data), REDIS_URL, PORT, HOST, LOG_LEVEL.
 `;
 
+/**
+ * Runs a command on the database: DATABASE_URL's, or the embedded one (the running server's PostgreSQL, or one
+ * started for the command's duration when no server runs).
+ */
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb(loadConfig());
+  const opened = await openDatabase(loadConfig(), {
+    role: 'cli',
+    log: (level, message) => {
+      if (level !== 'debug') process.stderr.write(`maitre: ${message}\n`);
+    },
+  });
   try {
-    await migrate(db);
-    return await fn(db);
+    await migrate(opened.db);
+    return await fn(opened.db);
   } finally {
-    await db.close();
+    await opened.close();
   }
+}
+
+async function dbCommand(sub: string | undefined, rest: string[]): Promise<void> {
+  if (sub !== 'import-pglite') throw new UsageError('usage: maitre db import-pglite DIR [--json]');
+  const json = rest.includes('--json');
+  const dir = rest.find((a) => !a.startsWith('--'));
+  if (!dir) throw new UsageError('usage: maitre db import-pglite DIR [--json]');
+  const result = await importPglite(loadConfig(), dir, (m) => process.stderr.write(`maitre: ${m}\n`));
+  const rows = Object.values(result.tables).reduce((a, b) => a + b, 0);
+  print(json, result, `imported ${rows} rows from ${result.source} (${Object.keys(result.tables).length} tables, schema version ${result.migrationsBefore})`);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -60,6 +81,8 @@ async function main(argv: string[]): Promise<void> {
       return withDb((db) => userCommand(db, sub, rest));
     case 'customer':
       return withDb((db) => customerCommand(db, sub, rest));
+    case 'db':
+      return dbCommand(sub, rest);
     case undefined:
     case 'help':
     case '--help':
@@ -78,7 +101,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   }
   if (err instanceof ApiError) {
     process.stderr.write(`maitre: ${err.message} (${err.code})\n`);
-  } else if (err instanceof DataDirLockedError || err instanceof ConfigFileError || (err as Error)?.message?.startsWith('invalid configuration')) {
+  } else if (err instanceof EmbeddedDatabaseError || err instanceof ConfigFileError || (err as Error)?.message?.startsWith('invalid configuration')) {
     process.stderr.write(`maitre: ${(err as Error).message}\n`);
   } else {
     process.stderr.write(`maitre: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);

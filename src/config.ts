@@ -36,7 +36,7 @@ const envSchema = z.object({
 export interface Config {
   port: number;
   host: string;
-  /** postgres:// URL; undefined means embedded PGlite in dataDir. */
+  /** postgres:// URL; undefined means the embedded PostgreSQL in dataDir. */
   databaseUrl?: string;
   dataDir: string;
   redisUrl?: string;

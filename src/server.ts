@@ -1,30 +1,55 @@
 /**
- * `maitre serve`: open the database, migrate, seed the demo on an empty database, listen, and drain gracefully
- * on SIGTERM/SIGINT (in-flight requests finish, usage batches are flushed, the database is closed).
+ * `maitre serve`: open the database (starting the embedded PostgreSQL when DATABASE_URL is unset), migrate, seed the
+ * demo on an empty database, listen, and drain gracefully on SIGTERM/SIGINT: in-flight requests finish, usage batches
+ * are flushed, the pool is closed, and only then is the embedded PostgreSQL stopped (fast shutdown). If the embedded
+ * PostgreSQL dies, Maitre logs why and exits non-zero rather than serve on a dead database.
  */
 import pino from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { migrate } from './db/migrate.js';
-import { openDb } from './db/open.js';
+import { openDatabase } from './db/open.js';
 import { loggerOptions } from './logger.js';
 import { seedDemoIfEmpty, printDemoBanner } from './demo.js';
 
 export async function serve(config: Config): Promise<void> {
   const logger = pino(loggerOptions(config.logLevel));
-  const db = await openDb(config, (err) => logger.error({ err }, 'database pool error'));
-  const applied = await migrate(db);
-  if (applied.length) logger.info({ applied }, 'migrations applied');
-  const app = await buildApp({ config, db, logger });
-  const demo = config.demo ? await seedDemoIfEmpty(app.services) : null;
-  await app.listen({ port: config.port, host: config.host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const pgLog = logger.child({ component: 'postgres' });
+  const opened = await openDatabase(config, {
+    role: 'serve',
+    log: (level, message) => pgLog[level](message),
+    onPoolError: (err) => logger.error({ err }, 'database pool error'),
+  });
+  const { db, embedded } = opened;
+  let stopping = false;
+  embedded?.cluster?.onUnexpectedExit((why) => {
+    if (stopping) return;
+    logger.fatal({ why }, 'the embedded PostgreSQL server stopped unexpectedly: exiting (a process manager restarts both)');
+    process.exit(1);
+  });
+
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let port = config.port;
+  let demo: Awaited<ReturnType<typeof seedDemoIfEmpty>> = null;
+  try {
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    app = await buildApp({ config, db, logger });
+    demo = config.demo ? await seedDemoIfEmpty(app.services) : null;
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    if (typeof address === 'object' && address) port = address.port;
+  } catch (err) {
+    // Never leave the embedded PostgreSQL running behind a server that failed to start.
+    stopping = true;
+    await app?.close().catch(() => {});
+    await opened.close().catch(() => {});
+    throw err;
+  }
   const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url: baseUrl, database: db.kind, redis: Boolean(config.redisUrl) }, 'maitre is listening');
+  logger.info({ url: baseUrl, database: embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)', redis: Boolean(config.redisUrl) }, 'maitre is listening');
   if (demo) printDemoBanner(demo, baseUrl);
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -32,11 +57,11 @@ export async function serve(config: Config): Promise<void> {
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 15_000);
+    }, 45_000);
     force.unref();
     try {
-      await app.close();
-      await db.close();
+      await app!.close();
+      await opened.close();
       logger.info('stopped');
       process.exit(0);
     } catch (err) {

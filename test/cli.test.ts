@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
-import { createTestDb, ENGINE } from './helpers/db.js';
+import { createTestDb } from './helpers/db.js';
 
 const CONFIG = {
   slug: 'chez-cli', name: 'Chez CLI', timezone: 'Europe/Paris', plan: 'business',
@@ -14,14 +14,10 @@ const CONFIG = {
   services: [{ key: 'dinner', name: 'Dinner', days: ['tue', 'wed', 'thu', 'fri', 'sat'], start: '18:00', lastSeating: '21:30', end: '23:00' }],
 };
 
-/** The CLI against this pass's engine: a data directory on PGlite, a fresh database on PostgreSQL. */
+/** The CLI against a fresh database of this run (the embedded mode's own CLI path: test/embedded-postgres.test.ts). */
 async function environment(): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
-  if (ENGINE === 'postgres') {
-    const db = await createTestDb();
-    return { env: { DATABASE_URL: db.url! }, cleanup: () => db.close() };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'maitre-cli-'));
-  return { env: { MAITRE_DATA_DIR: dir, DATABASE_URL: '' }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  const db = await createTestDb();
+  return { env: { DATABASE_URL: db.url }, cleanup: () => db.close() };
 }
 
 test('maitre CLI: restaurants, keys and users with --json, errors on stderr with a non-zero exit', async () => {

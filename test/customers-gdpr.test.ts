@@ -1,17 +1,12 @@
 /** GDPR: a customer's data export, and erasure that leaves no personal data in any table, through the admin API and the CLI. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
 import { signIn } from './helpers/admin.js';
 import { bistro, booking, createTenant, MONDAY_9Z, SYSTEM, type Tenant } from './helpers/booking.js';
 import { runCli } from './helpers/cli.js';
-import { createTestDb, ENGINE } from './helpers/db.js';
+import { createTestDb } from './helpers/db.js';
 import type { Db } from '../src/db/types.js';
-import { PgliteDb } from '../src/db/pglite.js';
-import { migrate } from '../src/db/migrate.js';
 import { parseRestaurantConfig } from '../src/modules/restaurants/config-schema.js';
 import { RestaurantService } from '../src/modules/restaurants/service.js';
 import { createBookingServices } from '../src/modules/reservations/setup.js';
@@ -150,30 +145,14 @@ test('dashboard roles on customers: everyone reads; staff may change notes and t
 });
 
 test('maitre customer export ID / erase ID --yes', async () => {
-  let url: string | undefined;
-  let dir: string | undefined;
-  let cleanup: () => Promise<void>;
-  let seedDb: Db;
-  if (ENGINE === 'postgres') {
-    const db = await createTestDb();
-    url = db.url;
-    seedDb = db;
-    cleanup = () => db.close();
-  } else {
-    dir = mkdtempSync(join(tmpdir(), 'maitre-gdpr-'));
-    const db = await PgliteDb.open(dir);
-    await migrate(db);
-    seedDb = db;
-    cleanup = async () => rmSync(dir!, { recursive: true, force: true });
-  }
+  const seedDb = await createTestDb();
   try {
     const parsed = parseRestaurantConfig(bistro());
     assert.ok(parsed.ok);
     const restaurant = await new RestaurantService(seedDb, () => {}).create(parsed.config, SYSTEM);
     const { customers } = createBookingServices(seedDb, Date.now);
     const { profile } = await customers.upsert(restaurant.id, { name: 'Ada Lovelace', email: 'ada.lovelace@example.com', notes: 'Ada Lovelace, VIP' }, 'cli');
-    if (ENGINE !== 'postgres') await seedDb.close(); // embedded: one process at a time owns the data directory
-    const env: Record<string, string> = url ? { DATABASE_URL: url } : { MAITRE_DATA_DIR: dir!, DATABASE_URL: '' };
+    const env: Record<string, string> = { DATABASE_URL: seedDb.url };
 
     const exported = await runCli(['customer', 'export', profile.id], env);
     assert.equal(exported.code, 0, exported.stderr);
@@ -191,6 +170,6 @@ test('maitre customer export ID / erase ID --yes', async () => {
     assert.match(gone.stderr, /customer_not_found/);
     assert.match((await runCli(['customer', 'erase', 'cus_nosuchcustomer000000', '--yes'], env)).stderr, /customer_not_found/);
   } finally {
-    await cleanup();
+    await seedDb.close();
   }
 });

@@ -5,7 +5,7 @@
  * code of src/http/errors.ts and its status. Responses are also checked against the OpenAPI document
  * (test/helpers/contract.ts): an undocumented status becomes a 500 and fails here.
  *
- * MAITRE_FUZZ_RUNS (default 100000 on PostgreSQL, 10000 on PGlite) and MAITRE_FUZZ_SEED (default: random, printed) reproduce a run. The figures go
+ * MAITRE_FUZZ_RUNS (default 100000) and MAITRE_FUZZ_SEED (default: random, printed) reproduce a run. The figures go
  * to test-results/reliability.json under "fuzz".
  */
 import { after, before, test } from 'node:test';
@@ -15,10 +15,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
 import { MONDAY_9Z } from './helpers/booking.js';
 import { hashSessionToken, insertSession, newSessionToken, SESSION_TTL_MS } from '../src/modules/admin/sessions.js';
-import { ENGINE } from './helpers/db.js';
 import { fuzzProblem } from './helpers/fuzz-check.js';
-import { readFileSync } from 'node:fs';
-import { RELIABILITY_FILE, recordReliability } from './scale/record.js';
+import { recordReliability } from './scale/record.js';
 import {
   A_KEY, A_SESSION, B_KEY, B_SESSION, operationsOf, requestFor, unknownRouteRequest, type FuzzRequest, type FuzzWorld, type Operation,
 } from './helpers/fuzz-requests.js';
@@ -28,11 +26,7 @@ import { generateKey } from '../src/modules/keys/format.js';
 import { SYSTEM } from './helpers/keys.js';
 import { SCOPES } from '../src/modules/keys/scopes.js';
 
-/**
- * 100,000 requests on PostgreSQL (the engine of scaled deployments); 10,000 on the embedded engine, where each query
- * costs several times more CPU — the same routes and generators, so the suite's time stays inside CI's budget.
- */
-const RUNS = Number(process.env.MAITRE_FUZZ_RUNS ?? (ENGINE === 'postgres' ? 100_000 : 10_000));
+const RUNS = Number(process.env.MAITRE_FUZZ_RUNS ?? 100_000);
 const SEED = Number(process.env.MAITRE_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const BATCH = 1000;
 /** Fresh objects for A every this many batches. */
@@ -42,7 +36,7 @@ const PER_MINUTE = 700;
 const OTHER_WEIGHT = 10;
 /**
  * The share of requests that reach the handlers and the database (the rest are refused in front of them, see
- * requestFor). A database round trip costs PGlite about a millisecond here, the layers in front a tenth of that: this
+ * requestFor). A database round trip costs a few tenths of a millisecond here, the layers in front a tenth of that: this
  * share is what keeps 100,000 requests within the CI budget while tens of thousands still reach the data.
  */
 const DEEP_SHARE = Number(process.env.MAITRE_FUZZ_DEEP_SHARE ?? 0.15);
@@ -78,23 +72,11 @@ function materialize(value: string): string {
   return value.replaceAll(A_KEY, a.key).replaceAll(B_KEY, b.key).replaceAll(A_SESSION, a.sessionToken).replaceAll(B_SESSION, b.sessionToken);
 }
 
-/**
- * The "fuzz" section of test-results/reliability.json (docs/reliability.md): this engine's run beside the other
- * engine's, and their totals (what the report reads: requests, serverErrors).
- */
+/** The "fuzz" section of test-results/reliability.json (docs/reliability.md): what the report reads. */
 function recordFuzzRun(run: { requests: number; serverErrors: number; envelopeViolations: number } & Record<string, unknown>): void {
-  let byEngine: Record<string, typeof run> = {};
-  try {
-    byEngine = JSON.parse(readFileSync(RELIABILITY_FILE, 'utf8')).sections?.fuzz?.byEngine ?? {};
-  } catch {
-    /* no file yet */
-  }
-  byEngine = { ...byEngine, [ENGINE]: run };
-  const runs = Object.values(byEngine);
-  const total = (k: 'requests' | 'serverErrors' | 'envelopeViolations') => runs.reduce((n, r) => n + (r[k] ?? 0), 0);
   recordReliability('fuzz', {
-    requests: total('requests'), serverErrors: total('serverErrors'), envelopeViolations: total('envelopeViolations'),
-    operations: ops.length, byEngine,
+    requests: run.requests, serverErrors: run.serverErrors, envelopeViolations: run.envelopeViolations,
+    operations: ops.length, byEngine: { postgres: run },
   });
 }
 
@@ -237,7 +219,7 @@ test(`fuzz: ${RUNS} hostile requests over every documented operation — no 5xx,
   let deep = 0;
   let fiveXx = 0;
   let envelopeViolations = 0;
-  console.log(`# fuzz seed ${SEED} (MAITRE_FUZZ_SEED=${SEED} MAITRE_FUZZ_RUNS=${RUNS} to reproduce), engine ${ENGINE}`);
+  console.log(`# fuzz seed ${SEED} (MAITRE_FUZZ_SEED=${SEED} MAITRE_FUZZ_RUNS=${RUNS} to reproduce)`);
   for (let batch = 0; sent < RUNS; batch += 1) {
     const requests = fc.sample(arbitrary, { numRuns: Math.min(BATCH, RUNS - sent), seed: SEED + batch });
     for (const r of requests) {

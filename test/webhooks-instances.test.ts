@@ -1,15 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { migrate } from '../src/db/migrate.js';
-import { PgliteDb } from '../src/db/pglite.js';
-import type { Db } from '../src/db/types.js';
 import { enqueueEvent } from '../src/modules/webhooks/outbox.js';
 import { WebhookService } from '../src/modules/webhooks/service.js';
-import { createTestDb, ENGINE } from './helpers/db.js';
+import { createTestDb } from './helpers/db.js';
 import { insertRestaurant } from './helpers/fixtures.js';
 import { SYSTEM } from './helpers/keys.js';
 import { sleep, startReceiver, tenantWithEndpoint, waitUntil, webhookApp, type Receiver } from './webhooks-support.js';
@@ -73,10 +67,8 @@ const CHILD = `
 import pino from 'pino';
 import { buildApp } from './src/app.js';
 import { loadConfig } from './src/config.js';
-import { PgliteDb } from './src/db/pglite.js';
 import { PostgresDb } from './src/db/postgres.js';
-const env = process.env;
-const db = env.KILL_DB_URL ? new PostgresDb(env.KILL_DB_URL) : await PgliteDb.open(env.KILL_DATA_DIR);
+const db = new PostgresDb(process.env.KILL_DB_URL);
 const config = loadConfig({ LOG_LEVEL: 'silent', MAITRE_DEMO: '0', MAITRE_WEBHOOK_ALLOW_PRIVATE: '1', MAITRE_WEBHOOK_RETRY_DELAYS: '50,100' });
 const app = await buildApp({ config, db, logger: pino({ level: 'silent' }) });
 Object.assign(app.services.webhookDispatcher.options, { timeoutMs: 1500, leaseMs: 3000, pollIntervalMs: 100 });
@@ -87,18 +79,8 @@ setInterval(() => {}, 60_000);
 
 test('a server killed (SIGKILL) mid-delivery: after a restart the delivery resumes once its lease expires, nothing lost', async () => {
   const receiver = await startReceiver((n) => (n === 1 ? 'hang' : { status: 200 }));
-  let dir: string | undefined;
-  let db: Db;
-  const env: Record<string, string> = {};
-  if (ENGINE === 'postgres') {
-    db = await createTestDb();
-    env.KILL_DB_URL = (db as { url?: string }).url!;
-  } else {
-    dir = mkdtempSync(join(tmpdir(), 'maitre-kill-'));
-    db = await PgliteDb.open(dir);
-    await migrate(db);
-    env.KILL_DATA_DIR = dir;
-  }
+  const db = await createTestDb();
+  const env: Record<string, string> = { KILL_DB_URL: db.url };
   let restarted: Awaited<ReturnType<typeof webhookApp>> | undefined;
   try {
     const restaurant = await insertRestaurant(db);
@@ -108,7 +90,6 @@ test('a server killed (SIGKILL) mid-delivery: after a restart the delivery resum
     await db.transaction(async (tx) => {
       for (let i = 0; i < 3; i++) ids.push(await enqueueEvent(tx, { restaurantId: restaurant.id, type: 'booking.created', data: { i } }));
     });
-    if (dir) await db.close(); // the child process owns the data directory now
 
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
       env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
@@ -126,7 +107,6 @@ test('a server killed (SIGKILL) mid-delivery: after a restart the delivery resum
     await exited;
     const killedAt = Date.now();
 
-    if (dir) db = await PgliteDb.open(dir); // a stale lock of a dead process is taken over
     const { rows } = await db.query(`SELECT status, attempts FROM webhook_deliveries WHERE event_id = $1`, [ids[0]]);
     assert.deepEqual(rows.map((r) => [r.status, Number(r.attempts)]), [['delivering', 1]], 'the lease outlives the process');
 
@@ -146,7 +126,6 @@ test('a server killed (SIGKILL) mid-delivery: after a restart the delivery resum
     await restarted?.close();
     await db.close();
     await receiver.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -2,7 +2,7 @@
  * Hot statements run as named prepared statements on PostgreSQL: the server parses and plans them once per connection
  * instead of on every call (for the day read of availability, planning cost more than executing). Opt-in per text, so
  * SQL built at run time (multi-row inserts, filters) never fills a connection's statement cache. The text stays a
- * string everywhere else (wrappers, logs, PGlite, which runs it as it is).
+ * string everywhere else (wrappers, logs).
  *
  * A connection pooler in transaction mode must support prepared statements (PgBouncer ≥ 1.21 with
  * max_prepared_statements set); see docs/deploy.md.

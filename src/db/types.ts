@@ -1,4 +1,4 @@
-/** The one small database interface the whole application talks to (PGlite or PostgreSQL behind it). */
+/** The one small database interface the whole application talks to (PostgreSQL: a server's or the embedded one). */
 export type Row = Record<string, any>;
 
 export interface QueryResult<T> {
@@ -16,7 +16,7 @@ export interface Queryable {
 export type Tx = Queryable;
 
 export interface Db extends Queryable {
-  readonly kind: 'pglite' | 'postgres';
+  readonly kind: 'postgres';
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**

@@ -64,7 +64,7 @@ export class Metrics {
     });
     new Gauge({
       name: 'maitre_db_pool_connections',
-      help: 'Database connections by state: total (open), idle, waiting (queries queued for a connection), max (pool size). Embedded PGlite is one in-process connection.',
+      help: 'Database connections by state: total (open), idle, waiting (queries queued for a connection), max (pool size).',
       labelNames: ['state'] as const, registers: [this.registry],
       collect() {
         const stats = self.dbPoolProbe?.() ?? { total: 0, idle: 0, waiting: 0, max: 0 };

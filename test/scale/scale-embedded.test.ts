@@ -1,10 +1,11 @@
 /**
- * Embedded mode (PGlite in a data directory) killed with SIGKILL under load: the restarted server takes over the
- * dead process's lock file and still has every booking it acknowledged.
+ * Embedded mode (the PostgreSQL that Maitre runs in its data directory) killed with SIGKILL under load: the restarted
+ * server takes over the dead process's lock file, shuts down the PostgreSQL it left running, starts it anew, and
+ * still has every booking it acknowledged.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +17,7 @@ import { recordReliability } from './record.js';
 import { freePort, waitFor } from './processes.js';
 
 const root = mkdtempSync(join(tmpdir(), 'maitre-embedded-'));
+chmodSync(root, 0o755); // as root, PostgreSQL runs as `postgres`, which must be able to enter the data directory
 let server: Instance | undefined;
 
 after(async () => {
@@ -63,19 +65,25 @@ test('embedded mode killed with SIGKILL mid-load restarts, takes over the stale 
   assert.ok(acknowledged.length > 0, 'bookings were acknowledged before the kill');
 
   const lock = join(dataDir, 'maitre.lock');
+  const owner = () => Number(readFileSync(lock, 'utf8').split(' ')[0]);
+  const postmaster = () => Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
   assert.ok(existsSync(lock), 'the killed process left its lock file behind');
-  assert.equal(Number(readFileSync(lock, 'utf8')), victim, 'holding the dead pid');
+  assert.equal(owner(), victim, 'holding the dead pid');
   assert.equal(alive(victim), false);
+  const orphan = postmaster();
+  assert.ok(alive(orphan), 'its PostgreSQL outlived it');
 
   const restartAt = performance.now();
   await server.start();
   const restartMs = Math.round(performance.now() - restartAt);
-  assert.equal(Number(readFileSync(lock, 'utf8')), server.proc.pid, 'the new process owns the lock');
+  assert.equal(owner(), server.proc.pid, 'the new process owns the lock');
+  assert.equal(alive(orphan), false, 'the orphaned PostgreSQL was shut down');
+  assert.notEqual(postmaster(), orphan, 'and a new one started');
   const found = await runPool(acknowledged.length, 8, (i) => request(url, 'GET', `/v1/restaurants/embedded/reservations/${acknowledged[i]}`, { headers: bearer(key) }));
   const missing = found.filter((f) => f.status !== 200).length;
   t.diagnostic(`${acknowledged.length} acknowledged, ${missing} missing, ${load.shots.length} attempts, restart ${restartMs} ms`);
   recordReliability('embeddedSigkill', {
-    attempts: load.shots.length, acknowledged: acknowledged.length, missing, cutByKill: others.length, restartMs, staleLockTakenOver: true,
+    attempts: load.shots.length, acknowledged: acknowledged.length, missing, cutByKill: others.length, restartMs, staleLockTakenOver: true, orphanRestarted: true,
   });
   assert.equal(missing, 0, 'every acknowledged booking survived the kill');
 });

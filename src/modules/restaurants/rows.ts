@@ -1,7 +1,7 @@
 /**
  * The one place where restaurant rows (snake_case) become the module's camelCase records, and the records'
  * types. Everything that reads these tables goes through the column lists and mappers here. Dates are read with
- * to_char: a cloned PGlite (tests) does not keep the driver's DATE-as-string parser.
+ * to_char: a YYYY-MM-DD string whatever DATE parser the connection has.
  */
 import type { Row } from '../../db/types.js';
 import type { Weekday } from './clock.js';

@@ -1,0 +1,81 @@
+#!/usr/bin/env -S node --import tsx
+// `npm test`: the whole suite once, on PostgreSQL: the server at TEST_DATABASE_URL when it is set, else one embedded
+// PostgreSQL started for the run (a temporary directory, removed at the end). Each test gets its own database, copied
+// from a migrated template. Extra arguments are test files (default: every test/**/*.test.ts).
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startScratchServer, type ScratchServer } from '../src/db/embedded/scratch.js';
+
+function find(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return name === 'helpers' ? [] : find(p);
+    return p.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+const args = process.argv.slice(2);
+const all = args.length ? args : find('test').sort();
+const under = (dir: string) => (f: string) => f.split(/[\\/]/).includes(dir);
+const scale = all.filter(under('scale'));
+const main = all.filter((f) => !scale.includes(f) && !(process.env.MAITRE_SKIP_BROWSER && under('browser')(f)));
+
+// The scale-out suites start their own PostgreSQL, Redis, instances and nginx: in CI, or when asked, or named.
+const runScale = !process.env.MAITRE_SKIP_SCALE && (Boolean(process.env.CI) || Boolean(process.env.MAITRE_TEST_SCALE) || args.length > 0);
+
+let server: ScratchServer | undefined;
+let databaseUrl = process.env.TEST_DATABASE_URL;
+if (!databaseUrl) {
+  const started = Date.now();
+  server = await startScratchServer();
+  databaseUrl = server.url('postgres');
+  console.log(`# embedded PostgreSQL for this run on port ${server.cluster.port} (started in ${Date.now() - started} ms)`);
+}
+const stopServer = async () => {
+  await server?.stop().catch((err) => console.error(`# could not stop the test PostgreSQL: ${err}`));
+  server = undefined;
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void stopServer().then(() => process.exit(130)));
+}
+
+const passes = [
+  { name: `PostgreSQL (${server ? 'embedded, for this run' : 'TEST_DATABASE_URL'})`, files: main, concurrency: 2, extra: [] as string[] },
+];
+// A scale test that fails can leave a handle open (a load generator, a socket): force the file to exit, and bound it.
+if (runScale && scale.length) {
+  passes.push({ name: 'scale-out (own PostgreSQL, Redis, nginx)', files: scale, concurrency: 1, extra: ['--test-force-exit', '--test-timeout=300000'] });
+}
+
+const runId = `${process.pid}${Date.now().toString(36)}`;
+let failed = false;
+for (const { name, files, concurrency, extra } of passes) {
+  if (!files.length) continue;
+  console.log(`\n# ===== test pass on ${name} (${files.length} files) =====`);
+  // Asynchronously: this process keeps reading the embedded server's log pipe while the tests run.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...extra, ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, TEST_DATABASE_URL: databaseUrl, MAITRE_TEST_RUN_ID: runId },
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  if (code !== 0) failed = true;
+}
+
+if (server) {
+  await stopServer();
+} else {
+  // Drop the template and any test databases of this run that a crashed test left behind.
+  const c = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await c.connect();
+    const { rows } = await c.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`mt\\_${runId}\\_%`]);
+    for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => {});
+  } catch {
+    /* best effort */
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -1,28 +1,25 @@
 /**
  * The ceilings the scenarios are measured against: a bare Fastify server in its own process, no logger, no hooks.
  *
- *   node --import tsx bench/ceiling-server.ts <hello|select|insert> [--pg URL] [--data-dir DIR]
+ *   node --import tsx bench/ceiling-server.ts <hello|select|insert> [--pg URL]
  *
  *   hello   GET  /hello   a small JSON object (ceiling A)
  *   select  GET  /select  one primary-key SELECT (ceiling B)
  *   insert  POST /insert  BEGIN; INSERT; COMMIT of the small JSON body it was sent (ceiling C)
  *
- * The database is the engine the server under test uses: with --pg a pg Pool (10 connections, as the server's) to the
- * same PostgreSQL database; otherwise PGlite in a data directory of its own (file-backed, as the server's). Prints one
- * JSON line `{ "port": N }` when listening; stops on SIGTERM.
+ * The database is the one the server under test uses (its embedded PostgreSQL, or the PostgreSQL of --pg), through a pg
+ * Pool of 10 connections as the server's. Prints one JSON line `{ "port": N }` when listening; stops on SIGTERM.
  */
 import Fastify from 'fastify';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 type Query = (sql: string, params: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
 type InTx = (sql: string, params: unknown[]) => Promise<void>;
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { pg: { type: 'string' }, 'data-dir': { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { pg: { type: 'string' } } });
 const mode = positionals[0];
-if (mode !== 'hello' && mode !== 'select' && mode !== 'insert') throw new Error('usage: ceiling-server.ts <hello|select|insert> [--pg URL] [--data-dir DIR]');
+if (mode !== 'hello' && mode !== 'select' && mode !== 'insert') throw new Error('usage: ceiling-server.ts <hello|select|insert> [--pg URL]');
 
 const ROWS = 1000;
 const SETUP = [
@@ -32,40 +29,25 @@ const SETUP = [
 ];
 
 async function openDatabase(): Promise<{ query: Query; inTx: InTx; close: () => Promise<void> }> {
-  if (values.pg) {
-    const pool = new pg.Pool({ connectionString: values.pg, max: 10 });
-    for (const sql of SETUP) await pool.query(sql);
-    return {
-      query: (sql, params) => pool.query(sql, params),
-      inTx: async (sql, params) => {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          await client.query(sql, params);
-          await client.query('COMMIT');
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw err;
-        } finally {
-          client.release();
-        }
-      },
-      close: () => pool.end(),
-    };
-  }
-  const dir = values['data-dir'];
-  if (!dir) throw new Error('--data-dir is required for PGlite');
-  mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(`file://${dir}`);
-  for (const sql of SETUP) await db.exec(sql);
+  if (!values.pg) throw new Error('--pg URL is required for the select and insert ceilings');
+  const pool = new pg.Pool({ connectionString: values.pg, max: 10 });
+  for (const sql of SETUP) await pool.query(sql);
   return {
-    query: (sql, params) => db.query<Record<string, unknown>>(sql, params),
+    query: (sql, params) => pool.query(sql, params),
     inTx: async (sql, params) => {
-      await db.transaction(async (tx) => {
-        await tx.query(sql, params);
-      });
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(sql, params);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
     },
-    close: () => db.close(),
+    close: () => pool.end(),
   };
 }
 

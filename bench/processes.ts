@@ -3,7 +3,7 @@
  * servers. Every child is stopped by its own pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -139,4 +139,37 @@ export function memoryOf(pid: number): { peakRssMb: number; rssMb: number } | nu
   } catch {
     return null;
   }
+}
+
+/** The pid and every descendant of it (Linux /proc). */
+function withDescendants(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parent) if (ppid === out[i]) out.push(pid);
+  return out;
+}
+
+/**
+ * Memory of a process tree in MB, as proportional set size (PSS: shared pages divided among the processes that share
+ * them, so PostgreSQL's shared buffers count once, not once per backend).
+ */
+export function treeMemoryMb(roots: number[]): number | null {
+  let kb = 0;
+  for (const pid of roots.flatMap(withDescendants)) {
+    try {
+      kb += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return kb ? Math.round(kb / 1024) : null;
 }

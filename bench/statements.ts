@@ -1,6 +1,6 @@
 /**
  * SQL statements per request, by scenario: what bounds a database-backed route on a machine where every round trip
- * costs. Builds the real app (src/app.ts) on an in-memory PGlite behind a counting wrapper, seeds bench/restaurant.json
+ * costs. Builds the real app (src/app.ts) on a scratch embedded PostgreSQL behind a counting wrapper, seeds bench/restaurant.json
  * and one busy day, warms the caches, then counts the statements (a transaction counts BEGIN and COMMIT too) of each
  * scenario's request, averaged over several requests.
  *
@@ -11,7 +11,8 @@ import pino from 'pino';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
-import { PgliteDb } from '../src/db/pglite.js';
+import { startScratchServer } from '../src/db/embedded/scratch.js';
+import { PostgresDb } from '../src/db/postgres.js';
 import type { Db, QueryResult, Tx } from '../src/db/types.js';
 import { parseRestaurantConfig } from '../src/modules/restaurants/config-schema.js';
 import { addDays, localToday, Planner } from './plan.js';
@@ -67,7 +68,8 @@ const { values } = parseArgs({ options: { trace: { type: 'boolean', default: fal
 const bench = loadBenchConfig();
 const parsed = parseRestaurantConfig(bench);
 if (!parsed.ok) throw new Error(`bench/restaurant.json is invalid: ${JSON.stringify(parsed.issues)}`);
-const inner = await PgliteDb.open();
+const scratch = await startScratchServer();
+const inner = new PostgresDb(scratch.url('postgres'));
 await migrate(inner);
 const db = new CountingDb(inner);
 const config = { ...loadConfig({ LOG_LEVEL: 'silent', MAITRE_DEMO: '0' }), usageFlushMs: 3_600_000 };
@@ -118,4 +120,5 @@ const counts = Object.fromEntries([
 ]);
 await app.close();
 await inner.close();
+await scratch.stop();
 process.stdout.write(`${JSON.stringify({ busyDayReservations: busyDay.length, statementsPerRequest: counts, ...(values.trace ? { traces } : {}) }, null, values.trace ? 2 : 0)}\n`);

@@ -20,7 +20,8 @@ import { Metrics, routeLabel } from './http/metrics.js';
 import { MemoryRateLimiter } from './http/rate-limit/memory.js';
 import { RedisRateLimiter } from './http/rate-limit/redis.js';
 import type { RateLimiter } from './http/rate-limit/types.js';
-import { INVALIDATION_CHANNEL, KeyCache } from './modules/keys/cache.js';
+import { listenForChanges, type Change } from './cache/changes.js';
+import { KeyCache } from './modules/keys/cache.js';
 import { KeyService, loadKeyByHash } from './modules/keys/service.js';
 import { UsageRecorder } from './modules/keys/usage-recorder.js';
 import { systemRoutes } from './modules/system/routes.js';
@@ -86,8 +87,8 @@ export interface Services {
   events: EventService;
   /** Guest self-service (reference + contact, no key). */
   guest: GuestService;
-  /** Applies a cache invalidation message on this instance at once (others hear the NOTIFY). */
-  invalidateLocal: (message: string) => void;
+  /** Applies a change (or a payload of the change channel) to this instance's caches at once (others hear the NOTIFY). */
+  invalidateLocal: (change: Change | string) => void;
 }
 
 declare module 'fastify' {
@@ -121,14 +122,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const metrics = new Metrics();
   const keyCache = new KeyCache((hash) => loadKeyByHash(db, hash), config.keyCacheTtlMs, now);
-  const restaurants = new RestaurantService(db, (message) => keyCache.invalidate(message)); // drops its own profiles itself
-  /** Applies a `maitre_cache` message to every cache of this instance: each NOTIFY heard, and changes made here. */
-  const invalidateLocal = (message: string) => {
-    keyCache.invalidate(message);
-    restaurants.invalidateCached(message);
+  const restaurants = new RestaurantService(db, (change) => keyCache.invalidate(change)); // drops its own profiles itself
+  /** Applies a change to every cache of this instance: each one heard on the change channel, and changes made here. */
+  const invalidateLocal = (change: Change | string) => {
+    keyCache.invalidate(change);
+    restaurants.invalidateCached(change);
   };
   // One listener for all of them; a lost listening connection clears everything.
-  const unsubscribe = await db.listen(INVALIDATION_CHANNEL, invalidateLocal, () => invalidateLocal('all'));
+  const unsubscribe = await listenForChanges(db, invalidateLocal);
   const limiter: RateLimiter =
     options.limiter ??
     (config.redisUrl

@@ -16,6 +16,7 @@ import { serializerCompiler } from './http/serializer.js';
 import { registerCors } from './http/cors.js';
 import { registerCommonHeaders } from './http/security-headers.js';
 import { registerKeyAuth } from './http/auth.js';
+import { registerRouteAuthCheck } from './http/route-auth.js';
 import { Metrics, routeLabel } from './http/metrics.js';
 import { MemoryRateLimiter } from './http/rate-limit/memory.js';
 import { RedisRateLimiter } from './http/rate-limit/redis.js';
@@ -118,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerJsonParser(app);
+  registerRouteAuthCheck(app); // before any route: one that declares no auth (or the wrong one) stops the start
   await registerOpenApi(app); // before any route: the OpenAPI documents collect routes as they are added
 
   const metrics = new Metrics();

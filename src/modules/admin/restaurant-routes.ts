@@ -5,7 +5,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { availabilityQuerySchema, availabilitySchema, hoursQuerySchema, hoursSchema } from '../availability/schemas.js';
 import { listWaitlistQuerySchema, waitlistListSchema } from '../waitlist/schemas.js';
-import { EVERY_ROLE, restaurantIdOf } from './guard.js';
+import { restaurantIdOf } from '../../http/context.js';
+import { EVERY_ROLE } from './guard.js';
 import { ADMIN_TAGS, adminRestaurantSchema, floorSchema, restaurantParamsSchema } from './schemas.js';
 
 const config = { auth: 'session' as const, roles: EVERY_ROLE };

@@ -1,6 +1,7 @@
 /** GET /availability and GET /hours (availability:read). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { availabilityQuerySchema, availabilitySchema, hoursQuerySchema, hoursSchema, restaurantParamsSchema } from './schemas.js';
+import { restaurantIdOf } from '../../http/context.js';
 
 const tags = ['Availability'];
 const config = { scope: 'availability:read' as const };
@@ -21,7 +22,7 @@ export const availabilityRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: restaurantParamsSchema, querystring: availabilityQuerySchema, response: { 200: availabilitySchema },
       },
     },
-    async (req) => availability.forDate(req.restaurant!.id, req.query),
+    async (req) => availability.forDate(restaurantIdOf(req), req.query),
   );
 
   app.get(
@@ -35,6 +36,6 @@ export const availabilityRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: restaurantParamsSchema, querystring: hoursQuerySchema, response: { 200: hoursSchema },
       },
     },
-    async (req) => availability.hours(req.restaurant!.id, req.query),
+    async (req) => availability.hours(restaurantIdOf(req), req.query),
   );
 };

@@ -7,6 +7,7 @@ import { restaurantParamsSchema } from '../availability/schemas.js';
 import type { ReservationActor } from '../reservations/history.js';
 import { reservationSchema } from '../reservations/schemas.js';
 import { createWaitlistBodySchema, listWaitlistQuerySchema, waitlistEntrySchema, waitlistListSchema, waitlistParamsSchema } from './schemas.js';
+import { restaurantIdOf } from '../../http/context.js';
 
 const tags = ['Waitlist'];
 const actorOf = (req: FastifyRequest): ReservationActor => ({ type: 'key', id: req.apiKey!.id });
@@ -30,7 +31,7 @@ export const waitlistRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) =>
-      withIdempotency(req, reply, async (tx) => ({ status: 201, body: await waitlist.create(req.restaurant!.id, req.body, tx) })),
+      withIdempotency(req, reply, async (tx) => ({ status: 201, body: await waitlist.create(restaurantIdOf(req), req.body, tx) })),
   );
 
   app.get(
@@ -44,7 +45,7 @@ export const waitlistRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: restaurantParamsSchema, querystring: listWaitlistQuerySchema, response: { 200: waitlistListSchema },
       },
     },
-    async (req) => waitlist.list(req.restaurant!.id, req.query),
+    async (req) => waitlist.list(restaurantIdOf(req), req.query),
   );
 
   app.get(
@@ -57,7 +58,7 @@ export const waitlistRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: waitlistParamsSchema, response: { 200: waitlistEntrySchema, ...errorResponses('waitlist_entry_not_found') },
       },
     },
-    async (req) => waitlist.get(req.restaurant!.id, req.params.id),
+    async (req) => waitlist.get(restaurantIdOf(req), req.params.id),
   );
 
   app.post(
@@ -75,8 +76,8 @@ export const waitlistRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      await waitlist.sweep(req.restaurant!.id); // overdue offers expire for good before the answer says so
-      return withIdempotency(req, reply, async (tx) => ({ status: 201, body: await waitlist.accept(req.restaurant!.id, req.params.id, actorOf(req), tx) }));
+      await waitlist.sweep(restaurantIdOf(req)); // overdue offers expire for good before the answer says so
+      return withIdempotency(req, reply, async (tx) => ({ status: 201, body: await waitlist.accept(restaurantIdOf(req), req.params.id, actorOf(req), tx) }));
     },
   );
 
@@ -92,6 +93,6 @@ export const waitlistRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: waitlistEntrySchema, ...errorResponses('waitlist_entry_not_found', 'invalid_status_transition') },
       },
     },
-    async (req) => waitlist.cancel(req.restaurant!.id, req.params.id),
+    async (req) => waitlist.cancel(restaurantIdOf(req), req.params.id),
   );
 };

@@ -3,11 +3,21 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { withIdempotency } from '../../http/idempotency.js';
 import { errorResponses } from '../../http/openapi.js';
+import { mountRead, restaurantRead } from '../../http/restaurant-read.js';
 import { restaurantParamsSchema } from '../availability/schemas.js';
 import type { ReservationActor } from '../reservations/history.js';
 import { reservationSchema } from '../reservations/schemas.js';
 import { createWaitlistBodySchema, listWaitlistQuerySchema, waitlistEntrySchema, waitlistListSchema, waitlistParamsSchema } from './schemas.js';
 import { restaurantIdOf } from '../../http/context.js';
+
+/** GET /waitlist, declared once for both APIs (the admin API mounts it too). */
+export const waitlistRead = restaurantRead({
+  url: '/waitlist',
+  summary: 'List waitlist entries',
+  querystring: listWaitlistQuerySchema,
+  response: waitlistListSchema,
+  read: (services, restaurantId, query) => services.waitlist.list(restaurantId, query),
+});
 
 const tags = ['Waitlist'];
 const actorOf = (req: FastifyRequest): ReservationActor => ({ type: 'key', id: req.apiKey!.id });
@@ -34,19 +44,10 @@ export const waitlistRoutes: FastifyPluginAsyncZod = async (app) => {
       withIdempotency(req, reply, async (tx) => ({ status: 201, body: await waitlist.create(restaurantIdOf(req), req.body, tx) })),
   );
 
-  app.get(
-    '/waitlist',
-    {
-      config: { scope: 'reservations:read' },
-      schema: {
-        operationId: 'listWaitlist',
-        summary: 'List waitlist entries',
-        description: 'By date, then arrival order. Filters: `date`, `status`. Offers past their expiry are shown `expired`.',
-        tags, params: restaurantParamsSchema, querystring: listWaitlistQuerySchema, response: { 200: waitlistListSchema },
-      },
-    },
-    async (req) => waitlist.list(restaurantIdOf(req), req.query),
-  );
+  mountRead(app, waitlistRead, {
+    config: { scope: 'reservations:read' }, tags, params: restaurantParamsSchema, operationId: 'listWaitlist',
+    description: 'By date, then arrival order. Filters: `date`, `status`. Offers past their expiry are shown `expired`.',
+  });
 
   app.get(
     '/waitlist/:id',

@@ -37,24 +37,19 @@ import { webhookRoutes } from './modules/webhooks/routes.js';
 import { idempotencySweeper } from './http/idempotency.js';
 import { availabilityRoutes } from './modules/availability/routes.js';
 import { dayChangesCompactor } from './modules/availability/day-cache.js';
-import type { AvailabilityService } from './modules/availability/service.js';
 import { reservationRoutes } from './modules/reservations/routes.js';
-import type { ReservationService } from './modules/reservations/service.js';
 import { createBookingServices } from './modules/reservations/setup.js';
-import type { CustomerService } from './modules/customers/service.js';
 import { customerRoutes } from './modules/customers/routes.js';
-import type { WaitlistService } from './modules/waitlist/service.js';
 import { waitlistRoutes } from './modules/waitlist/routes.js';
 import { waitlistSweeper } from './modules/waitlist/sweeper.js';
-import type { EventService } from './modules/events/service.js';
 import { eventRoutes } from './modules/events/routes.js';
-import type { GuestService } from './modules/guest/service.js';
 import { guestRoutes } from './modules/guest/routes.js';
 import { guestAdminRoutes } from './modules/guest/admin-routes.js';
 import { registerOpenApi } from './http/openapi.js';
 import { docsRoutes } from './modules/docs/routes.js';
 import { widgetRoutes } from './modules/widget/routes.js';
 import { dashboardRoutes } from './modules/dashboard/routes.js';
+import type { Services } from './services.js';
 
 export interface AppOptions {
   config: Config;
@@ -65,37 +60,6 @@ export interface AppOptions {
   logger?: pino.Logger;
   /** Replace the limiter (tests). */
   limiter?: RateLimiter;
-}
-
-export interface Services {
-  config: Config;
-  db: Db;
-  now: () => number;
-  keyCache: KeyCache;
-  limiter: RateLimiter;
-  usage: UsageRecorder;
-  metrics: Metrics;
-  keys: KeyService;
-  restaurants: RestaurantService;
-  adminAuth: AdminAuth;
-  webhooks: WebhookService;
-  /** Sends outbox deliveries (started with the app, stopped on close). */
-  webhookDispatcher: WebhookDispatcher;
-  availability: AvailabilityService;
-  reservations: ReservationService;
-  customers: CustomerService;
-  waitlist: WaitlistService;
-  events: EventService;
-  /** Guest self-service (reference + contact, no key). */
-  guest: GuestService;
-  /** Applies a change (or a payload of the change channel) to this instance's caches at once (others hear the NOTIFY). */
-  invalidateLocal: (change: Change | string) => void;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    services: Services;
-  }
 }
 
 const PUBLIC_PREFIX = '/v1/';

@@ -6,6 +6,7 @@
  */
 import type { FastifyContextConfig, FastifyInstance, RouteHandlerMethod } from 'fastify';
 import type { z } from 'zod';
+import type { Services } from '../services.js';
 import { restaurantIdOf } from './context.js';
 
 export interface RestaurantRead<Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
@@ -15,7 +16,7 @@ export interface RestaurantRead<Q extends z.ZodType = z.ZodType, R extends z.Zod
   querystring: Q;
   /** The 200 response. */
   response: R;
-  read: (services: FastifyInstance['services'], restaurantId: string, query: z.output<Q>) => Promise<z.input<R>>;
+  read: (services: Services, restaurantId: string, query: z.output<Q>) => Promise<z.input<R>>;
 }
 
 /** Declares a shared read (typed: `read` gets the parsed query and must answer the response's shape). */

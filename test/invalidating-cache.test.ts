@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidatingCache } from '../src/cache/invalidating-cache.js';
-import { formatChange, parseChange, type Change } from '../src/cache/changes.js';
+import { announceChange, CHANGES_CHANNEL, formatChange, keyChanged, listenForChanges, parseChange, restaurantChanged, type Change } from '../src/cache/changes.js';
+import type { Db, Queryable } from '../src/db/types.js';
 
 interface Value {
   owner: string;
@@ -183,4 +184,35 @@ test('change payloads: formatted and parsed back; ids may contain colons; unknow
   for (const c of changes) assert.deepEqual(parseChange(formatChange(c)), c);
   assert.deepEqual(changes.map(formatChange), ['key:key_k3v9x2qa', 'restaurant:rst_1:x', 'all'], 'the payloads other instances read');
   for (const junk of ['', 'all:', 'key', 'key:', ':x', 'customer:1', 'KEY:1']) assert.equal(parseChange(junk), null, junk);
+});
+
+test('the channel: a change is a pg_notify on maitre_cache in the given transaction; a lost listener means `all`', async () => {
+  const sent: unknown[][] = [];
+  const tx = { query: async (sql: string, params: unknown[]) => (sent.push([sql, ...params]), { rows: [] }) } as unknown as Queryable;
+  await announceChange(tx, keyChanged('key_1'));
+  await announceChange(tx, restaurantChanged('rst_1'));
+  assert.deepEqual(sent, [
+    ['SELECT pg_notify($1, $2)', 'maitre_cache', 'key:key_1'],
+    ['SELECT pg_notify($1, $2)', 'maitre_cache', 'restaurant:rst_1'],
+  ]);
+
+  let subscribed: { channel: string; onMessage: (m: string) => void; onReset?: () => void } | undefined;
+  let unsubscribed = false;
+  const db = {
+    listen: async (channel: string, onMessage: (m: string) => void, onReset?: () => void) => {
+      subscribed = { channel, onMessage, onReset };
+      return async () => {
+        unsubscribed = true;
+      };
+    },
+  } as unknown as Db;
+  const heard: string[] = [];
+  const stop = await listenForChanges(db, (m) => heard.push(m));
+  assert.equal(subscribed?.channel, CHANGES_CHANNEL);
+  assert.equal(CHANGES_CHANNEL, 'maitre_cache', 'the name every instance of every version listens on');
+  subscribed!.onMessage('key:key_1');
+  subscribed!.onReset?.();
+  assert.deepEqual(heard, ['key:key_1', 'all']);
+  await stop();
+  assert.ok(unsubscribed);
 });

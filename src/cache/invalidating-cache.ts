@@ -8,6 +8,10 @@
  * and such a load, when it settles, is handed to the requests that were already waiting for it but not kept — a load
  * keeps its value only if it is still its key's current load. Without that, a request just after a revocation could
  * be served the record as it was before it.
+ *
+ * The availability caches (src/modules/availability/floor-cache.ts, day-cache.ts) do not use it: they are not told of
+ * changes but check a version stamp read from the database on every use, inside the caller's own transaction when
+ * booking, so they can neither miss a change nor share one caller's load with another.
  */
 import { type Change, parseChange } from './changes.js';
 

@@ -16,11 +16,13 @@ import { serializerCompiler } from './http/serializer.js';
 import { registerCors } from './http/cors.js';
 import { registerCommonHeaders } from './http/security-headers.js';
 import { registerKeyAuth } from './http/auth.js';
+import { registerRouteAuthCheck } from './http/route-auth.js';
 import { Metrics, routeLabel } from './http/metrics.js';
 import { MemoryRateLimiter } from './http/rate-limit/memory.js';
 import { RedisRateLimiter } from './http/rate-limit/redis.js';
 import type { RateLimiter } from './http/rate-limit/types.js';
-import { INVALIDATION_CHANNEL, KeyCache } from './modules/keys/cache.js';
+import { listenForChanges, type Change } from './cache/changes.js';
+import { KeyCache } from './modules/keys/cache.js';
 import { KeyService, loadKeyByHash } from './modules/keys/service.js';
 import { UsageRecorder } from './modules/keys/usage-recorder.js';
 import { systemRoutes } from './modules/system/routes.js';
@@ -35,24 +37,19 @@ import { webhookRoutes } from './modules/webhooks/routes.js';
 import { idempotencySweeper } from './http/idempotency.js';
 import { availabilityRoutes } from './modules/availability/routes.js';
 import { dayChangesCompactor } from './modules/availability/day-cache.js';
-import type { AvailabilityService } from './modules/availability/service.js';
 import { reservationRoutes } from './modules/reservations/routes.js';
-import type { ReservationService } from './modules/reservations/service.js';
 import { createBookingServices } from './modules/reservations/setup.js';
-import type { CustomerService } from './modules/customers/service.js';
 import { customerRoutes } from './modules/customers/routes.js';
-import type { WaitlistService } from './modules/waitlist/service.js';
 import { waitlistRoutes } from './modules/waitlist/routes.js';
 import { waitlistSweeper } from './modules/waitlist/sweeper.js';
-import type { EventService } from './modules/events/service.js';
 import { eventRoutes } from './modules/events/routes.js';
-import type { GuestService } from './modules/guest/service.js';
 import { guestRoutes } from './modules/guest/routes.js';
 import { guestAdminRoutes } from './modules/guest/admin-routes.js';
 import { registerOpenApi } from './http/openapi.js';
 import { docsRoutes } from './modules/docs/routes.js';
 import { widgetRoutes } from './modules/widget/routes.js';
 import { dashboardRoutes } from './modules/dashboard/routes.js';
+import type { Services } from './services.js';
 
 export interface AppOptions {
   config: Config;
@@ -63,37 +60,6 @@ export interface AppOptions {
   logger?: pino.Logger;
   /** Replace the limiter (tests). */
   limiter?: RateLimiter;
-}
-
-export interface Services {
-  config: Config;
-  db: Db;
-  now: () => number;
-  keyCache: KeyCache;
-  limiter: RateLimiter;
-  usage: UsageRecorder;
-  metrics: Metrics;
-  keys: KeyService;
-  restaurants: RestaurantService;
-  adminAuth: AdminAuth;
-  webhooks: WebhookService;
-  /** Sends outbox deliveries (started with the app, stopped on close). */
-  webhookDispatcher: WebhookDispatcher;
-  availability: AvailabilityService;
-  reservations: ReservationService;
-  customers: CustomerService;
-  waitlist: WaitlistService;
-  events: EventService;
-  /** Guest self-service (reference + contact, no key). */
-  guest: GuestService;
-  /** Applies a cache invalidation message on this instance at once (others hear the NOTIFY). */
-  invalidateLocal: (message: string) => void;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    services: Services;
-  }
 }
 
 const PUBLIC_PREFIX = '/v1/';
@@ -117,18 +83,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerJsonParser(app);
+  registerRouteAuthCheck(app); // before any route: one that declares no auth (or the wrong one) stops the start
   await registerOpenApi(app); // before any route: the OpenAPI documents collect routes as they are added
 
   const metrics = new Metrics();
   const keyCache = new KeyCache((hash) => loadKeyByHash(db, hash), config.keyCacheTtlMs, now);
-  const restaurants = new RestaurantService(db, (message) => keyCache.invalidate(message)); // drops its own profiles itself
-  /** Applies a `maitre_cache` message to every cache of this instance: each NOTIFY heard, and changes made here. */
-  const invalidateLocal = (message: string) => {
-    keyCache.invalidate(message);
-    restaurants.invalidateCached(message);
+  const restaurants = new RestaurantService(db, (change) => keyCache.invalidate(change)); // drops its own profiles itself
+  /** Applies a change to every cache of this instance: each one heard on the change channel, and changes made here. */
+  const invalidateLocal = (change: Change | string) => {
+    keyCache.invalidate(change);
+    restaurants.invalidateCached(change);
   };
   // One listener for all of them; a lost listening connection clears everything.
-  const unsubscribe = await db.listen(INVALIDATION_CHANNEL, invalidateLocal, () => invalidateLocal('all'));
+  const unsubscribe = await listenForChanges(db, invalidateLocal);
   const limiter: RateLimiter =
     options.limiter ??
     (config.redisUrl

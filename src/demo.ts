@@ -3,7 +3,7 @@
  * login and one API key, and prints them once. Nothing secret is logged; the banner goes to the terminal only.
  */
 import { DateTime } from 'luxon';
-import type { Services } from './app.js';
+import type { Services } from './services.js';
 import { BASE62, randomString } from './lib/ids.js';
 import { SCOPES } from './modules/keys/scopes.js';
 import { demoConfig } from './modules/restaurants/demo-config.js';
@@ -19,7 +19,12 @@ export interface DemoCredentials {
 
 export const DEMO_OWNER_EMAIL = 'owner@demo.maitre.test';
 
-export async function seedDemoIfEmpty(services: Services): Promise<DemoCredentials | null> {
+/** What seeding the demo uses of the app's services. */
+export type DemoSeedServices = Pick<Services, 'db' | 'now' | 'restaurants' | 'keys'>;
+/** What the demo page's key uses of the app's services: finding the demo restaurant, and its keys. */
+export type DemoKeyServices = Pick<Services, 'restaurants' | 'keys'>;
+
+export async function seedDemoIfEmpty(services: DemoSeedServices): Promise<DemoCredentials | null> {
   const { rows } = await services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM restaurants');
   if (rows[0].n > 0) return null;
   const actor = { type: 'system' as const, id: 'demo-seed' };
@@ -64,7 +69,7 @@ export const DEMO_WIDGET_KEY_NAME = 'Demo page widget (held in server memory)';
  * (the database keeps its hash, like every key). `replacePrevious` deletes the demo-page keys of earlier runs first.
  * Null when there is no demo restaurant.
  */
-export async function createDemoWidgetKey(services: Services, options: { replacePrevious: boolean }): Promise<string | null> {
+export async function createDemoWidgetKey(services: DemoKeyServices, options: { replacePrevious: boolean }): Promise<string | null> {
   const restaurant = await services.restaurants.resolve('demo');
   if (!restaurant) return null;
   const actor = { type: 'system' as const, id: 'demo-page' };

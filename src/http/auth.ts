@@ -11,6 +11,7 @@ import type { KeyCache } from '../modules/keys/cache.js';
 import type { UsageRecorder } from '../modules/keys/usage-recorder.js';
 import type { RateLimiter, RateLimitResult } from './rate-limit/types.js';
 import type { Scope } from '../modules/keys/scopes.js';
+import { markGuard } from './route-auth.js';
 
 export interface KeyAuthDeps {
   keyCache: KeyCache;
@@ -108,10 +109,15 @@ export async function authenticateKey(req: FastifyRequest, reply: FastifyReply, 
   const missing = required.find((s) => !key.scopes.includes(s));
   if (missing) throw errors.scopeMissing(missing, required, key.scopes);
   req.restaurant = key.restaurant;
+  req.restaurantId = key.restaurant.id;
 }
 
-/** Installs the pipeline on every route of `app` whose config says auth `key`, plus usage accounting. */
+/**
+ * Installs the pipeline on every route of `app` but those with `auth: 'none'`, plus usage accounting. Every route
+ * added to `app` must declare its scope (checked when it is added: src/http/route-auth.ts).
+ */
 export function registerKeyAuth(app: FastifyInstance, deps: KeyAuthDeps): void {
+  markGuard(app, 'key');
   app.addHook('onRequest', async (req, reply) => {
     if (req.is404 || req.method === 'OPTIONS') return;
     const config = req.routeOptions.config;

@@ -1,4 +1,5 @@
 /** What the request pipeline attaches to a request, and the per-route options handlers declare. */
+import type { FastifyRequest } from 'fastify';
 import type { Scope } from '../modules/keys/scopes.js';
 
 /** The restaurant a key is bound to (cached with the key; invalidated when the restaurant changes). */
@@ -42,6 +43,11 @@ declare module 'fastify' {
     apiKey?: AuthenticatedKey;
     /** The restaurant the route's {restaurant} resolved to (key-protected routes: always the key's own). */
     restaurant?: RestaurantRef;
+    /**
+     * The id of the restaurant the route's {restaurant} resolved to, set by the guard that let the request in: the key
+     * pipeline (the key's own) or the admin guard (one the session user is a member of). Read it with restaurantIdOf.
+     */
+    restaurantId?: string;
     sessionUser?: SessionUser;
   }
   interface FastifyContextConfig {
@@ -57,4 +63,15 @@ declare module 'fastify' {
      */
     idempotent?: boolean;
   }
+}
+
+/**
+ * The id of the restaurant of a route under /restaurants/:restaurant, as its guard resolved it (see
+ * FastifyRequest.restaurantId): the same call behind the API key pipeline and behind the admin guard. Throws (a 500)
+ * on a route no guard resolved a restaurant for, which the start-up check of route auth rules out for guarded routes.
+ */
+export function restaurantIdOf(req: FastifyRequest): string {
+  const id = req.restaurantId;
+  if (id === undefined) throw new Error(`route ${req.routeOptions.url} has no restaurant resolved by a guard`);
+  return id;
 }

@@ -151,8 +151,8 @@ export async function withIdempotency<T>(
     reply.code(result.status);
     return result.body;
   }
-  const restaurantId = options.restaurantId ?? req.restaurant?.id;
-  if (!restaurantId) throw new Error('withIdempotency needs a restaurant (req.restaurant or options.restaurantId)');
+  const restaurantId = options.restaurantId ?? req.restaurantId;
+  if (!restaurantId) throw new Error('withIdempotency needs a restaurant (resolved by a guard, or options.restaurantId)');
   const path = canonicalPath(req, restaurantId);
   const fingerprint = fingerprintOf(req.method, path, req.body);
   const claim = { restaurantId, key, method: req.method, path, fingerprint, waitMs: options.waitMs ?? IDEMPOTENCY_WAIT_MS };

@@ -9,6 +9,8 @@
  * - `schema`: `summary`, `description`, `tags`, `params`, `querystring`, `body`, and `response` with every SUCCESS
  *   status (zod schemas; `.describe()` and `.meta({ examples: [...] })` show up in the document). `operationId` is
  *   derived from method and path unless you set one.
+ * - Every route declares who may call it — `config.scope` under /v1, `config.auth: 'session'` and `roles` under
+ *   /admin/api, or `config.auth: 'none'` — or the server refuses to start, naming it (src/http/route-auth.ts).
  * - `config.scope` → the `x-required-scopes` extension, the scopes in `security`, and a line in the description.
  *   `config.auth: 'none'` → no security. `config.bookingBudget` → `x-booking-budget` and a line.
  *   `config.idempotent: true` (for a POST that runs through withIdempotency) → the `Idempotency-Key` header parameter,

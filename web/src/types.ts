@@ -3,8 +3,9 @@
  * OpenAPI document (./generated/admin-api.d.ts, `npm run openapi`): the server's zod schemas are the one source.
  */
 import type { operations } from './generated/admin-api';
-import { EVENT_TYPES as SERVER_EVENT_TYPES } from '../../src/modules/webhooks/event-types';
-import { SCOPES as SERVER_SCOPES, SCOPE_DESCRIPTIONS as SERVER_SCOPE_DESCRIPTIONS } from '../../src/modules/keys/scopes';
+import {
+  EVENT_TYPES as SERVER_EVENT_TYPES, SCOPES as SERVER_SCOPES, SCOPE_DESCRIPTIONS as SERVER_SCOPE_DESCRIPTIONS,
+} from '../../src/shared/constants';
 
 /** The JSON body of an operation's response with this status. */
 type Json<Op extends keyof operations, Status extends keyof operations[Op]['responses']> =
@@ -25,7 +26,7 @@ export type KeyUsage = Json<'adminGetKeysByIdUsage', 200>;
 export type Scope = ApiKey['scopes'][number];
 
 /**
- * The scopes in their canonical order, with what each grants: the server's own list (src/modules/keys/scopes.ts).
+ * The scopes in their canonical order, with what each grants: the server's own list (src/shared/constants.ts).
  * The annotations make the compiler check it against the document both ways: a scope in one and not the other fails.
  */
 export const SCOPES: readonly Scope[] = SERVER_SCOPES;
@@ -39,7 +40,7 @@ export type NewWebhookEndpoint = Body<'adminPostWebhooks'>;
 export type EventType = Exclude<Body<'adminPostWebhooks'>['events'][number], '*'>;
 
 /**
- * The event types, in the server's order: its own list (src/modules/webhooks/event-types.ts). The annotation makes the
+ * The event types, in the server's order: its own list (src/shared/constants.ts). The annotation makes the
  * compiler reject a type the admin document does not know, or the reverse.
  */
 export const EVENT_TYPES: readonly EventType[] = SERVER_EVENT_TYPES;

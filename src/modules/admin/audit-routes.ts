@@ -1,7 +1,8 @@
 /** The restaurant's audit log, newest first: owners and managers only. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { listAudit } from '../audit/service.js';
-import { MANAGERS, restaurantIdOf } from './guard.js';
+import { restaurantIdOf } from '../../http/context.js';
+import { MANAGERS } from './guard.js';
 import { ADMIN_TAGS, auditPageSchema, auditQuerySchema, encodeAuditCursor, restaurantParamsSchema } from './schemas.js';
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {

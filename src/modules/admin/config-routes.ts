@@ -10,7 +10,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errors, type ValidationIssue } from '../../http/errors.js';
 import { errorResponses } from '../../http/openapi.js';
 import { parseRestaurantConfig, show } from '../restaurants/config-schema.js';
-import { actorOf, EVERY_ROLE, MANAGERS, restaurantIdOf } from './guard.js';
+import { restaurantIdOf } from '../../http/context.js';
+import { actorOf, EVERY_ROLE, MANAGERS } from './guard.js';
 import { ADMIN_TAGS, configBodySchema, configFileSchema, restaurantParamsSchema } from './schemas.js';
 
 export const configAdminRoutes: FastifyPluginAsyncZod = async (app) => {

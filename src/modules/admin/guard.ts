@@ -4,11 +4,12 @@
  *    must be declared JSON (else 415) — a cross-site form cannot send that without a CORS preflight, which fails;
  * 2. every route but those with `auth: 'none'` needs a live session (else 401 unauthenticated);
  * 3. under /restaurants/:restaurant the user must be a member (else 404, existence is not revealed) with one of the
- *    route's `roles` (else 403 forbidden). A restaurant route that declares no roles fails closed.
+ *    route's `roles` (else 403 forbidden). A restaurant route that declares no roles does not start (route-auth.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../http/errors.js';
 import type { Actor } from '../audit/service.js';
+import { markGuard } from '../../http/route-auth.js';
 import type { AdminAuth } from './auth.js';
 import { clearSessionCookie, sessionCookieOf } from './session-cookie.js';
 import type { Membership, Role } from './users.js';
@@ -43,6 +44,7 @@ export function isSameOrigin(origin: string, host: string): boolean {
 }
 
 export function registerAdminGuard(app: FastifyInstance, auth: AdminAuth): void {
+  markGuard(app, 'session'); // every route added to `app` declares auth and roles (checked when added: route-auth.ts)
   app.addHook('onRequest', async (req, reply) => {
     if (req.is404) return;
     if (STATE_CHANGING.has(req.method)) {
@@ -67,18 +69,12 @@ export function registerAdminGuard(app: FastifyInstance, auth: AdminAuth): void 
     if (!config.roles) throw new Error(`admin route ${req.routeOptions.url} declares no roles`); // fail closed
     if (!config.roles.includes(membership.role)) throw errors.forbidden();
     req.adminMembership = membership;
+    req.restaurantId = membership.restaurantId;
   });
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('cache-control', 'no-store');
     return payload;
   });
-}
-
-/** The restaurant id of an admin route under /restaurants/:restaurant (set by the guard). */
-export function restaurantIdOf(req: FastifyRequest): string {
-  const m = req.adminMembership;
-  if (!m) throw new Error('admin route without a resolved restaurant');
-  return m.restaurantId;
 }
 
 /** The audit actor of an admin request. */

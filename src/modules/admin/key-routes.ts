@@ -2,7 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { createdKeySchema, createKeyBodySchema, keyViewSchema, rotateKeyBodySchema, updateKeyBodySchema } from '../keys/schemas.js';
 import { errorResponses } from '../../http/openapi.js';
-import { actorOf, MANAGERS, restaurantIdOf } from './guard.js';
+import { restaurantIdOf } from '../../http/context.js';
+import { actorOf, MANAGERS } from './guard.js';
 import {
   ADMIN_TAGS, keyListSchema, keyParamsSchema, keyUsageSchema, noContentSchema, restaurantParamsSchema, rotatedKeySchema,
 } from './schemas.js';

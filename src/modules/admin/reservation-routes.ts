@@ -10,7 +10,8 @@ import {
   cancelReservationBodySchema, historyListSchema, listReservationsQuerySchema, reservationListSchema, reservationLookupParamsSchema,
   reservationParamsSchema, reservationSchema, updateReservationBodySchema,
 } from '../reservations/schemas.js';
-import { actorOf, EVERY_ROLE, restaurantIdOf } from './guard.js';
+import { restaurantIdOf } from '../../http/context.js';
+import { actorOf, EVERY_ROLE } from './guard.js';
 import { ADMIN_TAGS, adminCreateReservationBodySchema, restaurantParamsSchema } from './schemas.js';
 
 const config = { auth: 'session' as const, roles: EVERY_ROLE };

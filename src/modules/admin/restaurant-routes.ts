@@ -1,17 +1,20 @@
 /**
  * The restaurant as the dashboard reads it, every role: the profile with the caller's role, the floor plan and
- * services, opening hours, availability and the waitlist — the public API's views, through the same services.
+ * services, and the public API's own routes for opening hours, availability and the waitlist, mounted here behind the
+ * session guard (src/http/restaurant-read.ts).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { availabilityQuerySchema, availabilitySchema, hoursQuerySchema, hoursSchema } from '../availability/schemas.js';
-import { listWaitlistQuerySchema, waitlistListSchema } from '../waitlist/schemas.js';
-import { EVERY_ROLE, restaurantIdOf } from './guard.js';
+import { mountRead } from '../../http/restaurant-read.js';
+import { availabilityRead, hoursRead } from '../availability/routes.js';
+import { waitlistRead } from '../waitlist/routes.js';
+import { restaurantIdOf } from '../../http/context.js';
+import { EVERY_ROLE } from './guard.js';
 import { ADMIN_TAGS, adminRestaurantSchema, floorSchema, restaurantParamsSchema } from './schemas.js';
 
 const config = { auth: 'session' as const, roles: EVERY_ROLE };
 
 export const restaurantAdminRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { restaurants, availability, waitlist } = app.services;
+  const { restaurants } = app.services;
 
   app.get(
     '',
@@ -45,42 +48,17 @@ export const restaurantAdminRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get(
-    '/hours',
-    {
-      config,
-      schema: {
-        tags: ADMIN_TAGS, summary: 'Opening hours per date',
-        description: 'As GET /v1/…/hours: `from` (default today) to `to` (default from + 6 days, at most 92 days), closures and special hours applied.',
-        params: restaurantParamsSchema, querystring: hoursQuerySchema, response: { 200: hoursSchema },
-      },
-    },
-    async (req) => availability.hours(restaurantIdOf(req), req.query),
-  );
-
-  app.get(
-    '/availability',
-    {
-      config,
-      schema: {
-        tags: ADMIN_TAGS, summary: 'Slots of a date for a party size',
-        description: 'As GET /v1/…/availability: every slot, `available` or with the reason a booking there would be refused.',
-        params: restaurantParamsSchema, querystring: availabilityQuerySchema, response: { 200: availabilitySchema },
-      },
-    },
-    async (req) => availability.forDate(restaurantIdOf(req), req.query),
-  );
-
-  app.get(
-    '/waitlist',
-    {
-      config,
-      schema: {
-        tags: ADMIN_TAGS, summary: 'Waitlist entries',
-        description: 'As GET /v1/…/waitlist: by date, then arrival order; filters `date`, `status`. Offers past their expiry are shown `expired`.',
-        params: restaurantParamsSchema, querystring: listWaitlistQuerySchema, response: { 200: waitlistListSchema },
-      },
-    },
-    async (req) => waitlist.list(restaurantIdOf(req), req.query),
-  );
+  const mount = { config, params: restaurantParamsSchema, tags: ADMIN_TAGS };
+  mountRead(app, hoursRead, {
+    ...mount,
+    description: 'As GET /v1/…/hours: `from` (default today) to `to` (default from + 6 days, at most 92 days), closures and special hours applied.',
+  });
+  mountRead(app, availabilityRead, {
+    ...mount,
+    description: 'As GET /v1/…/availability: every slot, `available` or with the reason a booking there would be refused.',
+  });
+  mountRead(app, waitlistRead, {
+    ...mount, summary: 'Waitlist entries',
+    description: 'As GET /v1/…/waitlist: by date, then arrival order; filters `date`, `status`. Offers past their expiry are shown `expired`.',
+  });
 };

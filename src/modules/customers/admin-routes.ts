@@ -5,7 +5,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errors } from '../../http/errors.js';
 import { errorResponses } from '../../http/openapi.js';
-import { actorOf, EVERY_ROLE, MANAGERS, restaurantIdOf } from '../admin/guard.js';
+import { restaurantIdOf } from '../../http/context.js';
+import { actorOf, EVERY_ROLE, MANAGERS } from '../admin/guard.js';
 import { ADMIN_TAGS, restaurantParamsSchema } from '../admin/schemas.js';
 import {
   customerExportSchema, customerListSchema, customerParamsSchema, customerProfileSchema, eraseResultSchema, listCustomersQuerySchema,

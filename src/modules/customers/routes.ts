@@ -6,6 +6,7 @@ import { restaurantParamsSchema } from '../availability/schemas.js';
 import {
   createCustomerBodySchema, customerListSchema, customerParamsSchema, customerProfileSchema, listCustomersQuerySchema, updateCustomerBodySchema,
 } from './schemas.js';
+import { restaurantIdOf } from '../../http/context.js';
 
 const tags = ['Customers'];
 /** The default source recorded with a marketing consent given through the API. */
@@ -27,7 +28,7 @@ export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: restaurantParamsSchema, querystring: listCustomersQuerySchema, response: { 200: customerListSchema },
       },
     },
-    async (req) => customers.list(req.restaurant!.id, req.query),
+    async (req) => customers.list(restaurantIdOf(req), req.query),
   );
 
   app.post(
@@ -46,7 +47,7 @@ export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) =>
       withIdempotency(req, reply, async (tx) => {
-        const { created, profile } = await customers.upsert(req.restaurant!.id, req.body, CHANNEL, tx);
+        const { created, profile } = await customers.upsert(restaurantIdOf(req), req.body, CHANNEL, tx);
         return { status: created ? 201 : 200, body: profile };
       }),
   );
@@ -62,7 +63,7 @@ export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: customerParamsSchema, response: { 200: customerProfileSchema, ...errorResponses('customer_not_found') },
       },
     },
-    async (req) => customers.get(req.restaurant!.id, req.params.id),
+    async (req) => customers.get(restaurantIdOf(req), req.params.id),
   );
 
   app.patch(
@@ -77,6 +78,6 @@ export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: customerProfileSchema, ...errorResponses('customer_not_found', 'conflict') },
       },
     },
-    async (req) => customers.update(req.restaurant!.id, req.params.id, req.body, CHANNEL),
+    async (req) => customers.update(restaurantIdOf(req), req.params.id, req.body, CHANNEL),
   );
 };

@@ -14,6 +14,7 @@ import { join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errors } from '../../http/errors.js';
+import { markGuard } from '../../http/route-auth.js';
 
 /** <root>/dist/dashboard, from <root>/src/modules/dashboard/ or <root>/dist/modules/dashboard/. */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../../dist/dashboard/', import.meta.url));
@@ -61,6 +62,7 @@ export interface DashboardOptions {
 export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app, opts) => {
   const root = opts.root ?? DASHBOARD_DIR;
   const indexFile = join(root, 'index.html');
+  markGuard(app, 'public'); // the app's files (its API is /admin/api), including @fastify/static's routes
 
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);

@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { openapiDocument, serializeDocument, type DocumentKind } from '../../http/openapi.js';
+import { markGuard } from '../../http/route-auth.js';
 import { DOCS_ASSETS, DOCS_CSP, DOCS_HTML, DOCS_INIT_JS } from './page.js';
 
 const documentSchema = z
@@ -21,6 +22,7 @@ const documentSchema = z
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 export const docsRoutes: FastifyPluginAsync = async (app) => {
+  markGuard(app, 'public'); // all public, including the files @fastify/static adds routes for (it takes no route config)
   const serve = (kind: DocumentKind, url: string, summary: string) => {
     let cached: string | undefined;
     app.get(

@@ -1,7 +1,8 @@
 /** Special events in the admin API (API.md §10): owners and managers manage them; every role can read them. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponses } from '../../http/openapi.js';
-import { actorOf, EVERY_ROLE, MANAGERS, restaurantIdOf } from '../admin/guard.js';
+import { restaurantIdOf } from '../../http/context.js';
+import { actorOf, EVERY_ROLE, MANAGERS } from '../admin/guard.js';
 import { ADMIN_TAGS, noContentSchema, restaurantParamsSchema } from '../admin/schemas.js';
 import { createEventBodySchema, eventListSchema, eventParamsSchema, eventSchema, eventsQuerySchema, updateEventBodySchema } from './schemas.js';
 

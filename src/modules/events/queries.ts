@@ -1,6 +1,6 @@
 /** SQL of special events (the `events` table of 0001) and of the seats their bookings take. */
 import type { Queryable, Row } from '../../db/types.js';
-import { notifyKeyChange } from '../keys/cache.js';
+import { announceChange, restaurantChanged } from '../../cache/changes.js';
 
 export interface EventRecord {
   id: string;
@@ -89,9 +89,9 @@ export async function reservationsOfEvent(q: Queryable, eventId: string): Promis
 
 /**
  * A change of events changes the booking model: cached models are re-validated against updated_at. The profile's
- * updatedAt changes with it, so cached profiles hear about it on the `maitre_cache` channel at commit.
+ * updatedAt changes with it, so cached profiles hear about it on the change channel (src/cache/changes.ts) at commit.
  */
 export async function touchRestaurant(tx: Queryable, restaurantId: string): Promise<void> {
   await tx.query('UPDATE restaurants SET updated_at = now() WHERE id = $1', [restaurantId]);
-  await notifyKeyChange(tx, `restaurant:${restaurantId}`);
+  await announceChange(tx, restaurantChanged(restaurantId));
 }

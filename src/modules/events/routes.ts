@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { restaurantParamsSchema } from '../availability/schemas.js';
 import { eventListSchema, eventsQuerySchema } from './schemas.js';
+import { restaurantIdOf } from '../../http/context.js';
 
 export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   const events = app.services.events;
@@ -19,6 +20,6 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['Availability'], params: restaurantParamsSchema, querystring: eventsQuerySchema, response: { 200: eventListSchema },
       },
     },
-    async (req) => events.list(req.restaurant!.id, req.query),
+    async (req) => events.list(restaurantIdOf(req), req.query),
   );
 };

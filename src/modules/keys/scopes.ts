@@ -1,31 +1,7 @@
-/** The scopes of API.md §2. */
-export const SCOPES = [
-  'config:read',
-  'availability:read',
-  'reservations:read',
-  'reservations:write',
-  'reservations:cancel',
-  'waitlist:write',
-  'customers:read',
-  'customers:write',
-  'webhooks:test',
-  'webhooks:write',
-] as const;
+/** The scopes of API.md §2 and what each grants: kept in src/shared/constants.ts, which the dashboard imports too. */
+import { SCOPES, type Scope } from '../../shared/constants.js';
 
-export type Scope = (typeof SCOPES)[number];
-
-export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
-  'config:read': 'Restaurant profile, areas, tables, services and booking policy',
-  'availability:read': 'Free slots, opening hours and events',
-  'reservations:read': 'Read reservations and the waitlist',
-  'reservations:write': 'Create and change reservations',
-  'reservations:cancel': 'Cancel reservations',
-  'waitlist:write': 'Create waitlist entries',
-  'customers:read': 'Read guest profiles',
-  'customers:write': 'Create and update guest profiles',
-  'webhooks:test': 'Dispatch a signed test event',
-  'webhooks:write': 'Manage webhook endpoints',
-};
+export { SCOPES, SCOPE_DESCRIPTIONS, type Scope } from '../../shared/constants.js';
 
 export function isScope(s: string): s is Scope {
   return (SCOPES as readonly string[]).includes(s);

@@ -6,7 +6,7 @@ import type { Db, Queryable, Row } from '../../db/types.js';
 import type { AuthenticatedKey } from '../../http/context.js';
 import { errors } from '../../http/errors.js';
 import { recordAudit, type Actor } from '../audit/service.js';
-import { notifyKeyChange } from './cache.js';
+import { announceChange, keyChanged, type Change } from '../../cache/changes.js';
 import { generateKey, keyPrefix, type Environment } from './format.js';
 import type { Scope } from './scopes.js';
 
@@ -135,7 +135,7 @@ export class KeyService {
   constructor(
     private readonly db: Db,
     /** Drops a key (or a restaurant's keys) from this instance's cache at once; other instances hear the NOTIFY. */
-    private readonly invalidateLocal: (message: string) => void,
+    private readonly invalidateLocal: (change: Change) => void,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -196,10 +196,10 @@ export class KeyService {
         ],
       );
       await recordAudit(tx, actor, { restaurantId, action: 'key.updated', targetType: 'api_key', targetId: id, details: { changed: Object.keys(patch) } });
-      await notifyKeyChange(tx, `key:${id}`);
+      await announceChange(tx, keyChanged(id));
       return toKeyView(rows[0], this.now());
     });
-    this.invalidateLocal(`key:${id}`);
+    this.invalidateLocal(keyChanged(id));
     return view;
   }
 
@@ -226,10 +226,10 @@ export class KeyService {
         restaurantId, action: 'key.rotated', targetType: 'api_key', targetId: id,
         details: { newKeyId: created.view.id, graceSeconds: graceSeconds ?? null },
       });
-      await notifyKeyChange(tx, `key:${id}`);
+      await announceChange(tx, keyChanged(id));
       return { ...created, previous: toKeyView(rows[0], this.now()) };
     });
-    this.invalidateLocal(`key:${id}`);
+    this.invalidateLocal(keyChanged(id));
     return result;
   }
 
@@ -242,10 +242,10 @@ export class KeyService {
         [id],
       );
       await recordAudit(tx, actor, { restaurantId, action: 'key.revoked', targetType: 'api_key', targetId: id });
-      await notifyKeyChange(tx, `key:${id}`);
+      await announceChange(tx, keyChanged(id));
       return toKeyView(rows[0], this.now());
     });
-    this.invalidateLocal(`key:${id}`);
+    this.invalidateLocal(keyChanged(id));
     return view;
   }
 
@@ -255,9 +255,9 @@ export class KeyService {
       const row = await this.lock(tx, restaurantId, id);
       await tx.query('DELETE FROM api_keys WHERE id = $1', [id]);
       await recordAudit(tx, actor, { restaurantId, action: 'key.deleted', targetType: 'api_key', targetId: id, details: { name: row.name } });
-      await notifyKeyChange(tx, `key:${id}`);
+      await announceChange(tx, keyChanged(id));
     });
-    this.invalidateLocal(`key:${id}`);
+    this.invalidateLocal(keyChanged(id));
   }
 
   async usage(restaurantId: string, id: string, days = 30, recent = 50) {

@@ -10,6 +10,7 @@ import {
   cancelReservationBodySchema, createReservationBodySchema, historyListSchema, listReservationsQuerySchema, reservationListSchema,
   reservationLookupParamsSchema, reservationParamsSchema, reservationSchema, updateReservationBodySchema,
 } from './schemas.js';
+import { restaurantIdOf } from '../../http/context.js';
 
 const tags = ['Reservations'];
 const actorOf = (req: FastifyRequest): ReservationActor => ({ type: 'key', id: req.apiKey!.id });
@@ -38,7 +39,7 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) =>
       withIdempotency(req, reply, async (tx) => ({
         status: 201,
-        body: await reservations.create(req.restaurant!.id, req.body, actorOf(req), tx),
+        body: await reservations.create(restaurantIdOf(req), req.body, actorOf(req), tx),
       })),
   );
 
@@ -55,7 +56,7 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { status, ...q } = req.query;
-      return reservations.list(req.restaurant!.id, { ...q, statuses: status });
+      return reservations.list(restaurantIdOf(req), { ...q, statuses: status });
     },
   );
 
@@ -70,7 +71,7 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: reservationLookupParamsSchema, response: { 200: reservationSchema, ...errorResponses('reservation_not_found') },
       },
     },
-    async (req) => reservations.get(req.restaurant!.id, req.params.idOrReference),
+    async (req) => reservations.get(restaurantIdOf(req), req.params.idOrReference),
   );
 
   app.get(
@@ -84,7 +85,7 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: reservationLookupParamsSchema, response: { 200: historyListSchema, ...errorResponses('reservation_not_found') },
       },
     },
-    async (req) => ({ data: await reservations.history(req.restaurant!.id, req.params.idOrReference), nextCursor: null }),
+    async (req) => ({ data: await reservations.history(restaurantIdOf(req), req.params.idOrReference), nextCursor: null }),
   );
 
   app.patch(
@@ -113,7 +114,7 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
       if (req.body.status === 'cancelled' && !key.scopes.includes('reservations:cancel')) {
         throw errors.scopeMissing('reservations:cancel', ['reservations:write', 'reservations:cancel'], key.scopes);
       }
-      return reservations.update(req.restaurant!.id, req.params.id, req.body, actorOf(req));
+      return reservations.update(restaurantIdOf(req), req.params.id, req.body, actorOf(req));
     },
   );
 
@@ -132,7 +133,7 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) =>
       withIdempotency(req, reply, async (tx) => ({
         status: 200,
-        body: await reservations.cancel(req.restaurant!.id, req.params.id, req.body?.reason ?? null, actorOf(req), tx),
+        body: await reservations.cancel(restaurantIdOf(req), req.params.id, req.body?.reason ?? null, actorOf(req), tx),
       })),
   );
 };

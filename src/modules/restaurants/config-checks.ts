@@ -3,7 +3,7 @@
  * min > max, opening hours, turn times. Paths index the file as written (before any normalisation).
  */
 import { serviceSpan } from './clock.js';
-import type { RestaurantConfig } from './config-schema.js';
+import type { RestaurantConfig } from './config-shape.js';
 
 export interface ConfigIssue {
   path: string;

@@ -4,7 +4,7 @@
  * and export produces it, so parse(export(x)) deep-equals the normalised import.
  */
 import { WEEKDAYS } from './clock.js';
-import type { ConfigSpecialService, Pacing, RestaurantConfig } from './config-schema.js';
+import type { ConfigSpecialService, Pacing, RestaurantConfig } from './config-shape.js';
 
 /** Drops undefined and null fields; undefined when nothing is left. */
 export function compact<T extends object>(obj: T | null | undefined): T | undefined {

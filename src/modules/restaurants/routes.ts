@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   areaListSchema, combinationListSchema, profileSchema, restaurantParamsSchema, serviceListSchema, tableListSchema,
 } from './schemas.js';
+import { restaurantIdOf } from '../../http/context.js';
 
 const tags = ['Restaurant'];
 const config = { scope: 'config:read' as const };
@@ -20,7 +21,7 @@ export const restaurantRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: restaurantParamsSchema, response: { 200: profileSchema },
       },
     },
-    async (req) => restaurants.profile(req.restaurant!.id), // in-process cache, invalidated on every change
+    async (req) => restaurants.profile(restaurantIdOf(req)), // in-process cache, invalidated on every change
   );
 
   app.get(
@@ -29,7 +30,7 @@ export const restaurantRoutes: FastifyPluginAsyncZod = async (app) => {
       config,
       schema: { summary: 'List areas', description: 'The rooms and zones of the floor plan, in floor-plan order.', tags, params: restaurantParamsSchema, response: { 200: areaListSchema } },
     },
-    async (req) => ({ data: await restaurants.listAreas(req.restaurant!.id), nextCursor: null }),
+    async (req) => ({ data: await restaurants.listAreas(restaurantIdOf(req)), nextCursor: null }),
   );
 
   app.get(
@@ -38,7 +39,7 @@ export const restaurantRoutes: FastifyPluginAsyncZod = async (app) => {
       config,
       schema: { summary: 'List tables', description: 'Tables with their area and cover range, in floor-plan order.', tags, params: restaurantParamsSchema, response: { 200: tableListSchema } },
     },
-    async (req) => ({ data: await restaurants.listTables(req.restaurant!.id), nextCursor: null }),
+    async (req) => ({ data: await restaurants.listTables(restaurantIdOf(req)), nextCursor: null }),
   );
 
   app.get(
@@ -51,7 +52,7 @@ export const restaurantRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: restaurantParamsSchema, response: { 200: combinationListSchema },
       },
     },
-    async (req) => ({ data: await restaurants.listCombinations(req.restaurant!.id), nextCursor: null }),
+    async (req) => ({ data: await restaurants.listCombinations(restaurantIdOf(req)), nextCursor: null }),
   );
 
   app.get(
@@ -64,6 +65,6 @@ export const restaurantRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: restaurantParamsSchema, response: { 200: serviceListSchema },
       },
     },
-    async (req) => ({ data: await restaurants.listServices(req.restaurant!.id), nextCursor: null }),
+    async (req) => ({ data: await restaurants.listServices(restaurantIdOf(req)), nextCursor: null }),
   );
 };

@@ -9,7 +9,7 @@ import type { RestaurantRef } from '../../http/context.js';
 import { ApiError, errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import { recordAudit, type Actor } from '../audit/service.js';
-import { notifyKeyChange } from '../keys/cache.js';
+import { announceChange, restaurantChanged, type Change } from '../../cache/changes.js';
 import { parseRestaurantConfig, type Plan, type RestaurantConfig } from './config-schema.js';
 import { floorOf, loadFloor, loadProfile, toConfig, type Floor } from './floor.js';
 import {
@@ -41,7 +41,7 @@ export class RestaurantService {
   constructor(
     private readonly db: Db,
     /** Drops this instance's cached keys of a restaurant at once; other instances hear the NOTIFY. */
-    private readonly invalidateLocal: (message: string) => void,
+    private readonly invalidateLocal: (change: Change) => void,
   ) {}
 
   /** The profile of a restaurant by id, from this instance's cache (no I/O on a hit). */
@@ -50,18 +50,18 @@ export class RestaurantService {
   }
 
   /**
-   * Applies a message of the `maitre_cache` channel to the cached profiles (the app's one listener on that channel
-   * calls it for every NOTIFY, and with `all` when the listening connection was lost).
+   * Applies a change to the cached profiles (the app's one listener on the change channel calls it for every NOTIFY,
+   * and with `all` when the listening connection was lost).
    */
-  invalidateCached(message: string): void {
-    this.profiles.invalidate(message);
+  invalidateCached(change: Change | string): void {
+    this.profiles.invalidate(change);
   }
 
   /** Drops this instance's cached keys and profile of a restaurant, after the commit that changed it. */
   private changedLocally(restaurantId: string): void {
-    const message = `restaurant:${restaurantId}`;
-    this.profiles.invalidate(message);
-    this.invalidateLocal(message);
+    const change = restaurantChanged(restaurantId);
+    this.profiles.invalidate(change);
+    this.invalidateLocal(change);
   }
 
   /** id, slug, name, timezone and plan of a restaurant by id or slug; null when there is none. */
@@ -153,7 +153,7 @@ export class RestaurantService {
       await recordAudit(tx, actor, {
         restaurantId: before.id, action: 'restaurant.config_replaced', targetType: 'restaurant', targetId: before.id, details: summary(config),
       });
-      await notifyKeyChange(tx, `restaurant:${before.id}`); // the profile (and updated_at) changes with every import
+      await announceChange(tx, restaurantChanged(before.id)); // the profile (and updated_at) changes with every import
       return before.id;
     });
     this.changedLocally(id);
@@ -171,7 +171,7 @@ export class RestaurantService {
       await recordAudit(tx, actor, {
         restaurantId: before.id, action: 'restaurant.plan_changed', targetType: 'restaurant', targetId: before.id, details: { from: before.plan, to: plan },
       });
-      await notifyKeyChange(tx, `restaurant:${before.id}`);
+      await announceChange(tx, restaurantChanged(before.id));
       return before.id;
     });
     if (changed) this.changedLocally(id);

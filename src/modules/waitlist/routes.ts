@@ -3,10 +3,21 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { withIdempotency } from '../../http/idempotency.js';
 import { errorResponses } from '../../http/openapi.js';
+import { mountRead, restaurantRead } from '../../http/restaurant-read.js';
 import { restaurantParamsSchema } from '../availability/schemas.js';
 import type { ReservationActor } from '../reservations/history.js';
 import { reservationSchema } from '../reservations/schemas.js';
 import { createWaitlistBodySchema, listWaitlistQuerySchema, waitlistEntrySchema, waitlistListSchema, waitlistParamsSchema } from './schemas.js';
+import { restaurantIdOf } from '../../http/context.js';
+
+/** GET /waitlist, declared once for both APIs (the admin API mounts it too). */
+export const waitlistRead = restaurantRead({
+  url: '/waitlist',
+  summary: 'List waitlist entries',
+  querystring: listWaitlistQuerySchema,
+  response: waitlistListSchema,
+  read: (services, restaurantId, query) => services.waitlist.list(restaurantId, query),
+});
 
 const tags = ['Waitlist'];
 const actorOf = (req: FastifyRequest): ReservationActor => ({ type: 'key', id: req.apiKey!.id });
@@ -30,22 +41,13 @@ export const waitlistRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) =>
-      withIdempotency(req, reply, async (tx) => ({ status: 201, body: await waitlist.create(req.restaurant!.id, req.body, tx) })),
+      withIdempotency(req, reply, async (tx) => ({ status: 201, body: await waitlist.create(restaurantIdOf(req), req.body, tx) })),
   );
 
-  app.get(
-    '/waitlist',
-    {
-      config: { scope: 'reservations:read' },
-      schema: {
-        operationId: 'listWaitlist',
-        summary: 'List waitlist entries',
-        description: 'By date, then arrival order. Filters: `date`, `status`. Offers past their expiry are shown `expired`.',
-        tags, params: restaurantParamsSchema, querystring: listWaitlistQuerySchema, response: { 200: waitlistListSchema },
-      },
-    },
-    async (req) => waitlist.list(req.restaurant!.id, req.query),
-  );
+  mountRead(app, waitlistRead, {
+    config: { scope: 'reservations:read' }, tags, params: restaurantParamsSchema, operationId: 'listWaitlist',
+    description: 'By date, then arrival order. Filters: `date`, `status`. Offers past their expiry are shown `expired`.',
+  });
 
   app.get(
     '/waitlist/:id',
@@ -57,7 +59,7 @@ export const waitlistRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: waitlistParamsSchema, response: { 200: waitlistEntrySchema, ...errorResponses('waitlist_entry_not_found') },
       },
     },
-    async (req) => waitlist.get(req.restaurant!.id, req.params.id),
+    async (req) => waitlist.get(restaurantIdOf(req), req.params.id),
   );
 
   app.post(
@@ -75,8 +77,8 @@ export const waitlistRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      await waitlist.sweep(req.restaurant!.id); // overdue offers expire for good before the answer says so
-      return withIdempotency(req, reply, async (tx) => ({ status: 201, body: await waitlist.accept(req.restaurant!.id, req.params.id, actorOf(req), tx) }));
+      await waitlist.sweep(restaurantIdOf(req)); // overdue offers expire for good before the answer says so
+      return withIdempotency(req, reply, async (tx) => ({ status: 201, body: await waitlist.accept(restaurantIdOf(req), req.params.id, actorOf(req), tx) }));
     },
   );
 
@@ -92,6 +94,6 @@ export const waitlistRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: waitlistEntrySchema, ...errorResponses('waitlist_entry_not_found', 'invalid_status_transition') },
       },
     },
-    async (req) => waitlist.cancel(req.restaurant!.id, req.params.id),
+    async (req) => waitlist.cancel(restaurantIdOf(req), req.params.id),
   );
 };

@@ -5,7 +5,8 @@
  * (src/modules/admin/routes.ts): `await restaurant.register(webhookAdminRoutes);`
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { actorOf, MANAGERS, restaurantIdOf } from '../admin/guard.js';
+import { restaurantIdOf } from '../../http/context.js';
+import { actorOf, MANAGERS } from '../admin/guard.js';
 import { ADMIN_TAGS } from '../admin/schemas.js';
 import { errorResponses } from '../../http/openapi.js';
 import {

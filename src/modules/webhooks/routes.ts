@@ -10,6 +10,7 @@ import {
   createdEndpointSchema, createEndpointBodySchema, endpointListQuerySchema, endpointListSchema, endpointParamsSchema,
   endpointViewSchema, noContentSchema, testBodySchema, testResultSchema, WEBHOOK_TAGS, webhookRestaurantParamsSchema,
 } from './schemas.js';
+import { restaurantIdOf } from '../../http/context.js';
 
 const write = { scope: 'webhooks:write' as const };
 const tags = WEBHOOK_TAGS;
@@ -29,7 +30,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: webhookRestaurantParamsSchema, querystring: endpointListQuerySchema, response: { 200: endpointListSchema },
       },
     },
-    async (req) => webhooks.list(req.restaurant!.id, req.query.limit, req.query.cursor ?? null),
+    async (req) => webhooks.list(restaurantIdOf(req), req.query.limit, req.query.cursor ?? null),
   );
 
   app.post(
@@ -46,7 +47,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const created = await webhooks.create(req.restaurant!.id, req.body, actorOf(req));
+      const created = await webhooks.create(restaurantIdOf(req), req.body, actorOf(req));
       return reply.code(201).send({ ...created.view, secret: created.secret });
     },
   );
@@ -64,7 +65,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 202: testResultSchema, ...errorResponses('webhook_endpoint_not_found', 'conflict') },
       },
     },
-    async (req, reply) => reply.code(202).send(await webhooks.sendTest(req.restaurant!.id, req.body, actorOf(req))),
+    async (req, reply) => reply.code(202).send(await webhooks.sendTest(restaurantIdOf(req), req.body, actorOf(req))),
   );
 
   app.get(
@@ -76,7 +77,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: endpointViewSchema, ...errorResponses('webhook_endpoint_not_found') },
       },
     },
-    async (req) => webhooks.get(req.restaurant!.id, req.params.id),
+    async (req) => webhooks.get(restaurantIdOf(req), req.params.id),
   );
 
   app.delete(
@@ -90,7 +91,7 @@ export const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      await webhooks.delete(req.restaurant!.id, req.params.id, actorOf(req));
+      await webhooks.delete(restaurantIdOf(req), req.params.id, actorOf(req));
       return reply.code(204).send(null);
     },
   );

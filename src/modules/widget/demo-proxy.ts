@@ -7,8 +7,7 @@
  * idempotency, validation) applies unchanged, with the visitor's IP as the client address.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../app.js';
-import { createDemoWidgetKey } from '../../demo.js';
+import { createDemoWidgetKey, type DemoKeyServices } from '../../demo.js';
 import { errors } from '../../http/errors.js';
 
 export const DEMO_API_PREFIX = '/demo/api';
@@ -26,7 +25,7 @@ export class DemoKey {
   private current: string | null = null;
   private started = false;
 
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: DemoKeyServices) {}
 
   get(): Promise<string | null> {
     if (!this.pending) {
@@ -60,11 +59,12 @@ export class DemoKey {
 
 type Target = 'availability' | 'reservations' | 'guest';
 
-export const demoProxyRoutes = (demoKey: DemoKey): FastifyPluginAsync =>
+/** The proxy's routes: they forward through `app.inject`, and need only the demo key and to find the demo restaurant. */
+export const demoProxyRoutes = (demoKey: DemoKey, services: Pick<DemoKeyServices, 'restaurants'>): FastifyPluginAsync =>
   async (app) => {
     const forward = async (req: FastifyRequest, reply: FastifyReply, target: Target) => {
       const { restaurant, action } = req.params as { restaurant: string; action?: string };
-      const demo = await app.services.restaurants.resolve(DEMO_SLUG);
+      const demo = await services.restaurants.resolve(DEMO_SLUG);
       if (!demo || (restaurant !== demo.slug && restaurant !== demo.id)) {
         throw errors.notFound('The demo proxy only serves the demo restaurant "demo".');
       }

@@ -65,7 +65,7 @@ export const widgetRoutes: FastifyPluginAsync<WidgetOptions> = async (app, opts)
   );
 
   if (demoEnabled) {
-    await app.register(demoProxyRoutes(demoKey), { prefix: DEMO_API_PREFIX });
+    await app.register(demoProxyRoutes(demoKey, app.services), { prefix: DEMO_API_PREFIX });
     // Replace the previous run's demo-page key at start-up (the demo restaurant may be seeded just before listen).
     app.addHook('onReady', async () => {
       try {

@@ -53,6 +53,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { docsRoutes } from './modules/docs/routes.js';
 import { widgetRoutes } from './modules/widget/routes.js';
 import { dashboardRoutes } from './modules/dashboard/routes.js';
+import { mcpRoutes } from './modules/mcp/routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -199,6 +200,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
+  await app.register(mcpRoutes); // POST /mcp: the MCP server for AI agents, behind the same key pipeline as /v1
   await app.register(adminRoutes, { prefix: '/admin/api' });
   await app.register(guestAdminRoutes, { prefix: '/admin/api' }); // customers and events, behind the same admin guard
   await app.register(docsRoutes); // GET /v1/openapi.json, /admin/api/openapi.json, /docs

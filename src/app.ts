@@ -54,6 +54,7 @@ import { docsRoutes } from './modules/docs/routes.js';
 import { widgetRoutes } from './modules/widget/routes.js';
 import { dashboardRoutes } from './modules/dashboard/routes.js';
 import { mcpRoutes } from './modules/mcp/routes.js';
+import { llmsRoutes } from './modules/llms/routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -204,6 +205,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminRoutes, { prefix: '/admin/api' });
   await app.register(guestAdminRoutes, { prefix: '/admin/api' }); // customers and events, behind the same admin guard
   await app.register(docsRoutes); // GET /v1/openapi.json, /admin/api/openapi.json, /docs
+  await app.register(llmsRoutes); // GET /llms.txt, /llms-full.txt, /docs/{guide}.md: generated at start-up from docs/ and the OpenAPI document
   await app.register(widgetRoutes); // GET /widget.js, /demo (+ /demo/api proxy with an in-memory key when MAITRE_DEMO is on)
   await app.register(dashboardRoutes, { prefix: '/dashboard' }); // the admin dashboard (dist/dashboard)
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ApiError, errors } from '../../http/errors.js';
 
 export function toolResult(value: Record<string, unknown>, summary?: string): CallToolResult {
-  const json = JSON.stringify(value, null, 2);
+  const json = JSON.stringify(value);
   return { content: [{ type: 'text', text: summary ? `${summary}\n\n${json}` : json }], structuredContent: value };
 }
 
@@ -35,7 +35,7 @@ export function toolError(error: ApiError): CallToolResult {
   const envelope = { error: { code: error.code, message: error.message, details: error.details } };
   return {
     isError: true,
-    content: [{ type: 'text', text: `${error.code}: ${error.message}\n\n${JSON.stringify(envelope, null, 2)}` }],
+    content: [{ type: 'text', text: `${error.code}: ${error.message}\n\n${JSON.stringify(envelope)}` }],
     structuredContent: envelope,
   };
 }

@@ -63,6 +63,9 @@ test('without a valid key: 401 with the contract\'s envelope, before the body is
     assert.equal(res.status, 405, method);
     assert.equal(res.headers.get('allow'), 'POST');
   }
+  const batch = await post('/mcp', { authorization: `Bearer ${r.key}` }, [initialize, { ...initialize, id: 2 }]);
+  assert.equal(batch.status, 400, 'one message per request, so that each draws on the rate limit');
+  assert.match(((await batch.json()) as any).error.message, /one JSON-RPC message per request/);
   const notJson = await fetch(`${base}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${r.key}`, 'content-type': 'text/plain' }, body: 'hi' });
   assert.equal(notJson.status, 415);
   assert.equal(((await notJson.json()) as any).error.code, 'unsupported_media_type');

@@ -28,7 +28,14 @@ function webRequest(req: FastifyRequest): Request {
   return new Request(`http://mcp.internal${req.url}`, { method: req.method, headers });
 }
 
+/** A JSON-RPC error answer of the transport layer (not an API error envelope: these are not API routes). */
+function jsonRpcError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify({ jsonrpc: '2.0', error: { code: -32600, message }, id: null }));
+}
+
 async function handle(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  // One message per HTTP request (JSON-RPC batches left the protocol in 2025-06-18): each draws on the key's rate limit.
+  if (Array.isArray(req.body) && req.body.length > 1) return jsonRpcError(reply, 400, 'Send one JSON-RPC message per request (no batches).');
   const server = createMcpServer({ req, services: req.server.services, key: req.apiKey!, restaurant: req.restaurant! });
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   try {
@@ -45,13 +52,9 @@ async function handle(req: FastifyRequest, reply: FastifyReply): Promise<Fastify
   }
 }
 
-/** The JSON-RPC answer of the MCP transport to a method it does not serve (no API error envelope: not an API route). */
+/** GET (a server-to-client stream) and DELETE (end a session): neither exists on a stateless server. */
 async function methodNotAllowed(_req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  return reply
-    .code(405)
-    .header('allow', 'POST')
-    .type('application/json; charset=utf-8')
-    .send(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this MCP server is stateless, send POST.' }, id: null }));
+  return jsonRpcError(reply.header('allow', 'POST'), 405, 'Method not allowed: this MCP server is stateless, send POST.');
 }
 
 export const mcpRoutes: FastifyPluginAsync = async (app) => {

@@ -196,6 +196,8 @@ test('bad input is a tool error naming the field, never a protocol error or a 50
   assert.deepEqual(await paths('book_table', { date: TUE, time: '12:00', partySize: 2, customer: ADA, requestToken: 'has space' }), ['requestToken']);
   assert.deepEqual(await paths('reschedule_booking', { reference: 'ABC-DEFG', contact: ADA.email }), ['']);
   assert.deepEqual(await paths('get_opening_hours', { from: '2026-03-10', to: '2026-03-01' }), ['to']);
+  const nul = await refused(c, 'book_table', { date: TUE, time: '12:00', partySize: 2, customer: ADA, notes: 'nut\u0000allergy' });
+  assert.equal(nul.code, 'validation_failed', 'text the database cannot store is invalid input, not an internal error');
   const e = await refused(c, 'find_availability', { date: 'tomorrow', partySize: 'many' });
   assert.match(e.message, /date: .*partySize: /);
   // The contract's refusals are tool errors too, with their details.

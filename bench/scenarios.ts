@@ -197,3 +197,41 @@ export async function contended(
   const onlyConflicts = Object.keys(refused).every((code) => code === '409') && r.socketErrors + r.timeouts === 0;
   return { ...c, expected, requests, created, refused, listed, pass: created === expected && listed === expected && onlyConflicts };
 }
+
+const MCP_PROTOCOL_VERSION = '2025-06-18';
+
+/**
+ * The MCP tool call behind GET /availability: POST /mcp with a JSON-RPC `tools/call` of `find_availability`, over the
+ * same dates and party sizes as availabilityEntry (same keys, same count), each request on its own as a stateless
+ * client sends it (no session: no initialize needed). Measured in the same group as GET /availability, so the two
+ * rates compare directly: the difference is what the MCP layer (transport, JSON-RPC, per-request server, argument
+ * validation, result shaping) costs per call. A tool error answers 200 too: the bench checks the sample body first.
+ */
+export function mcpAvailabilityEntry(target: Target, today: string, keys: string[]): Entry {
+  const sizes = [2, 4, 2, 6];
+  const length = keys.length * Math.max(1, Math.ceil(240 / keys.length));
+  const requests = Array.from({ length }, (_, i) => ({
+    method: 'POST' as const,
+    path: '/mcp',
+    headers: {
+      ...auth(keys[i % keys.length]),
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': MCP_PROTOCOL_VERSION,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0', id: i + 1, method: 'tools/call',
+      params: { name: 'find_availability', arguments: { date: addDays(today, 1 + ((i * 7) % 60)), partySize: sizes[i % sizes.length] } },
+    }),
+  }));
+  return { name: 'MCP find_availability', target, keys: keys.length, requests };
+}
+
+/** Sends the entry's first request once and throws unless it is a successful tool result (not a tool error). */
+export async function checkMcpEntry(entry: Entry): Promise<void> {
+  const r = entry.requests[0];
+  const res = await fetch(`${entry.target.url}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
+  const text = await res.text();
+  const body = res.status === 200 ? (JSON.parse(text) as { result?: { isError?: boolean; structuredContent?: unknown } }) : undefined;
+  if (!body?.result || body.result.isError) throw new Error(`MCP find_availability does not answer a result: ${res.status} ${text.slice(0, 500)}`);
+}

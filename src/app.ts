@@ -50,6 +50,8 @@ import { docsRoutes } from './modules/docs/routes.js';
 import { widgetRoutes } from './modules/widget/routes.js';
 import { dashboardRoutes } from './modules/dashboard/routes.js';
 import type { Services } from './services.js';
+import { mcpRoutes } from './modules/mcp/routes.js';
+import { llmsRoutes } from './modules/llms/routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -166,9 +168,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
+  await app.register(mcpRoutes); // POST /mcp: the MCP server for AI agents, behind the same key pipeline as /v1
   await app.register(adminRoutes, { prefix: '/admin/api' });
   await app.register(guestAdminRoutes, { prefix: '/admin/api' }); // customers and events, behind the same admin guard
   await app.register(docsRoutes); // GET /v1/openapi.json, /admin/api/openapi.json, /docs
+  await app.register(llmsRoutes); // GET /llms.txt, /llms-full.txt, /docs/{guide}.md: generated at start-up from docs/ and the OpenAPI document
   await app.register(widgetRoutes); // GET /widget.js, /demo (+ /demo/api proxy with an in-memory key when MAITRE_DEMO is on)
   await app.register(dashboardRoutes, { prefix: '/dashboard' }); // the admin dashboard (dist/dashboard)
 

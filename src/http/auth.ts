@@ -76,6 +76,19 @@ export async function verifyKey(presented: string, cache: KeyCache, now: number)
   return key;
 }
 
+/**
+ * The key's stricter budget for creating reservations (`bookingRateLimitPerMinute`, none when null): routes that
+ * declare `bookingBudget`, and the MCP booking tool, draw on it. Throws 429 rate_limit_exceeded when it is spent.
+ */
+export async function drawBookingBudget(limiter: RateLimiter, key: AuthenticatedKey, reply?: FastifyReply): Promise<void> {
+  if (key.bookingRateLimitPerMinute === null) return;
+  const b = await limiter.consume(`key:${key.id}:booking`, key.bookingRateLimitPerMinute);
+  if (!b.allowed) {
+    if (reply) setRateLimitHeaders(reply, b);
+    throw errors.rateLimited(b.retryAfterSeconds, b.limit);
+  }
+}
+
 export async function authenticateKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps): Promise<void> {
   const config = req.routeOptions.config;
   // 1: presence; 2–3: verifyKey
@@ -89,13 +102,7 @@ export async function authenticateKey(req: FastifyRequest, reply: FastifyReply, 
   const rl = await deps.limiter.consume(`key:${key.id}`, key.rateLimitPerMinute);
   setRateLimitHeaders(reply, rl);
   if (!rl.allowed) throw errors.rateLimited(rl.retryAfterSeconds, rl.limit);
-  if (config.bookingBudget && key.bookingRateLimitPerMinute !== null) {
-    const b = await deps.limiter.consume(`key:${key.id}:booking`, key.bookingRateLimitPerMinute);
-    if (!b.allowed) {
-      setRateLimitHeaders(reply, b);
-      throw errors.rateLimited(b.retryAfterSeconds, b.limit);
-    }
-  }
+  if (config.bookingBudget) await drawBookingBudget(deps.limiter, key, reply);
   // 5: browser origin against a non-empty allow-list
   const origin = req.headers.origin;
   if (typeof origin === 'string' && origin !== '' && !keyAllowsOrigin(key, origin)) throw errors.originNotAllowed(origin);

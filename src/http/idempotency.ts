@@ -25,7 +25,7 @@ import { periodicTask } from './periodic.js';
 
 const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
-const IDEMPOTENCY_WAIT_MS = 10_000;
+export const IDEMPOTENCY_WAIT_MS = 10_000;
 const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
 export interface EffectResult<T> {
@@ -70,20 +70,34 @@ function idempotencyKeyOf(req: FastifyRequest): string | undefined {
 const envelope = (e: ApiError) => ({ error: { code: e.code, message: e.message, details: e.details } });
 const keepable = (e: ApiError) => e.status >= 400 && e.status < 500 && e.status !== 429 && !e.code.startsWith('idempotency_');
 
-type Outcome = { kind: 'done'; status: number; body: unknown; replayed: boolean } | { kind: 'error'; error: ApiError };
+/**
+ * What a run under a key ended with: the effect's result (or, `replayed`, the stored one: a kept error is stored as its
+ * envelope with its 4xx status), or a 4xx the effect raised this time.
+ */
+export type IdempotentOutcome = { kind: 'done'; status: number; body: unknown; replayed: boolean } | { kind: 'error'; error: ApiError };
 
-interface Claim {
+export interface IdempotencyClaim {
+  /** The scope of the key. */
   restaurantId: string;
   key: string;
   method: string;
   path: string;
   fingerprint: string;
   waitMs: number;
+  /**
+   * Keep the effect's 4xx refusals under the key (default true, as API.md §4 says for Idempotency-Key). False: a
+   * refusal rolls the record back with it, so the same call runs again next time (keys derived from the call itself,
+   * e.g. the MCP tools', where a caller cannot pick a new key to try again once a table is free).
+   */
+  keepErrors?: boolean;
 }
 
-async function run(db: Db, now: number, c: Claim, effect: (tx: Tx) => Promise<EffectResult<unknown>>): Promise<Outcome> {
+/** Runs `effect` once per (restaurant, key) in one transaction with its record (see the module comment). */
+export async function runIdempotent(
+  db: Db, now: number, c: IdempotencyClaim, effect: (tx: Tx) => Promise<EffectResult<unknown>>,
+): Promise<IdempotentOutcome> {
   const { restaurantId, key } = c;
-  return db.transaction(async (tx): Promise<Outcome> => {
+  return db.transaction(async (tx): Promise<IdempotentOutcome> => {
     await tx.query('DELETE FROM idempotency_keys WHERE restaurant_id = $1 AND key = $2 AND expires_at <= $3', [restaurantId, key, new Date(now)]);
     await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(c.waitMs))}ms`]);
     let claimed: number;
@@ -121,7 +135,7 @@ async function run(db: Db, now: number, c: Claim, effect: (tx: Tx) => Promise<Ef
       await complete(result.status, result.body);
       return { kind: 'done', status: result.status, body: result.body, replayed: false };
     } catch (err) {
-      if (!(err instanceof ApiError) || !keepable(err)) throw err;
+      if (!(err instanceof ApiError) || !keepable(err) || c.keepErrors === false) throw err;
       await tx.query('ROLLBACK TO SAVEPOINT idempotent_effect');
       await complete(err.status, envelope(err));
       return { kind: 'error', error: err };
@@ -156,7 +170,7 @@ export async function withIdempotency<T>(
   const path = canonicalPath(req, restaurantId);
   const fingerprint = fingerprintOf(req.method, path, req.body);
   const claim = { restaurantId, key, method: req.method, path, fingerprint, waitMs: options.waitMs ?? IDEMPOTENCY_WAIT_MS };
-  const outcome = await run(db, now(), claim, effect as (tx: Tx) => Promise<EffectResult<unknown>>);
+  const outcome = await runIdempotent(db, now(), claim, effect as (tx: Tx) => Promise<EffectResult<unknown>>);
   if (outcome.kind === 'error') throw outcome.error;
   reply.code(outcome.status);
   if (outcome.replayed) {

@@ -34,7 +34,12 @@ export async function admitGuest(req: FastifyRequest, reference: string): Promis
   const param = (req.params as { restaurant: string }).restaurant;
   const restaurant = await req.server.services.restaurants.resolve(param);
   if (!restaurant) throw errors.restaurantNotFound(param);
-  const canonical = normalizeReference(reference) ?? reference.trim().toUpperCase();
-  await throttle(req, `guest:ref:${hash(`${restaurant.id}:${canonical}`)}`, GUEST_LIMITS.perReference);
+  await drawReferenceBudget(req, restaurant.id, reference);
   return restaurant;
+}
+
+/** Draws on the per-reference budget (429 when spent): guesses of a contact for one reference, wherever they come from. */
+export async function drawReferenceBudget(req: FastifyRequest, restaurantId: string, reference: string): Promise<void> {
+  const canonical = normalizeReference(reference) ?? reference.trim().toUpperCase();
+  await throttle(req, `guest:ref:${hash(`${restaurantId}:${canonical}`)}`, GUEST_LIMITS.perReference);
 }

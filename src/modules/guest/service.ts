@@ -106,21 +106,23 @@ export class GuestService {
     return this.view(v, restaurant, await this.cutoffMinutes(restaurant.id));
   }
 
-  async cancel(restaurant: RestaurantRef, proof: GuestProof & { reason?: string }): Promise<GuestReservationView> {
+  /** `actor`: who acts for the guest in the history (the guest themselves, or the API key of an agent acting for them). */
+  async cancel(restaurant: RestaurantRef, proof: GuestProof & { reason?: string }, actor: ReservationActor = GUEST): Promise<GuestReservationView> {
     const v = await this.prove(restaurant.id, proof);
     const minutes = await this.cutoffMinutes(restaurant.id);
-    const after = await this.reservations.cancel(restaurant.id, v.id, proof.reason ?? null, GUEST, undefined, { check: this.cutoffCheck(minutes) });
+    const after = await this.reservations.cancel(restaurant.id, v.id, proof.reason ?? null, actor, undefined, { check: this.cutoffCheck(minutes) });
     return this.view(after, restaurant, minutes);
   }
 
   async reschedule(
     restaurant: RestaurantRef,
     proof: GuestProof & { date?: string; time?: string; partySize?: number },
+    actor: ReservationActor = GUEST,
   ): Promise<GuestReservationView> {
     const v = await this.prove(restaurant.id, proof);
     const minutes = await this.cutoffMinutes(restaurant.id);
     const change = { date: proof.date, time: proof.time, partySize: proof.partySize };
-    const after = await this.reservations.update(restaurant.id, v.id, change, GUEST, undefined, { check: this.cutoffCheck(minutes) });
+    const after = await this.reservations.update(restaurant.id, v.id, change, actor, undefined, { check: this.cutoffCheck(minutes) });
     return this.view(after, restaurant, minutes);
   }
 }

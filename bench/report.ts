@@ -90,6 +90,14 @@ function markdownTable(rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...body.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 
+/** The MCP tool call against the REST route it wraps, both measured in the same ceiling-B group. */
+function mcpLine(r: Results): string | null {
+  const mcp = r.rows.find((x) => x.name.startsWith('MCP '));
+  const rest = r.rows.find((x) => x.name === 'GET /availability');
+  if (!mcp || !rest || !rest.okRps) return null;
+  return `MCP find_availability (POST /mcp tools/call) serves ${((mcp.okRps / rest.okRps) * 100).toFixed(1)} % of what REST GET /availability serves (same dates, sizes and keys, same run)`;
+}
+
 function memoryLine(r: Results): string {
   return `server RSS under load (peak of 250 ms samples): ${r.loadPeakRssMb} MB; idle after start ${r.idleRssMb ?? '?'} MB; ` +
     `VmHWM over its whole life ${r.lifetimePeakRssMb ?? '?'} MB` +
@@ -138,6 +146,7 @@ export function formatText(r: Results): string {
     ...r.contended.map(contendedLine),
     memoryLine(r),
     ...(kv ? [`key verification (warm cache, verifyKey): ${kv.usPerVerification} µs; the whole authenticateKey() with the in-memory limiter: ${kv.usPerAuthenticateKey} µs`] : []),
+    ...(mcpLine(r) ? [mcpLine(r)!] : []),
     '',
     ...r.targets.map(targetLine),
   ].join('\n');
@@ -158,6 +167,7 @@ export function formatMarkdown(r: Results, jsonFile: string): string {
     '',
     ...(noiseWarning(r) ? [`> ${noiseWarning(r)}`, ''] : []),
     ...r.contended.map((c) => `- ${contendedLine(c)}`),
+    ...(mcpLine(r) ? [`- ${mcpLine(r)}.`] : []),
     `- ${memoryLine(r)}.`,
     ...(kv
       ? [`- Key verification, warm cache (\`verifyKey\` of src/http/auth.ts, ${kv.iterations.toLocaleString('en-US')} calls): **${kv.usPerVerification} µs**; ` +

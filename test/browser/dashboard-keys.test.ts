@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { registerErrorHandling } from '../../src/http/errors-handler.js';
 import { dashboardRoutes } from '../../src/modules/dashboard/routes.js';
 import { DEMO_WIDGET_KEY_NAME } from '../../src/demo.js';
+import { axeViolations } from './axe.js';
 import { screenshot, signIn, startDashboard, type Dashboard } from './dashboard-support.js';
 
 let d: Dashboard;
@@ -330,6 +331,35 @@ test('a system key (the server’s own /demo key) shows why it cannot be rotated
   const works = await fetch(`${d.base}/v1/restaurants/${d.tenant.slug}/availability?date=${date}&partySize=2`, { headers: { 'x-api-key': system.key } });
   assert.equal(works.status, 200, 'the key still works');
   await screenshot(page, 'keys-system');
+  d.checkPage(page);
+  await page.close();
+});
+
+test('axe-core finds no violation on the signed-in dashboard: every page, the key dialogs with the MCP help, a system key', async () => {
+  const page = await d.newPage();
+  await signIn(page, d.base, d.owner);
+  const check = async (where: string) => assert.deepEqual(await axeViolations(page), [], where);
+  for (const [link, heading] of [['Tonight', /Tonight|Today|\d/], ['Guests', 'Guests'], ['Webhooks', 'Webhooks'], ['Settings', 'Settings'], ['Audit log', 'Audit log'], ['API keys', 'API keys']] as const) {
+    await page.getByRole('link', { name: link, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: heading }).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await check(link);
+  }
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create an API key' });
+  await dialog.getByRole('button', { name: 'AI agent (MCP)' }).click();
+  await dialog.getByRole('button', { name: 'Create key' }).click(); // no name: the field errors show
+  await dialog.getByText('Give the key a name').waitFor();
+  await check('create dialog with the MCP help and a field error');
+  await dialog.getByLabel('Name').fill('a11y agent');
+  await dialog.getByRole('button', { name: 'Create key' }).click();
+  const reveal = page.getByRole('dialog', { name: 'Your new API key' });
+  await reveal.getByRole('heading', { name: 'Connect an AI agent (MCP)' }).waitFor();
+  await check('reveal dialog with the MCP configuration');
+  await reveal.getByRole('button', { name: 'I have copied it' }).click();
+  // The check can fail: an image without a text alternative is reported.
+  await page.evaluate(`document.querySelector('main')?.append(Object.assign(document.createElement('img'), { id: 'axe-probe', src: 'data:,' }))`);
+  assert.deepEqual((await axeViolations(page)).map((v) => [v.id, v.nodes]), [['image-alt', ['["#axe-probe"]']]]);
   d.checkPage(page);
   await page.close();
 });

@@ -17,6 +17,10 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bistro, booking, createTenant, type Tenant } from '../helpers/booking.js';
 import { seedDemoIfEmpty, type DemoCredentials } from '../../src/demo.js';
 import { WIDGET_FILE } from '../../src/modules/widget/bundle.js';
+import { axeViolations } from './axe.js';
+
+/** axe-core on the widget alone: landmarks and the page's own structure belong to the host page. */
+const WIDGET_ONLY = { include: 'maitre-booking', disable: ['region', 'landmark-one-main', 'page-has-heading-one'] };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
@@ -316,6 +320,7 @@ test('manage my booking: a wrong contact is explained, then reschedule and cance
   assert.equal(await w(page).getByLabel('New number of guests', { exact: true }).inputValue(), '2');
   assert.equal(await w(page).locator('label', { hasText: /^Date$/ }).count(), 1);
   assert.equal(await w(page).locator('label', { hasText: /^Guests$/ }).count(), 1);
+  assert.deepEqual(await axeViolations(page, WIDGET_ONLY), [], 'axe-core: manage mode with the move form');
   await slot(page, '13:00').waitFor();
   await slot(page, '13:00').click();
   await w(page).getByRole('button', { name: 'Move my booking' }).click();
@@ -357,6 +362,7 @@ test('the details say an email or a phone is needed (not "optional"), and a form
   await w(page).locator('#mb-email-err', { hasText: 'email or a phone number' }).waitFor();
   assert.equal(await w(page).locator('#mb-email').getAttribute('aria-invalid'), 'true');
   assert.equal(await w(page).locator('#mb-email').evaluate((el) => el === el.getRootNode().activeElement), true);
+  assert.deepEqual(await axeViolations(page, WIDGET_ONLY), [], 'axe-core: the form with its errors');
   await page.close();
 });
 
@@ -400,6 +406,7 @@ test('a day with no free time: the closure is explained, a service that does not
     assert.ok(asked.length >= 4 && asked.length <= 15, `bounded: ${asked.length} availability requests`);
     assert.ok(asked.every((d) => d! >= d1.toISODate()! && d! <= d1.plus({ days: 14 }).toISODate()!), asked.join(','));
     await page.screenshot({ path: 'test-results/widget-next-dates.png', fullPage: true });
+    assert.deepEqual(await axeViolations(page, WIDGET_ONLY), [], 'axe-core: the explanations and the offered dates');
 
     // Choosing one shows its times, ready to pick.
     await w(page).locator('.next-dates button').first().click();

@@ -417,6 +417,23 @@ test('a day with no free time: the closure is explained, a service that does not
     assert.equal(await w(page).locator('.times input').first().evaluate((el) => el === el.getRootNode().activeElement), true, 'focus on the first time');
     assert.deepEqual(watch.pageErrors, []);
     await page.close();
+
+    // A proxy that does not forward /hours (written before the widget asked it): no explanations, the dates still come.
+    const old = await browser.newPage({ viewport: { width: 1024, height: 1100 } });
+    const errors: string[] = [];
+    old.on('pageerror', (e) => errors.push(e.message));
+    await old.route('**/hours?**', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":{"code":"not_found","message":"No such route.","details":{}}}' }));
+    await old.goto(`${site.origin}/quiet`);
+    await w(old).locator('#mb-date').fill(d0.toISODate()!);
+    await w(old).locator('fieldset p.hint', { hasText: 'The restaurant is closed on this day. Please choose another date.' }).waitFor();
+    await w(old).locator(`.next-dates[data-for="${d0.toISODate()}/2"] button`).first().waitFor();
+    assert.deepEqual(
+      await w(old).locator('.next-dates button').evaluateAll((els) => els.map((e) => e.getAttribute('data-date'))),
+      [2, 3, 4].map((n) => d0.plus({ days: n }).toISODate()),
+    );
+    assert.equal(await w(old).locator('[role=alert]').isHidden(), true, 'no error shown for the missing /hours');
+    assert.deepEqual(errors, []);
+    await old.close();
   } finally {
     await site.close();
   }

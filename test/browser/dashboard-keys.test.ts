@@ -328,7 +328,9 @@ test('a system key (the server’s own /demo key) shows why it cannot be rotated
   }, [d.tenant.slug, system.view.id]);
   assert.deepEqual(status, [409, 'conflict']);
   const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-  const works = await fetch(`${d.base}/v1/restaurants/${d.tenant.slug}/availability?date=${date}&partySize=2`, { headers: { 'x-api-key': system.key } });
+  const works = await fetch(`${d.base}/v1/restaurants/${d.tenant.slug}/availability?date=${date}&partySize=2`, {
+    headers: { 'x-api-key': system.key },
+  });
   assert.equal(works.status, 200, 'the key still works');
   await screenshot(page, 'keys-system');
   d.checkPage(page);
@@ -339,7 +341,11 @@ test('axe-core finds no violation on the signed-in dashboard: every page, the ke
   const page = await d.newPage();
   await signIn(page, d.base, d.owner);
   const check = async (where: string) => assert.deepEqual(await axeViolations(page), [], where);
-  for (const [link, heading] of [['Tonight', /Tonight|Today|\d/], ['Guests', 'Guests'], ['Webhooks', 'Webhooks'], ['Settings', 'Settings'], ['Audit log', 'Audit log'], ['API keys', 'API keys']] as const) {
+  const pages = [
+    ['Tonight', /Tonight|Today|\d/], ['Guests', 'Guests'], ['Webhooks', 'Webhooks'], ['Settings', 'Settings'], ['Audit log', 'Audit log'],
+    ['API keys', 'API keys'],
+  ] as const;
+  for (const [link, heading] of pages) {
     await page.getByRole('link', { name: link, exact: true }).click();
     await page.getByRole('heading', { level: 1, name: heading }).first().waitFor();
     await page.waitForLoadState('networkidle');

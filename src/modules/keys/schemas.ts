@@ -42,7 +42,10 @@ export const keyViewSchema = z.object({
   restaurantId: z.string(),
   system: z
     .boolean()
-    .describe('The server’s own key (the /demo page’s widget key, held in server memory): it cannot be changed, rotated, revoked or deleted through this API (409 conflict).'),
+    .describe(
+      'The server’s own key (the /demo page’s widget key, held in server memory): it cannot be changed, rotated, ' +
+        'revoked or deleted through this API (409 conflict).',
+    ),
 });
 
 export const meSchema = keyViewSchema

@@ -197,6 +197,7 @@ test('/demo/api forwards only the widget routes of the demo restaurant, with an 
       ['GET', `${api}`],
       ['POST', `${api}/guest/delete`],
       ['GET', `/demo/api/v1/restaurants/other/availability?date=${date}&partySize=2`],
+      ['GET', `/demo/api/v1/restaurants/other/hours?from=${date}`],
       ['GET', '/demo/api/v1/me'],
     ] as const) {
       const res = await t.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });

@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import type { Services } from './services.js';
 import { BASE62, randomString } from './lib/ids.js';
 import { SCOPES } from './modules/keys/scopes.js';
+import { DEMO_WIDGET_KEY_NAME } from './modules/keys/system-keys.js';
 import { demoConfig } from './modules/restaurants/demo-config.js';
 import { createUser } from './modules/admin/users.js';
 
@@ -60,14 +61,15 @@ export function printDemoBanner(demo: DemoCredentials, baseUrl: string): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-/** Name of the key the server creates for its own /demo page (see src/modules/widget/demo-proxy.ts). */
-export const DEMO_WIDGET_KEY_NAME = 'Demo page widget (held in server memory)';
+/** Name of the key the server creates for its own /demo page (see src/modules/widget/demo-proxy.ts), a reserved name. */
+export { DEMO_WIDGET_KEY_NAME };
 
 /**
  * The key behind /demo/api: only `availability:read` + `reservations:write`, a low booking budget, created for the
  * demo restaurant when the server starts with MAITRE_DEMO on. Its plaintext lives only in this process's memory
- * (the database keeps its hash, like every key). `replacePrevious` deletes the demo-page keys of earlier runs first.
- * Null when there is no demo restaurant.
+ * (the database keeps its hash, like every key). It is a system key: the dashboard and the admin API cannot change,
+ * rotate, revoke or delete it (src/modules/keys/service.ts). `replacePrevious` deletes the demo-page keys of earlier runs
+ * first. Null when there is no demo restaurant.
  */
 export async function createDemoWidgetKey(services: DemoKeyServices, options: { replacePrevious: boolean }): Promise<string | null> {
   const restaurant = await services.restaurants.resolve('demo');

@@ -4,10 +4,11 @@ import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
 import { insertRestaurant } from './helpers/fixtures.js';
 import { signIn } from './helpers/admin.js';
 import { hashKey } from '../src/modules/keys/format.js';
+import { createDemoWidgetKey, DEMO_WIDGET_KEY_NAME, seedDemoIfEmpty } from '../src/demo.js';
 
 const KEY_VIEW_FIELDS = [
   'allowedOrigins', 'bookingRateLimitPerMinute', 'createdAt', 'environment', 'expiresAt', 'graceEndsAt', 'id', 'lastUsedAt', 'name',
-  'prefix', 'rateLimitPerMinute', 'restaurantId', 'revokedAt', 'rotatedFromId', 'scopes', 'status',
+  'prefix', 'rateLimitPerMinute', 'restaurantId', 'revokedAt', 'rotatedFromId', 'scopes', 'status', 'system',
 ];
 
 async function setup(t: TestApp) {
@@ -207,6 +208,81 @@ test('every key action leaves an audit row with the user, the key id and the cli
     assert.deepEqual(ids, rows.slice(0, 4).map((x) => (x as unknown as { id: number }).id));
     assert.equal((await audit('?cursor=nonsense')).json().error.code, 'validation_failed');
     assert.equal((await audit('?limit=0')).statusCode, 422);
+  } finally {
+    await t.close();
+  }
+});
+
+test('the server’s own /demo key is a system key: the admin API refuses to change, rotate, revoke or delete it (409)', async () => {
+  const t = await createTestApp();
+  try {
+    const demo = await seedDemoIfEmpty(t.app.services);
+    assert.ok(demo);
+    const demoId = (await t.app.services.restaurants.resolve('demo'))!.id;
+    const plaintext = await createDemoWidgetKey(t.app.services, { replacePrevious: true });
+    assert.ok(plaintext);
+    const owner = await signIn(t, demoId);
+    const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, payload?: object) =>
+      t.app.inject({ method, url: `/admin/api/restaurants/demo/keys${path}`, headers: owner.headers, payload });
+
+    // The name is reserved, so no user can make a key that passes for the server's (nor rename one to it).
+    for (const name of [DEMO_WIDGET_KEY_NAME, `  ${DEMO_WIDGET_KEY_NAME} `]) {
+      const taken = await call('POST', '', { name, scopes: ['config:read'] });
+      assert.equal(taken.statusCode, 422, taken.body);
+      assert.equal(taken.json().error.code, 'validation_failed');
+      assert.match(taken.json().error.message, /reserved/);
+    }
+    const lookalike = await call('POST', '', { name: 'Demo page widget', scopes: ['config:read'] });
+    assert.equal(lookalike.statusCode, 201, lookalike.body);
+    assert.equal(lookalike.json().system, false);
+    const renamed = await call('PATCH', `/${lookalike.json().id}`, { name: DEMO_WIDGET_KEY_NAME });
+    assert.equal(renamed.statusCode, 422, renamed.body);
+
+    const listed = (await call('GET', '')).json().data as { id: string; name: string; system: boolean }[];
+    const system = listed.filter((k) => k.system);
+    assert.equal(system.length, 1, 'one system key');
+    assert.equal(system[0].name, DEMO_WIDGET_KEY_NAME);
+    assert.deepEqual(listed.filter((k) => !k.system).map((k) => k.name).sort(), ['Demo key', 'Demo page widget']);
+    const id = system[0].id;
+    assert.equal((await call('GET', `/${id}`)).json().system, true);
+
+    const auditBefore = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE target_id = $1', [id])).rows[0].n;
+    for (const [method, path, payload] of [
+      ['PATCH', `/${id}`, { name: 'mine now' }],
+      ['PATCH', `/${id}`, { scopes: ['reservations:read'] }],
+      ['POST', `/${id}/rotate`, { graceSeconds: 0 }],
+      ['POST', `/${id}/rotate`, undefined],
+      ['POST', `/${id}/revoke`, undefined],
+      ['DELETE', `/${id}`, undefined],
+    ] as const) {
+      const res = await call(method, path, payload);
+      assert.equal(res.statusCode, 409, `${method} ${path}: ${res.body}`);
+      const { error } = res.json();
+      assert.equal(error.code, 'conflict');
+      assert.deepEqual(error.details, { id, system: true });
+      assert.match(error.message, /\/demo page/);
+    }
+    const after = (await call('GET', `/${id}`)).json();
+    assert.deepEqual([after.name, after.status, after.scopes], [DEMO_WIDGET_KEY_NAME, 'active', ['availability:read', 'reservations:write']]);
+    const auditAfter = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE target_id = $1', [id])).rows[0].n;
+    assert.equal(auditAfter, auditBefore, 'a refused change leaves no audit row');
+    const works = await t.app.inject({
+      method: 'GET', url: `/v1/restaurants/demo/availability?date=${demo.date}&partySize=2`, headers: { 'x-api-key': plaintext },
+    });
+    assert.equal(works.statusCode, 200, 'the /demo key still works');
+
+    // The other keys are not affected, and the operator's CLI (and the server itself) still may.
+    const other = lookalike.json().id;
+    assert.equal((await call('POST', `/${other}/revoke`)).statusCode, 200);
+    assert.equal((await call('DELETE', `/${other}`)).statusCode, 204);
+    const revoked = await t.app.services.keys.revoke(demoId, id, { type: 'cli', id: 'ops' });
+    assert.equal(revoked.status, 'revoked');
+    // At the next start the server replaces it with a new system key, deleting the old one.
+    await createDemoWidgetKey(t.app.services, { replacePrevious: true });
+    const again = (await call('GET', '')).json().data.filter((k: { system: boolean }) => k.system);
+    assert.equal(again.length, 1);
+    assert.notEqual(again[0].id, id);
+    assert.equal(again[0].status, 'active');
   } finally {
     await t.close();
   }

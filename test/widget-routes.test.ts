@@ -146,6 +146,11 @@ test('/demo/api forwards only the widget routes of the demo restaurant, with an 
     assert.equal(slots.statusCode, 200, slots.body);
     assert.ok(slots.json().slots.some((s: { available: boolean }) => s.available));
     assert.equal(slots.headers['cache-control'], 'no-store');
+    // The opening hours too (the widget explains closed days and services with them), with the query passed on.
+    const hours = await t.app.inject({ method: 'GET', url: `${api}/hours?from=${date}&to=${date}` });
+    assert.equal(hours.statusCode, 200, hours.body);
+    assert.deepEqual(hours.json().days.map((d: { date: string }) => d.date), [date]);
+    assert.equal((await t.app.inject({ method: 'GET', url: `${api}/hours?from=nope` })).statusCode, 422);
     const bad = await t.app.inject({ method: 'GET', url: `${api}/availability?date=someday&partySize=2` });
     assert.equal(bad.statusCode, 422);
     assert.equal(code(bad), 'validation_failed');
@@ -192,6 +197,7 @@ test('/demo/api forwards only the widget routes of the demo restaurant, with an 
       ['GET', `${api}`],
       ['POST', `${api}/guest/delete`],
       ['GET', `/demo/api/v1/restaurants/other/availability?date=${date}&partySize=2`],
+      ['GET', `/demo/api/v1/restaurants/other/hours?from=${date}`],
       ['GET', '/demo/api/v1/me'],
     ] as const) {
       const res = await t.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });

@@ -14,7 +14,7 @@ if (!KEY) {
 }
 const base = `/v1/restaurants/${encodeURIComponent(RESTAURANT)}`;
 // The only calls forwarded: [method, path] (the widget's routes, for this restaurant only).
-const ALLOWED = [['GET', `${base}/availability`], ['POST', `${base}/reservations`], ['POST', `${base}/guest/lookup`],
+const ALLOWED = [['GET', `${base}/availability`], ['GET', `${base}/hours`], ['POST', `${base}/reservations`], ['POST', `${base}/guest/lookup`],
   ['POST', `${base}/guest/cancel`], ['POST', `${base}/guest/reschedule`]];
 const PASS_BACK = ['content-type', 'retry-after', 'idempotent-replayed', 'x-request-id'];
 const page = (await readFile(new URL('./public/index.html', import.meta.url), 'utf8')).replaceAll('{{restaurant}}', RESTAURANT);

@@ -10,6 +10,8 @@ import Fastify from 'fastify';
 import type { Page } from 'playwright-core';
 import { registerErrorHandling } from '../../src/http/errors-handler.js';
 import { dashboardRoutes } from '../../src/modules/dashboard/routes.js';
+import { DEMO_WIDGET_KEY_NAME } from '../../src/demo.js';
+import { axeViolations } from './axe.js';
 import { screenshot, signIn, startDashboard, type Dashboard } from './dashboard-support.js';
 
 let d: Dashboard;
@@ -239,6 +241,131 @@ test('API keys: create and read once, use it, rotate, revoke and see the API ref
   const usage = await d.t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM api_key_usage WHERE key_id = $1', [keyId]);
   assert.equal(usage.rows[0].n, 0, 'its usage logs are gone');
 
+  d.checkPage(page);
+  await page.close();
+});
+
+test('the AI agent (MCP) preset checks the agent scopes and shows the MCP URL and a client configuration, with the key once made', async () => {
+  const page = await d.newPage();
+  await signIn(page, d.base, d.owner);
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create an API key' });
+  await dialog.waitFor();
+  assert.equal(await dialog.getByRole('heading', { name: 'Connect an AI agent (MCP)' }).count(), 0, 'no MCP help before the preset');
+
+  await dialog.getByRole('button', { name: 'AI agent (MCP)' }).click();
+  const agentScopes = ['config:read', 'availability:read', 'reservations:read', 'reservations:write', 'reservations:cancel', 'waitlist:write'];
+  for (const scope of ['config:read', 'availability:read', 'reservations:read', 'reservations:write', 'reservations:cancel', 'waitlist:write',
+    'customers:read', 'customers:write', 'webhooks:test', 'webhooks:write']) {
+    assert.equal(
+      await dialog.getByRole('checkbox', { name: new RegExp(`^${scope} `) }).isChecked(),
+      agentScopes.includes(scope),
+      `${scope} is ${agentScopes.includes(scope) ? '' : 'not '}checked by the preset`,
+    );
+  }
+  await dialog.getByRole('heading', { name: 'Connect an AI agent (MCP)' }).waitFor();
+  assert.equal(await dialog.getByRole('textbox', { name: 'MCP server URL', exact: true }).inputValue(), `${d.base}/mcp`);
+  const http = await dialog.getByRole('textbox', { name: 'Configuration for Streamable HTTP (JSON)', exact: true }).inputValue();
+  assert.deepEqual(JSON.parse(http), {
+    mcpServers: { maitre: { type: 'http', url: `${d.base}/mcp`, headers: { Authorization: 'Bearer <your API key>' } } },
+  });
+  await dialog.getByLabel('Client', { exact: true }).selectOption({ label: 'Claude Desktop' });
+  const desktop = JSON.parse(await dialog.getByRole('textbox', { name: 'Configuration for Claude Desktop', exact: true }).inputValue());
+  assert.deepEqual(desktop.mcpServers.maitre.args, ['-y', 'mcp-remote', `${d.base}/mcp`, '--header', 'Authorization:${MAITRE_AUTH}', '--allow-http']);
+  assert.equal(desktop.mcpServers.maitre.env.MAITRE_AUTH, 'Bearer <your API key>');
+  await screenshot(page, 'keys-mcp');
+
+  // Another preset hides it again; the agent preset brings it back.
+  await dialog.getByRole('button', { name: 'Booking widget' }).click();
+  await dialog.getByRole('heading', { name: 'Connect an AI agent (MCP)' }).waitFor({ state: 'detached' });
+  await dialog.getByRole('button', { name: 'AI agent (MCP)' }).click();
+  await dialog.getByLabel('Name').fill('Concierge agent');
+  await dialog.getByRole('button', { name: 'Create key' }).click();
+
+  // The reveal carries the real key in the snippet, for the client chosen there.
+  const reveal = page.getByRole('dialog', { name: 'Your new API key' });
+  const key = await reveal.getByLabel('API key “Concierge agent”').inputValue();
+  assert.match(key, /^mtr_live_/);
+  const withKey = JSON.parse(await reveal.getByRole('textbox', { name: 'Configuration for Streamable HTTP (JSON)', exact: true }).inputValue());
+  assert.equal(withKey.mcpServers.maitre.headers.Authorization, `Bearer ${key}`);
+  await reveal.getByLabel('Client', { exact: true }).selectOption({ label: 'Claude Code (command line)' });
+  assert.equal(
+    await reveal.getByRole('textbox', { name: 'Configuration for Claude Code (command line)', exact: true }).inputValue(),
+    `claude mcp add --transport http maitre ${d.base}/mcp --header "Authorization: Bearer ${key}"`,
+  );
+  const view = (await (await me(key)).json()) as { scopes: string[] };
+  assert.deepEqual([...view.scopes].sort(), [...agentScopes].sort(), 'the key has exactly the agent scopes');
+  await reveal.getByRole('button', { name: 'I have copied it' }).click();
+  assert.ok(!(await page.content()).includes(key), 'the key is gone from the page with the dialog');
+  d.checkPage(page);
+  await page.close();
+});
+
+test('a system key (the server’s own /demo key) shows why it cannot be rotated, revoked or deleted, and the API refuses it', async () => {
+  // The server makes this key for the `demo` restaurant; the name marks a system key wherever it is (only the server can give it).
+  const system = await d.t.app.services.keys.create(
+    d.tenant.id, { name: DEMO_WIDGET_KEY_NAME, scopes: ['availability:read', 'reservations:write'] }, { type: 'system', id: 'demo-page' },
+  );
+  const page = await d.newPage();
+  await signIn(page, d.base, d.owner);
+  await page.getByRole('link', { name: 'API keys' }).click();
+  const systemRow = row(page, system.view.id);
+  await systemRow.getByText('System', { exact: true }).waitFor();
+  await systemRow.getByText('Managed by the server: the /demo page uses it.').waitFor();
+  for (const action of ['Rotate', 'Revoke', 'Delete']) {
+    assert.equal(await systemRow.getByRole('button', { name: `${action} ${DEMO_WIDGET_KEY_NAME}` }).count(), 0, `no ${action} button`);
+  }
+  await page.getByText('cannot be rotated, revoked or deleted here: doing so would break /demo').waitFor();
+  await systemRow.getByRole('link', { name: `Usage of ${DEMO_WIDGET_KEY_NAME}` }).waitFor();
+
+  // With the dashboard's own session, the admin API refuses it too.
+  const status = await page.evaluate(async ([slug, id]) => {
+    const res = await fetch(`/admin/api/restaurants/${slug}/keys/${id}/revoke`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
+    });
+    return [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+  }, [d.tenant.slug, system.view.id]);
+  assert.deepEqual(status, [409, 'conflict']);
+  const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  const works = await fetch(`${d.base}/v1/restaurants/${d.tenant.slug}/availability?date=${date}&partySize=2`, {
+    headers: { 'x-api-key': system.key },
+  });
+  assert.equal(works.status, 200, 'the key still works');
+  await screenshot(page, 'keys-system');
+  d.checkPage(page);
+  await page.close();
+});
+
+test('axe-core finds no violation on the signed-in dashboard: every page, the key dialogs with the MCP help, a system key', async () => {
+  const page = await d.newPage();
+  await signIn(page, d.base, d.owner);
+  const check = async (where: string) => assert.deepEqual(await axeViolations(page), [], where);
+  const pages = [
+    ['Tonight', /Tonight|Today|\d/], ['Guests', 'Guests'], ['Webhooks', 'Webhooks'], ['Settings', 'Settings'], ['Audit log', 'Audit log'],
+    ['API keys', 'API keys'],
+  ] as const;
+  for (const [link, heading] of pages) {
+    await page.getByRole('link', { name: link, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: heading }).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await check(link);
+  }
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create an API key' });
+  await dialog.getByRole('button', { name: 'AI agent (MCP)' }).click();
+  await dialog.getByRole('button', { name: 'Create key' }).click(); // no name: the field errors show
+  await dialog.getByText('Give the key a name').waitFor();
+  await check('create dialog with the MCP help and a field error');
+  await dialog.getByLabel('Name').fill('a11y agent');
+  await dialog.getByRole('button', { name: 'Create key' }).click();
+  const reveal = page.getByRole('dialog', { name: 'Your new API key' });
+  await reveal.getByRole('heading', { name: 'Connect an AI agent (MCP)' }).waitFor();
+  await check('reveal dialog with the MCP configuration');
+  await reveal.getByRole('button', { name: 'I have copied it' }).click();
+  // The check can fail: an image without a text alternative is reported.
+  await page.evaluate(`document.querySelector('main')?.append(Object.assign(document.createElement('img'), { id: 'axe-probe', src: 'data:,' }))`);
+  assert.deepEqual((await axeViolations(page)).map((v) => [v.id, v.nodes]), [['image-alt', ['["#axe-probe"]']]]);
   d.checkPage(page);
   await page.close();
 });

@@ -17,6 +17,10 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bistro, booking, createTenant, type Tenant } from '../helpers/booking.js';
 import { seedDemoIfEmpty, type DemoCredentials } from '../../src/demo.js';
 import { WIDGET_FILE } from '../../src/modules/widget/bundle.js';
+import { axeViolations } from './axe.js';
+
+/** axe-core on the widget alone: landmarks and the page's own structure belong to the host page. */
+const WIDGET_ONLY = { include: 'maitre-booking', disable: ['region', 'landmark-one-main', 'page-has-heading-one'] };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
@@ -298,8 +302,10 @@ test('manage my booking: a wrong contact is explained, then reschedule and cance
   assert.equal(created.statusCode, 201);
   const { reference } = created.json();
   const { page } = await open(`${proxyOrigin}/`);
+  assert.equal(await w(page).locator('h2').innerText(), 'Book a table');
   await w(page).getByRole('button', { name: 'Manage my booking' }).click();
   assert.equal(await w(page).locator('#mb-manage-title').evaluate((el) => el === el.getRootNode().activeElement), true, 'focus moves to the view');
+  assert.equal(await w(page).locator('h2').innerText(), 'Manage my booking', 'the heading says what the view is for');
   await w(page).locator('#mb-ref').fill(reference.toLowerCase());
   await w(page).locator('#mb-contact').fill('someone.else@example.com');
   await w(page).getByRole('button', { name: 'Find my booking' }).click();
@@ -309,6 +315,12 @@ test('manage my booking: a wrong contact is explained, then reschedule and cance
   await w(page).getByRole('button', { name: 'Find my booking' }).click();
   await w(page).locator('#mb-booking', { hasText: '12:15' }).waitFor();
   await w(page).locator('[role=status]', { hasText: 'Booking found' }).waitFor();
+  // The move form's fields have their own names: one "Date" and one "Guests" in the widget, the booking form's.
+  assert.equal(await w(page).getByLabel('New date', { exact: true }).inputValue(), date);
+  assert.equal(await w(page).getByLabel('New number of guests', { exact: true }).inputValue(), '2');
+  assert.equal(await w(page).locator('label', { hasText: /^Date$/ }).count(), 1);
+  assert.equal(await w(page).locator('label', { hasText: /^Guests$/ }).count(), 1);
+  assert.deepEqual(await axeViolations(page, WIDGET_ONLY), [], 'axe-core: manage mode with the move form');
   await slot(page, '13:00').waitFor();
   await slot(page, '13:00').click();
   await w(page).getByRole('button', { name: 'Move my booking' }).click();
@@ -326,7 +338,105 @@ test('manage my booking: a wrong contact is explained, then reschedule and cance
   await page.screenshot({ path: 'test-results/widget-manage-cancelled.png', fullPage: true });
   [now] = await reservationsOf('manon@example.com');
   assert.equal(now.status, 'cancelled');
+  await w(page).getByRole('button', { name: 'Book a table' }).click();
+  assert.equal(await w(page).locator('h2').innerText(), 'Book a table');
   await page.close();
+});
+
+test('the details say an email or a phone is needed (not "optional"), and a form with neither is refused on the email field', async () => {
+  const { page } = await open(`${proxyOrigin}/`);
+  await chooseDate(page, date);
+  const label = (id: string) => w(page).locator(`label[for="mb-${id}"]`).innerText();
+  assert.equal(await label('email'), 'Email (or phone)');
+  assert.equal(await label('phone'), 'Phone (or email)');
+  assert.equal(await label('notes'), 'Notes for the restaurant (optional)');
+  const hint = await w(page).locator('#mb-contact-hint').innerText();
+  assert.match(hint, /email or a phone number \(at least one\)/);
+  for (const id of ['email', 'phone']) {
+    const described = (await w(page).locator(`#mb-${id}`).getAttribute('aria-describedby')) ?? '';
+    assert.ok(described.split(' ').includes('mb-contact-hint'), `${id} is described by the hint`);
+  }
+  await slot(page, '12:00').click();
+  await fillDetails(page, { name: 'No Contact' });
+  await w(page).locator('button[type=submit]:visible').click();
+  await w(page).locator('#mb-email-err', { hasText: 'email or a phone number' }).waitFor();
+  assert.equal(await w(page).locator('#mb-email').getAttribute('aria-invalid'), 'true');
+  assert.equal(await w(page).locator('#mb-email').evaluate((el) => el === el.getRootNode().activeElement), true);
+  assert.deepEqual(await axeViolations(page, WIDGET_ONLY), [], 'axe-core: the form with its errors');
+  await page.close();
+});
+
+test('a day with no free time: the closure is explained, a service that does not run is named, and the next free dates are offered', async () => {
+  const d0 = DateTime.fromISO(date);
+  const d1 = d0.plus({ days: 1 });
+  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+  const quiet = await createTenant(t.app, bistro({
+    services: [
+      // Lunch every day but d1's weekday; dinner one seating, one booking.
+      { key: 'lunch', name: 'Lunch', days: days.filter((_, i) => i !== d1.weekday - 1), start: '12:00', lastSeating: '12:30', end: '14:00' },
+      { key: 'dinner', name: 'Dinner', days: [...days], start: '19:00', lastSeating: '19:00', end: '21:00', pacing: { maxCoversPerSlot: 20, maxBookingsPerSlot: 1 } },
+    ],
+    closures: [{ date: d0.toISODate()!, reason: 'Private party' }],
+  }));
+  assert.equal((await quiet.post('/reservations', booking(d1.toISODate()!, '19:00', 2))).statusCode, 201, 'd1 is now full');
+  const key = await t.app.services.keys.create(quiet.id, { name: 'quiet widget', scopes: [...WIDGET_SCOPES] }, { type: 'system', id: null });
+  const site = await hostSite(new Map([['/quiet', embed(maitre, { restaurant: quiet.slug, endpoint: maitre, key: key.key })]]));
+  try {
+    const { page, watch } = await open(`${site.origin}/quiet`);
+    const times = w(page).locator('fieldset', { hasText: 'Available times' }).first();
+    const offered = () => w(page).locator('.next-dates button').evaluateAll((els) => els.map((e) => e.getAttribute('data-date')));
+    const fmt = (d: DateTime) => d.setLocale('en-GB').toFormat('cccc d LLLL');
+
+    // The closed day: why, and the next days with a free table (d1 is full: skipped).
+    await w(page).locator('#mb-date').fill(d0.toISODate()!);
+    await times.getByText(`The restaurant is closed on ${fmt(d0)}: Private party.`).waitFor();
+    await w(page).locator(`.next-dates[data-for="${d0.toISODate()}/2"] button`).first().waitFor();
+    assert.deepEqual(await offered(), [2, 3, 4].map((n) => d0.plus({ days: n }).toISODate()));
+    assert.equal(await w(page).locator('.times input').count(), 0);
+
+    // The full day: no wall of disabled times, the reason, the service that does not run, and the next dates.
+    watch.requests.length = 0;
+    await w(page).locator('#mb-date').fill(d1.toISODate()!);
+    await times.getByText(`No free time on ${fmt(d1)} (fully booked).`).waitFor();
+    await times.getByText(`Lunch is not served on ${fmt(d1)}.`).waitFor();
+    await w(page).locator(`.next-dates[data-for="${d1.toISODate()}/2"] button`).first().waitFor();
+    assert.equal(await w(page).locator('.times input').count(), 0, 'no disabled buttons');
+    assert.deepEqual(await offered(), [1, 2, 3].map((n) => d1.plus({ days: n }).toISODate()));
+    const asked = watch.requests.filter((r) => r.url.includes('/availability?')).map((r) => new URL(r.url).searchParams.get('date'));
+    assert.ok(asked.length >= 4 && asked.length <= 15, `bounded: ${asked.length} availability requests`);
+    assert.ok(asked.every((d) => d! >= d1.toISODate()! && d! <= d1.plus({ days: 14 }).toISODate()!), asked.join(','));
+    await page.screenshot({ path: 'test-results/widget-next-dates.png', fullPage: true });
+    assert.deepEqual(await axeViolations(page, WIDGET_ONLY), [], 'axe-core: the explanations and the offered dates');
+
+    // Choosing one shows its times, ready to pick.
+    await w(page).locator('.next-dates button').first().click();
+    await w(page).locator(`.times[data-for="${d1.plus({ days: 1 }).toISODate()}/2"] input`).first().waitFor();
+    assert.equal(await w(page).locator('#mb-date').inputValue(), d1.plus({ days: 1 }).toISODate());
+    assert.equal(await w(page).locator('.times input:not(:disabled)').count(), 4, '12:00, 12:15, 12:30 and 19:00');
+    assert.equal(await w(page).locator('.next-dates').first().isHidden(), true);
+    assert.equal(await w(page).locator('.times input').first().evaluate((el) => el === el.getRootNode().activeElement), true, 'focus on the first time');
+    assert.deepEqual(watch.pageErrors, []);
+    await page.close();
+
+    // A proxy that does not forward /hours (written before the widget asked it): no explanations, the dates still come.
+    const old = await browser.newPage({ viewport: { width: 1024, height: 1100 } });
+    const errors: string[] = [];
+    old.on('pageerror', (e) => errors.push(e.message));
+    await old.route('**/hours?**', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":{"code":"not_found","message":"No such route.","details":{}}}' }));
+    await old.goto(`${site.origin}/quiet`);
+    await w(old).locator('#mb-date').fill(d0.toISODate()!);
+    await w(old).locator('fieldset p.hint', { hasText: 'The restaurant is closed on this day. Please choose another date.' }).waitFor();
+    await w(old).locator(`.next-dates[data-for="${d0.toISODate()}/2"] button`).first().waitFor();
+    assert.deepEqual(
+      await w(old).locator('.next-dates button').evaluateAll((els) => els.map((e) => e.getAttribute('data-date'))),
+      [2, 3, 4].map((n) => d0.plus({ days: n }).toISODate()),
+    );
+    assert.equal(await w(old).locator('[role=alert]').isHidden(), true, 'no error shown for the missing /hours');
+    assert.deepEqual(errors, []);
+    await old.close();
+  } finally {
+    await site.close();
+  }
 });
 
 test('a double-submitted form sends one Idempotency-Key twice and makes exactly one reservation', async () => {

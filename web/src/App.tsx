@@ -8,12 +8,13 @@ import { Link, navigate, usePath } from './router';
 import type { RestaurantView, SessionView } from './types';
 import { AuditPage } from './pages/Audit';
 import { GuestProfilePage, GuestsPage } from './pages/Guests';
-import { KeysPage } from './pages/Keys';
-import { KeyUsagePage } from './pages/KeyUsage';
-import { SettingsPage } from './pages/Settings';
+import { KeysPage } from './pages/keys/KeysPage';
+import { KeyUsagePage } from './pages/keys/KeyUsage';
+import { SettingsPage } from './pages/settings/SettingsPage';
 import { SignInPage } from './pages/SignIn';
-import { TonightPage } from './pages/Tonight';
-import { WebhookDetailPage, WebhooksPage } from './pages/Webhooks';
+import { TonightPage } from './pages/tonight/TonightPage';
+import { WebhookDetailPage } from './pages/webhooks/WebhookDetailPage';
+import { WebhooksPage } from './pages/webhooks/WebhooksPage';
 
 export function App() {
   const [session, setSession] = useState<SessionView | null | undefined>(undefined);

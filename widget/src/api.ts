@@ -16,6 +16,7 @@ export type Result<T> = { ok: true; status: number; data: T } | { ok: false; err
 
 export interface Slot {
   time: string;
+  service?: string;
   available: boolean;
   reason?: string;
   detail?: string;
@@ -28,6 +29,12 @@ export interface Availability {
   timezone: string;
   closed: boolean;
   slots: Slot[];
+}
+
+/** GET /hours: the services of each date, with closures and special hours applied. */
+export interface Hours {
+  timezone: string;
+  days: { date: string; closed: boolean; closureReason: string | null; services: { key: string; name: string }[] }[];
 }
 
 export interface Reservation {
@@ -85,6 +92,11 @@ export class BookingClient {
   availability(date: string, partySize: number): Promise<Result<Availability>> {
     const q = new URLSearchParams({ date, partySize: String(partySize) });
     return this.send<Availability>('GET', `/availability?${q}`, undefined, {}, true);
+  }
+
+  hours(from: string, to: string): Promise<Result<Hours>> {
+    const q = new URLSearchParams({ from, to });
+    return this.send<Hours>('GET', `/hours?${q}`, undefined, {}, true);
   }
 
   book(body: BookingBody, idempotencyKey: string): Promise<Result<Reservation>> {

@@ -63,6 +63,10 @@ textarea { min-height: 72px; resize: vertical; }
 .slot input:focus-visible + label { outline: 3px solid var(--_focus); outline-offset: 2px; }
 .slot input:disabled + label { background: var(--_surface); color: var(--_muted); cursor: not-allowed; text-decoration: none; font-weight: 400; }
 .slot small { font-size: .75em; font-weight: 400; }
+.day-info { margin: 4px 0 8px; }
+.next-dates ul { list-style: none; margin: 6px 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 8px; }
+.next-dates .btn { flex-direction: column; }
+.next-dates small { font-size: .75em; font-weight: 400; }
 .btn { display: inline-flex; align-items: center; justify-content: center; min-height: 44px; padding: 8px 18px; border-radius: calc(var(--_radius) / 2);
   border: 1px solid var(--_accent); background: var(--_accent); color: var(--_accent-text); font-weight: 600; cursor: pointer; }
 .btn.secondary { background: transparent; color: var(--_accent); }

@@ -9,6 +9,8 @@ import {
 } from './schemas.js';
 
 const config = { auth: 'session' as const, roles: MANAGERS };
+/** The server's own /demo key (`system: true`) is refused by every change below: the /demo page depends on it. */
+const SYSTEM_KEY_NOTE = 'A system key (`system: true`, the server’s own key for the /demo page) is refused with 409 `conflict`.';
 
 export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
   const keys = app.services.keys;
@@ -51,7 +53,7 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ADMIN_TAGS,
         summary: 'Change an API key',
-        description: 'Name, scopes, allowed origins, rate limits, expiry. Applies from the very next request on every instance.',
+        description: `Name, scopes, allowed origins, rate limits, expiry. Applies from the very next request on every instance. ${SYSTEM_KEY_NOTE}`,
         params: keyParamsSchema,
         body: updateKeyBodySchema,
         response: { 200: keyViewSchema, ...errorResponses('key_not_found', 'conflict') },
@@ -69,7 +71,7 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Rotate an API key',
         description:
           'Creates a new active key with the same settings (its plaintext `key` shown once) and puts the old one in `rotating`: ' +
-          'valid, with Deprecation/Sunset headers, until revoked or until `graceSeconds` have passed.',
+          `valid, with Deprecation/Sunset headers, until revoked or until \`graceSeconds\` have passed. ${SYSTEM_KEY_NOTE}`,
         params: keyParamsSchema,
         body: rotateKeyBodySchema,
         response: { 201: rotatedKeySchema, ...errorResponses('key_not_found', 'conflict') },
@@ -85,7 +87,13 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
     '/keys/:id/revoke',
     {
       config,
-      schema: { tags: ADMIN_TAGS, summary: 'Revoke an API key', description: 'Takes effect at once.', params: keyParamsSchema, response: { 200: keyViewSchema, ...errorResponses('key_not_found') } },
+      schema: {
+        tags: ADMIN_TAGS,
+        summary: 'Revoke an API key',
+        description: `Takes effect at once. ${SYSTEM_KEY_NOTE}`,
+        params: keyParamsSchema,
+        response: { 200: keyViewSchema, ...errorResponses('key_not_found', 'conflict') },
+      },
     },
     async (req) => keys.revoke(restaurantIdOf(req), req.params.id, actorOf(req)),
   );
@@ -97,9 +105,9 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ADMIN_TAGS,
         summary: 'Delete an API key',
-        description: 'Removes the key and its usage log permanently.',
+        description: `Removes the key and its usage log permanently. ${SYSTEM_KEY_NOTE}`,
         params: keyParamsSchema,
-        response: { 204: noContentSchema, ...errorResponses('key_not_found') },
+        response: { 204: noContentSchema, ...errorResponses('key_not_found', 'conflict') },
       },
     },
     async (req, reply) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { utcInstantSchema } from '../../lib/instant.js';
 import { SCOPES } from './scopes.js';
+import { DEMO_WIDGET_KEY_NAME, isSystemKeyName } from './system-keys.js';
 
 export const scopeSchema = z.enum(SCOPES);
 
@@ -39,6 +40,12 @@ export const keyViewSchema = z.object({
   lastUsedAt: z.string().nullable(),
   rotatedFromId: z.string().nullable(),
   restaurantId: z.string(),
+  system: z
+    .boolean()
+    .describe(
+      'The server’s own key (the /demo page’s widget key, held in server memory): it cannot be changed, rotated, ' +
+        'revoked or deleted through this API (409 conflict).',
+    ),
 });
 
 export const meSchema = keyViewSchema
@@ -51,7 +58,12 @@ export const meSchema = keyViewSchema
 const limit = z.number().int().min(1).max(1000);
 
 export const createKeyBodySchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .refine((name) => !isSystemKeyName(name), `"${DEMO_WIDGET_KEY_NAME}" is reserved for the server’s own /demo key; choose another name.`),
   scopes: z.array(scopeSchema).min(1).transform((s) => [...new Set(s)]),
   allowedOrigins: z.array(originSchema).max(50).optional(),
   rateLimitPerMinute: limit.optional(),

@@ -9,6 +9,7 @@ import { recordAudit, type Actor } from '../audit/service.js';
 import { announceChange, keyChanged, type Change } from '../../cache/changes.js';
 import { generateKey, keyPrefix, type Environment } from './format.js';
 import type { Scope } from './scopes.js';
+import { isSystemKeyName } from './system-keys.js';
 
 export type KeyStatus = 'active' | 'rotating' | 'revoked' | 'expired';
 
@@ -29,6 +30,8 @@ export interface KeyView {
   lastUsedAt: string | null;
   rotatedFromId: string | null;
   restaurantId: string;
+  /** The server's own key (the /demo page's): only the server changes it, never a user or another key. */
+  system: boolean;
 }
 
 export interface KeySettings {
@@ -69,6 +72,7 @@ export function toKeyView(r: Row, now = Date.now()): KeyView {
     lastUsedAt: iso(r.last_used_at),
     rotatedFromId: r.rotated_from_id,
     restaurantId: r.restaurant_id,
+    system: isSystemKeyName(r.name),
   };
 }
 
@@ -169,15 +173,26 @@ export class KeyService {
     return rows[0].restaurant_id;
   }
 
-  private async lock(tx: Queryable, restaurantId: string, id: string): Promise<Row> {
+  /**
+   * Locks the key for a change by `actor`. A system key (the server's own, for /demo) is changed only by the server and
+   * the operator's CLI: from the dashboard or the admin API it is a 409 conflict, since /demo depends on it.
+   */
+  private async lock(tx: Queryable, restaurantId: string, id: string, actor: Actor): Promise<Row> {
     const { rows } = await tx.query(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1 AND restaurant_id = $2 FOR UPDATE`, [id, restaurantId]);
     if (!rows[0]) throw errors.keyNotFound(id);
+    if (isSystemKeyName(rows[0].name) && actor.type !== 'system' && actor.type !== 'cli') {
+      throw errors.conflict(
+        'This is the server’s own key for the /demo page (held in server memory): it cannot be changed, rotated, revoked or deleted here. ' +
+          'The server replaces it at each start; turn the demo off with MAITRE_DEMO=0.',
+        { id, system: true },
+      );
+    }
     return rows[0];
   }
 
   async update(restaurantId: string, id: string, patch: Partial<Omit<KeySettings, 'environment'>>, actor: Actor): Promise<KeyView> {
     const view = await this.db.transaction(async (tx) => {
-      const row = await this.lock(tx, restaurantId, id);
+      const row = await this.lock(tx, restaurantId, id, actor);
       if (effectiveStatus(row, this.now()) === 'revoked') throw errors.conflict('A revoked key cannot be changed.', { status: 'revoked' });
       const { rows } = await tx.query(
         `UPDATE api_keys SET
@@ -206,7 +221,7 @@ export class KeyService {
   /** New active key with the same settings; the old one turns `rotating` (valid until revoked or its grace ends). */
   async rotate(restaurantId: string, id: string, graceSeconds: number | undefined, actor: Actor): Promise<CreatedKey & { previous: KeyView }> {
     const result = await this.db.transaction(async (tx) => {
-      const old = await this.lock(tx, restaurantId, id);
+      const old = await this.lock(tx, restaurantId, id, actor);
       const status = effectiveStatus(old, this.now());
       if (status !== 'active') throw errors.conflict(`Only an active key can be rotated; this one is ${status}.`, { status });
       const created = await insertKey(
@@ -235,7 +250,7 @@ export class KeyService {
 
   async revoke(restaurantId: string, id: string, actor: Actor): Promise<KeyView> {
     const view = await this.db.transaction(async (tx) => {
-      await this.lock(tx, restaurantId, id);
+      await this.lock(tx, restaurantId, id, actor);
       const { rows } = await tx.query(
         `UPDATE api_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, now()), updated_at = now()
           WHERE id = $1 RETURNING ${KEY_COLUMNS}`,
@@ -252,7 +267,7 @@ export class KeyService {
   /** Removes the key and, by cascade, its usage log. */
   async delete(restaurantId: string, id: string, actor: Actor): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const row = await this.lock(tx, restaurantId, id);
+      const row = await this.lock(tx, restaurantId, id, actor);
       await tx.query('DELETE FROM api_keys WHERE id = $1', [id]);
       await recordAudit(tx, actor, { restaurantId, action: 'key.deleted', targetType: 'api_key', targetId: id, details: { name: row.name } });
       await announceChange(tx, keyChanged(id));

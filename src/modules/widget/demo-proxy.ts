@@ -1,6 +1,6 @@
 /**
  * The proxy pattern of docs/widget.md, hosted by the server itself for its /demo page: the widget on /demo calls
- * /demo/api/v1/restaurants/demo/…, and these routes forward ONLY the widget's calls (GET availability, POST
+ * /demo/api/v1/restaurants/demo/…, and these routes forward ONLY the widget's calls (GET availability and hours, POST
  * reservations, POST guest/lookup|cancel|reschedule) to this server's own /v1, adding a narrowly scoped key that
  * exists only in this process's memory (src/demo.ts createDemoWidgetKey). The browser never sees a key; the disk
  * holds only its hash. Forwarding goes through app.inject, so every check of the real API (key pipeline, rate limits,
@@ -57,7 +57,7 @@ export class DemoKey {
   }
 }
 
-type Target = 'availability' | 'reservations' | 'guest';
+type Target = 'availability' | 'hours' | 'reservations' | 'guest';
 
 /** The proxy's routes: they forward through `app.inject`, and need only the demo key and to find the demo restaurant. */
 export const demoProxyRoutes = (demoKey: DemoKey, services: Pick<DemoKeyServices, 'restaurants'>): FastifyPluginAsync =>
@@ -83,6 +83,7 @@ export const demoProxyRoutes = (demoKey: DemoKey, services: Pick<DemoKeyServices
     const config = { auth: 'none' as const };
     const schema = { hide: true };
     app.get('/v1/restaurants/:restaurant/availability', { config, schema }, (req, reply) => forward(req, reply, 'availability'));
+    app.get('/v1/restaurants/:restaurant/hours', { config, schema }, (req, reply) => forward(req, reply, 'hours'));
     app.post('/v1/restaurants/:restaurant/reservations', { config, schema }, (req, reply) => forward(req, reply, 'reservations'));
     app.post('/v1/restaurants/:restaurant/guest/:action', { config, schema }, (req, reply) => forward(req, reply, 'guest'));
   };
@@ -99,7 +100,7 @@ function send(app: FastifyInstance, req: FastifyRequest, target: Target, key: st
   }
   return app.inject({
     method: req.method === 'GET' ? 'GET' : 'POST',
-    url: `/v1/restaurants/${DEMO_SLUG}/${path}${target === 'availability' ? query : ''}`,
+    url: `/v1/restaurants/${DEMO_SLUG}/${path}${target === 'availability' || target === 'hours' ? query : ''}`,
     headers,
     payload: req.method === 'GET' || req.body === undefined ? undefined : JSON.stringify(req.body),
     remoteAddress: req.ip,

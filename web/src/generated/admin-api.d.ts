@@ -369,7 +369,7 @@ export interface paths {
         post?: never;
         /**
          * Delete an API key
-         * @description Removes the key and its usage log permanently.
+         * @description Removes the key and its usage log permanently. A system key (`system: true`, the server’s own key for the /demo page) is refused with 409 `conflict`.
          *
          *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
          */
@@ -378,7 +378,7 @@ export interface paths {
         head?: never;
         /**
          * Change an API key
-         * @description Name, scopes, allowed origins, rate limits, expiry. Applies from the very next request on every instance.
+         * @description Name, scopes, allowed origins, rate limits, expiry. Applies from the very next request on every instance. A system key (`system: true`, the server’s own key for the /demo page) is refused with 409 `conflict`.
          *
          *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
          */
@@ -396,7 +396,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate an API key
-         * @description Creates a new active key with the same settings (its plaintext `key` shown once) and puts the old one in `rotating`: valid, with Deprecation/Sunset headers, until revoked or until `graceSeconds` have passed.
+         * @description Creates a new active key with the same settings (its plaintext `key` shown once) and puts the old one in `rotating`: valid, with Deprecation/Sunset headers, until revoked or until `graceSeconds` have passed. A system key (`system: true`, the server’s own key for the /demo page) is refused with 409 `conflict`.
          *
          *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
          */
@@ -418,7 +418,7 @@ export interface paths {
         put?: never;
         /**
          * Revoke an API key
-         * @description Takes effect at once.
+         * @description Takes effect at once. A system key (`system: true`, the server’s own key for the /demo page) is refused with 409 `conflict`.
          *
          *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
          */
@@ -2788,6 +2788,8 @@ export interface operations {
                             lastUsedAt: string | null;
                             rotatedFromId: string | null;
                             restaurantId: string;
+                            /** @description The server’s own key (the /demo page’s widget key, held in server memory): it cannot be changed, rotated, revoked or deleted through this API (409 conflict). */
+                            system: boolean;
                         }[];
                     };
                 };
@@ -2851,6 +2853,8 @@ export interface operations {
                         lastUsedAt: string | null;
                         rotatedFromId: string | null;
                         restaurantId: string;
+                        /** @description The server’s own key (the /demo page’s widget key, held in server memory): it cannot be changed, rotated, revoked or deleted through this API (409 conflict). */
+                        system: boolean;
                         key: string;
                     };
                 };
@@ -2906,6 +2910,8 @@ export interface operations {
                         lastUsedAt: string | null;
                         rotatedFromId: string | null;
                         restaurantId: string;
+                        /** @description The server’s own key (the /demo page’s widget key, held in server memory): it cannot be changed, rotated, revoked or deleted through this API (409 conflict). */
+                        system: boolean;
                     };
                 };
             };
@@ -2943,6 +2949,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
             404: components["responses"]["NotFound3"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
@@ -3001,6 +3008,8 @@ export interface operations {
                         lastUsedAt: string | null;
                         rotatedFromId: string | null;
                         restaurantId: string;
+                        /** @description The server’s own key (the /demo page’s widget key, held in server memory): it cannot be changed, rotated, revoked or deleted through this API (409 conflict). */
+                        system: boolean;
                     };
                 };
             };
@@ -3062,6 +3071,8 @@ export interface operations {
                         lastUsedAt: string | null;
                         rotatedFromId: string | null;
                         restaurantId: string;
+                        /** @description The server’s own key (the /demo page’s widget key, held in server memory): it cannot be changed, rotated, revoked or deleted through this API (409 conflict). */
+                        system: boolean;
                         key: string;
                         previous: {
                             id: string;
@@ -3082,6 +3093,8 @@ export interface operations {
                             lastUsedAt: string | null;
                             rotatedFromId: string | null;
                             restaurantId: string;
+                            /** @description The server’s own key (the /demo page’s widget key, held in server memory): it cannot be changed, rotated, revoked or deleted through this API (409 conflict). */
+                            system: boolean;
                         };
                     };
                 };
@@ -3138,6 +3151,8 @@ export interface operations {
                         lastUsedAt: string | null;
                         rotatedFromId: string | null;
                         restaurantId: string;
+                        /** @description The server’s own key (the /demo page’s widget key, held in server memory): it cannot be changed, rotated, revoked or deleted through this API (409 conflict). */
+                        system: boolean;
                     };
                 };
             };
@@ -3145,6 +3160,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
             404: components["responses"]["NotFound3"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];

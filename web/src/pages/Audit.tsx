@@ -1,6 +1,7 @@
 /** The audit log: who did what, newest first, page by page. Owners and managers. */
 import { useState } from 'react';
 import { api, qs, rpath } from '../api';
+import { DataTable } from '../components/Table';
 import { ErrorBox, Loading, useLoad } from '../components/ui';
 import { useRestaurant } from '../context';
 import { formatDateTime, relative } from '../format';
@@ -41,33 +42,18 @@ export function AuditPage() {
       {first.loading && !first.data && <Loading />}
       {first.data && rows.length === 0 && <p className="empty">Nothing recorded yet.</p>}
       {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption className="sr-only">Audit log, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">IP</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.id}>
-                  <td title={formatDateTime(e.at)}>{relative(e.at)}</td>
-                  <td className="small">{actor(e)}</td>
-                  <td className="mono">{e.action}</td>
-                  <td className="mono small">{[e.targetType, e.targetId].filter(Boolean).join(' ') || '—'}</td>
-                  <td className="small">{e.ip ?? '—'}</td>
-                  <td className="mono small details-cell">{Object.keys(e.details).length ? JSON.stringify(e.details) : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Audit log, newest first" columns={['When', 'Who', 'Action', 'Target', 'IP', 'Details']}>
+          {rows.map((e) => (
+            <tr key={e.id}>
+              <td title={formatDateTime(e.at)}>{relative(e.at)}</td>
+              <td className="small">{actor(e)}</td>
+              <td className="mono">{e.action}</td>
+              <td className="mono small">{[e.targetType, e.targetId].filter(Boolean).join(' ') || '—'}</td>
+              <td className="small">{e.ip ?? '—'}</td>
+              <td className="mono small details-cell">{Object.keys(e.details).length ? JSON.stringify(e.details) : ''}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <ErrorBox error={moreError} />
       {cursor && (

@@ -2,6 +2,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api, downloadJson, qs, rpath } from '../api';
 import { useNotify } from '../components/Notify';
+import { DataTable } from '../components/Table';
 import { Badge, ConfirmDialog, ErrorBox, Loading, useLoad } from '../components/ui';
 import { useRestaurant } from '../context';
 import { formatDate, formatDateTime, formatLocalDate } from '../format';
@@ -42,35 +43,21 @@ export function GuestsPage() {
         </p>
       )}
       {list.data && list.data.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption className="sr-only">Guests</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Phone</th>
-                <th scope="col">Tags</th>
-                <th scope="col">Since</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.data.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">
-                    <Link to={`r/${slug}/guests/${c.id}`}>{c.name ?? 'Erased guest'}</Link>
-                  </th>
-                  <td>{c.email ?? '—'}</td>
-                  <td>{c.phone ?? '—'}</td>
-                  <td>
-                    <Tags tags={c.tags} />
-                  </td>
-                  <td>{formatDate(c.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Guests" columns={['Name', 'Email', 'Phone', 'Tags', 'Since']}>
+          {list.data.data.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">
+                <Link to={`r/${slug}/guests/${c.id}`}>{c.name ?? 'Erased guest'}</Link>
+              </th>
+              <td>{c.email ?? '—'}</td>
+              <td>{c.phone ?? '—'}</td>
+              <td>
+                <Tags tags={c.tags} />
+              </td>
+              <td>{formatDate(c.createdAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -213,31 +200,17 @@ export function GuestProfilePage({ customerId }: { customerId: string }) {
           {c.history.length === 0 ? (
             <p className="empty">No booking.</p>
           ) : (
-            <div className="table-wrap">
-              <table className="data-table">
-                <caption className="sr-only">The guest’s bookings, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Date</th>
-                    <th scope="col">Time</th>
-                    <th scope="col">Party</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Reference</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {c.history.map((h) => (
-                    <tr key={h.id}>
-                      <td>{formatLocalDate(h.date)}</td>
-                      <td>{h.time}</td>
-                      <td>{h.partySize}</td>
-                      <td>{h.status.replace('_', '-')}</td>
-                      <td className="mono">{h.reference}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption="The guest’s bookings, newest first" columns={['Date', 'Time', 'Party', 'Status', 'Reference']}>
+              {c.history.map((h) => (
+                <tr key={h.id}>
+                  <td>{formatLocalDate(h.date)}</td>
+                  <td>{h.time}</td>
+                  <td>{h.partySize}</td>
+                  <td>{h.status.replace('_', '-')}</td>
+                  <td className="mono">{h.reference}</td>
+                </tr>
+              ))}
+            </DataTable>
           )}
           {role === 'owner' && !c.erasedAt && (
             <section className="danger-zone" aria-labelledby={`${id}-gdpr`}>

@@ -1,6 +1,6 @@
 /** Pure layout of the day view: the time axis from the day's services, and where each reservation block goes. */
-import { minutesOf } from '../format';
-import type { HoursDay, Reservation, ReservationStatus, Table } from '../types';
+import { minutesOf } from '../../format';
+import type { HoursDay, Reservation, ReservationStatus, Table } from '../../types';
 
 export interface Axis {
   /** Minutes since the day's midnight of the first column (may exceed 1440 for after-midnight). */

@@ -1,12 +1,12 @@
 /** One key: its settings, 30 days of requests by status class, and the latest requests. */
-import { api, rpath } from '../api';
-import { UsageChart } from '../components/UsageChart';
-import { ErrorBox, Loading, useLoad } from '../components/ui';
-import { useRestaurant } from '../context';
-import { formatDateTime, relative } from '../format';
-import { Link } from '../router';
-import type { ApiKey, KeyUsage } from '../types';
-import { KeyStatusBadge } from './Keys';
+import { api, rpath } from '../../api';
+import { UsageChart } from '../../components/UsageChart';
+import { ErrorBox, Loading, useLoad } from '../../components/ui';
+import { useRestaurant } from '../../context';
+import { formatDateTime, relative } from '../../format';
+import { Link } from '../../router';
+import type { ApiKey, KeyUsage } from '../../types';
+import { KeyStatusBadge } from './KeysTable';
 
 export function KeyUsagePage({ keyId }: { keyId: string }) {
   const { slug } = useRestaurant();

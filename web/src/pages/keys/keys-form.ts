@@ -1,10 +1,26 @@
 /** Client-side checks of the key form (the server checks again; these give the message next to the field). */
-import { SCOPES, type Scope } from '../types';
+import { SCOPES, type Scope } from '../../types';
 
-export const PRESETS: { label: string; scopes: readonly Scope[] }[] = [
+export interface Preset {
+  label: string;
+  scopes: readonly Scope[];
+  /** A key for an AI agent: the dialog shows how to connect an MCP client to /mcp with it. */
+  agent?: boolean;
+}
+
+/**
+ * What an AI agent needs to book for a guest over MCP (/mcp): the restaurant's profile and hours, availability, its
+ * bookings to look up, book, reschedule and cancel, and the waitlist. Nothing about other guests or webhooks.
+ */
+export const AGENT_SCOPES: readonly Scope[] = [
+  'config:read', 'availability:read', 'reservations:read', 'reservations:write', 'reservations:cancel', 'waitlist:write',
+];
+
+export const PRESETS: Preset[] = [
   { label: 'Read', scopes: SCOPES.filter((s) => s.endsWith(':read')) },
   { label: 'Write', scopes: SCOPES },
   { label: 'Booking widget', scopes: ['config:read', 'availability:read', 'reservations:write'] },
+  { label: 'AI agent (MCP)', scopes: AGENT_SCOPES, agent: true },
 ];
 
 /** Each non-empty line must be an origin: scheme://host[:port], http or https, nothing after it. */

@@ -162,10 +162,11 @@ function withDescendants(root: number): number[] {
  * Memory of a process tree in MB, as proportional set size (PSS: shared pages divided among the processes that share
  * them, so PostgreSQL's shared buffers count once, not once per backend).
  */
-export function treeMemoryMb(roots: number[]): number | null {
+export function treeMemoryMb(roots: number[], exclude?: RegExp): number | null {
   let kb = 0;
   for (const pid of roots.flatMap(withDescendants)) {
     try {
+      if (exclude?.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) continue;
       kb += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
     } catch {
       /* gone meanwhile */

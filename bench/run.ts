@@ -103,7 +103,7 @@ try {
   let loadPeakTreeMb = 0;
   const sampler = setInterval(() => {
     loadPeakRssMb = Math.max(loadPeakRssMb, memoryOf(maitre.pid)?.rssMb ?? 0);
-    if (postmaster) loadPeakTreeMb = Math.max(loadPeakTreeMb, treeMemoryMb([maitre.pid, postmaster]) ?? 0);
+    if (postmaster) loadPeakTreeMb = Math.max(loadPeakTreeMb, treeMemoryMb([maitre.pid, postmaster], /^postgres: bench_ceiling /) ?? 0);
   }, 250);
 
   const rows: Row[] = [];

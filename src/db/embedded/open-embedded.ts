@@ -83,7 +83,10 @@ async function startOwned(dir: string, pgdata: string, passwordFile: string, rel
     } else {
       password = readPassword(passwordFile);
     }
-    const cluster = new Cluster({ pgdata, password, binaries, account, settings: o.settings, log: o.log });
+    // 32 MB of shared buffers hold a restaurant's whole book (PostgreSQL's default, 128 MB, is sized for a dedicated
+    // machine); the operating system's page cache serves the rest.
+    const settings = { shared_buffers: '32MB', ...o.settings };
+    const cluster = new Cluster({ pgdata, password, binaries, account, settings, log: o.log });
     if (fresh) {
       o.log('info', `creating the embedded PostgreSQL database in ${pgdata}`);
       await cluster.initialize();

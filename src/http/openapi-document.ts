@@ -51,8 +51,9 @@ object (\`{}\` when empty). Every response carries \`X-Request-Id\` (your own, w
 report a problem. Each operation lists the codes each of its statuses can carry.`;
 
 const ADMIN_GUIDE = `The admin API behind the dashboard (scripts may use it too). Sign in with \`POST /admin/api/login\`: it sets the
-HttpOnly, SameSite=Strict \`maitre_session\` cookie that every other operation needs. A state-changing request must be JSON
-(415 otherwise) and, from a browser, come from this origin (403 \`csrf_failed\`). Under \`/restaurants/{restaurant}\` the user
+HttpOnly, SameSite=Strict \`maitre_session\` cookie that every other operation needs. A state-changing request that carries a body
+must declare it JSON (415 otherwise; a bodyless one needs no Content-Type) and, from a browser, come from this origin
+(403 \`csrf_failed\`). Under \`/restaurants/{restaurant}\` the user
 must be a member (404 otherwise) with a role the operation allows (403 \`forbidden\`). Errors use the same envelope as the
 public API: \`{ "error": { "code", "message", "details" } }\`.`;
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
-import { HHMM, WEEKDAYS, isCalendarDate } from './clock.js';
+import { HHMM, WEEKDAYS, isCalendarDate, isSupportedDate, SUPPORTED_DATES_MESSAGE } from './clock.js';
 import { checkConfig, type ConfigIssue } from './config-checks.js';
 import { normalizeConfig } from './config-normalize.js';
 
@@ -26,7 +26,10 @@ const key = z.string().regex(KEY_PATTERN, {
   error: (iss) => `${show(iss.input)} is not a valid key (1–64 letters, digits, "-", "_" or ".", starting and ending with a letter or digit)`,
 });
 const time = z.string().regex(HHMM, { error: (iss) => `${show(iss.input)} is not a time in HH:mm (00:00–23:59)` });
-const date = z.string().refine(isCalendarDate, { error: (iss) => `${show(iss.input)} is not a valid date (YYYY-MM-DD)` });
+const date = z
+  .string()
+  .refine(isCalendarDate, { error: (iss) => `${show(iss.input)} is not a valid date (YYYY-MM-DD)`, abort: true })
+  .refine(isSupportedDate, { error: (iss) => `${show(iss.input)} ${SUPPORTED_DATES_MESSAGE}` });
 const timezone = z
   .string()
   .refine((v) => IANAZone.isValidZone(v), { error: (iss) => `${show(iss.input)} is not an IANA time zone (e.g. Europe/Paris)` })

@@ -2178,7 +2178,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Service date (required unless walkIn) */
+                    /**
+                     * Format: date
+                     * @description Service date (required unless walkIn)
+                     */
                     date?: string;
                     /** @description Local wall time HH:mm (required unless walkIn) */
                     time?: string;
@@ -2466,6 +2469,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** Format: date */
                     date?: string;
                     time?: string;
                     partySize?: number;
@@ -4355,6 +4359,7 @@ export interface operations {
                 "application/json": {
                     key: string;
                     name: string;
+                    /** Format: date */
                     date: string;
                     start: string;
                     end: string;
@@ -4505,6 +4510,7 @@ export interface operations {
                 "application/json": {
                     key?: string;
                     name?: string;
+                    /** Format: date */
                     date?: string;
                     start?: string;
                     end?: string;

@@ -9,7 +9,7 @@ import type { Db, Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { FloorCache } from '../availability/floor-cache.js';
-import { findOrCreateCustomer, normalizePhone, type CustomerInput } from '../customers/identity.js';
+import { findOrCreateCustomer, type CustomerInput } from '../customers/identity.js';
 import { placeEvent } from '../events/booking.js';
 import { KeyedQueue } from '../../lib/keyed-queue.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
@@ -141,9 +141,6 @@ export class ReservationService {
   ): Promise<ReservationView> {
     const walkIn = options.walkIn === true;
     if (walkIn && input.eventId) throw errors.validation([{ path: 'body.eventId', message: 'a walk-in sits at a table, not at an event' }]);
-    if (input.customer.phone && normalizePhone(input.customer.phone) === null) {
-      throw errors.validation([{ path: 'body.customer.phone', message: 'must be an international number, e.g. +33 1 23 45 67 89' }]);
-    }
     if (input.eventId && input.area) {
       throw errors.validation([{ path: 'body.area', message: 'an event booking takes seats of the event, not a table: leave area out' }]);
     }

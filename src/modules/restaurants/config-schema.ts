@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import { phoneCountry } from '../../lib/phone.js';
 import { HHMM, WEEKDAYS, isCalendarDate, isSupportedDate, SUPPORTED_DATES_MESSAGE } from './clock.js';
 import { checkConfig, type ConfigIssue } from './config-checks.js';
 import { normalizeConfig } from './config-normalize.js';
@@ -30,6 +31,13 @@ const date = z
   .string()
   .refine(isCalendarDate, { error: (iss) => `${show(iss.input)} is not a valid date (YYYY-MM-DD)`, abort: true })
   .refine(isSupportedDate, { error: (iss) => `${show(iss.input)} ${SUPPORTED_DATES_MESSAGE}` });
+/** ISO 3166-1 alpha-2, any case, stored upper-case: national phone numbers of guests are read in this country. */
+const country = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((v) => phoneCountry(v) !== null, { error: (iss) => `${show(iss.input)} is not an ISO 3166-1 alpha-2 country code (e.g. FR, GB, US)` })
+  .describe("ISO 3166-1 alpha-2 code (e.g. FR): guests' phone numbers in national form are read in this country.");
 const timezone = z
   .string()
   .refine((v) => IANAZone.isValidZone(v), { error: (iss) => `${show(iss.input)} is not an IANA time zone (e.g. Europe/Paris)` })
@@ -96,7 +104,7 @@ export const restaurantConfigSchema = z.strictObject({
     .strictObject({ phone: text(40).optional(), email: z.email().max(200).optional(), website: z.url({ protocol: /^https?$/ }).max(300).optional() })
     .optional(),
   location: z
-    .strictObject({ address: text(300).optional(), city: text(100).optional(), postalCode: text(20).optional(), country: text(100).optional() })
+    .strictObject({ address: text(300).optional(), city: text(100).optional(), postalCode: text(20).optional(), country: country.optional() })
     .optional(),
   policy: policySchema.prefault({}),
   areas: z.array(z.strictObject({ key, name: text(100) })).max(100).default([]),

@@ -1527,6 +1527,7 @@ export interface operations {
                             address: string | null;
                             city: string | null;
                             postalCode: string | null;
+                            /** @description ISO 3166-1 alpha-2 (e.g. FR): phone numbers in national form are read in this country. */
                             country: string | null;
                         };
                         policy: {
@@ -1856,6 +1857,7 @@ export interface operations {
                             address?: string;
                             city?: string;
                             postalCode?: string;
+                            /** @description ISO 3166-1 alpha-2 code (e.g. FR): guests' phone numbers in national form are read in this country. */
                             country?: string;
                         };
                         policy: {
@@ -1992,6 +1994,7 @@ export interface operations {
                             address?: string;
                             city?: string;
                             postalCode?: string;
+                            /** @description ISO 3166-1 alpha-2 code (e.g. FR): guests' phone numbers in national form are read in this country. */
                             country?: string;
                         };
                         policy: {
@@ -3870,7 +3873,7 @@ export interface operations {
                 q?: string;
                 /** @description Exact email (any case). */
                 email?: string;
-                /** @description Exact phone, any format with its country code. */
+                /** @description Exact phone, as in a booking: with its country code or national in the restaurant's country. */
                 phone?: string;
                 tag?: string;
                 limit?: number;

@@ -60,7 +60,7 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/reservations/:idOrReference',
+    '/reservations/:id',
     {
       config: { scope: 'reservations:read' },
       schema: {
@@ -70,11 +70,11 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: reservationLookupParamsSchema, response: { 200: reservationSchema, ...errorResponses('reservation_not_found') },
       },
     },
-    async (req) => reservations.get(req.restaurant!.id, req.params.idOrReference),
+    async (req) => reservations.get(req.restaurant!.id, req.params.id),
   );
 
   app.get(
-    '/reservations/:idOrReference/history',
+    '/reservations/:id/history',
     {
       config: { scope: 'reservations:read' },
       schema: {
@@ -84,7 +84,7 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: reservationLookupParamsSchema, response: { 200: historyListSchema, ...errorResponses('reservation_not_found') },
       },
     },
-    async (req) => ({ data: await reservations.history(req.restaurant!.id, req.params.idOrReference), nextCursor: null }),
+    async (req) => ({ data: await reservations.history(req.restaurant!.id, req.params.id), nextCursor: null }),
   );
 
   app.patch(

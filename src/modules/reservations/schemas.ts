@@ -96,8 +96,11 @@ export const listReservationsQuerySchema = z
     if (q.from !== undefined && q.to !== undefined && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
 
-export const reservationParamsSchema = restaurantParamsSchema.extend({ id: z.string().min(1).max(100) });
-export const reservationLookupParamsSchema = restaurantParamsSchema.extend({ idOrReference: z.string().min(1).max(100) });
+export const reservationParamsSchema = restaurantParamsSchema.extend({ id: z.string().min(1).max(100).describe('The reservation id (res_…).') });
+/** Reads take the id or the reference; the parameter keeps the name `id` (one path, `/reservations/{id}`, for every method). */
+export const reservationLookupParamsSchema = restaurantParamsSchema.extend({
+  id: z.string().min(1).max(100).describe('The reservation id (res_…) or its reference (K7M-4QX9; any case, dash optional).'),
+});
 
 export const reservationSchema = z.object({
   id: z.string(),

@@ -53,6 +53,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { docsRoutes } from './modules/docs/routes.js';
 import { widgetRoutes } from './modules/widget/routes.js';
 import { dashboardRoutes } from './modules/dashboard/routes.js';
+import { homeRoutes } from './modules/home/routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -204,6 +205,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(docsRoutes); // GET /v1/openapi.json, /admin/api/openapi.json, /docs
   await app.register(widgetRoutes); // GET /widget.js, /demo (+ /demo/api proxy with an in-memory key when MAITRE_DEMO is on)
   await app.register(dashboardRoutes, { prefix: '/dashboard' }); // the admin dashboard (dist/dashboard)
+  await app.register(homeRoutes); // GET / (links to the rest), /favicon.svg, /favicon.ico
 
   // Started when the app is ready (listen or ready()), so its options can still be tuned in between (tests).
   app.addHook('onReady', async () => services.webhookDispatcher.start());

@@ -1,14 +1,14 @@
 /**
- * The API descriptions and their reference page, all without a key:
- * GET /v1/openapi.json (public API) · GET /admin/api/openapi.json (admin API) · GET /docs (interactive reference).
+ * The API descriptions and their reference pages, all without a key:
+ * GET /v1/openapi.json (public API) · GET /admin/api/openapi.json (admin API) · GET /docs and /docs/admin (Redoc,
+ * page.ts) with /docs/init.js and the bundle at /docs/assets/redoc.<hash>.js.
  */
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { ApiError } from '../../http/errors.js';
 import { openapiDocument, serializeDocument, type DocumentKind } from '../../http/openapi.js';
-import { DOCS_ASSETS, DOCS_CSP, DOCS_HTML, DOCS_INIT_JS } from './page.js';
+import { loadDocsBundle } from './bundle.js';
+import { DOCS_CSP, DOCS_INIT_JS, docsHtml } from './page.js';
 
 const documentSchema = z
   .looseObject({
@@ -18,9 +18,14 @@ const documentSchema = z
   })
   .describe('An OpenAPI 3.1 document');
 
-const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const NOT_BUILT = 'The API reference renderer is missing: run `npm install` (or `npm run build`) in the Maitre directory.';
 
-export const docsRoutes: FastifyPluginAsync = async (app) => {
+export interface DocsOptions {
+  /** Redoc's bundle (default: dist/docs/redoc.standalone.js, else the redoc package's); tests point it elsewhere. */
+  bundlePath?: string;
+}
+
+export const docsRoutes: FastifyPluginAsync<DocsOptions> = async (app, opts) => {
   const serve = (kind: DocumentKind, url: string, summary: string) => {
     let cached: string | undefined;
     app.get(
@@ -44,20 +49,17 @@ export const docsRoutes: FastifyPluginAsync = async (app) => {
   serve('public', '/v1/openapi.json', 'This OpenAPI 3.1 document');
   serve('admin', '/admin/api/openapi.json', 'This OpenAPI 3.1 document');
 
+  const bundle = loadDocsBundle(opts.bundlePath);
+  const bundleUrl = bundle?.url ?? '/docs/assets/redoc.missing.js';
   const page = (url: string, type: string, body: string) =>
     app.get(url, { config: { auth: 'none' }, schema: { hide: true } }, async (_req, reply) =>
       reply.type(type).header('content-security-policy', DOCS_CSP).header('cache-control', 'no-cache').send(body),
     );
-  page('/docs', 'text/html; charset=utf-8', DOCS_HTML);
+  page('/docs', 'text/html; charset=utf-8', docsHtml('public', bundleUrl));
+  page('/docs/admin', 'text/html; charset=utf-8', docsHtml('admin', bundleUrl));
   page('/docs/init.js', 'text/javascript; charset=utf-8', DOCS_INIT_JS);
-
-  const allowed = new Set(DOCS_ASSETS.map((f) => `/${f}`));
-  await app.register(fastifyStatic, {
-    root: swaggerUiDir,
-    prefix: '/docs/assets/',
-    decorateReply: false,
-    index: false,
-    maxAge: '1d',
-    allowedPath: (pathName) => allowed.has(pathName),
+  app.get(bundleUrl, { config: { auth: 'none' }, schema: { hide: true } }, async (_req, reply) => {
+    if (!bundle) throw new ApiError('service_unavailable', NOT_BUILT, {}, { 'retry-after': '60', 'cache-control': 'no-store' });
+    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(bundle.body);
   });
 };

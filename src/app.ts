@@ -15,6 +15,7 @@ import { genReqId } from './http/request-id.js';
 import { serializerCompiler } from './http/serializer.js';
 import { registerCors } from './http/cors.js';
 import { registerCommonHeaders } from './http/security-headers.js';
+import { registerCompression } from './http/compression.js';
 import { registerKeyAuth } from './http/auth.js';
 import { Metrics, routeLabel } from './http/metrics.js';
 import { MemoryRateLimiter } from './http/rate-limit/memory.js';
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerJsonParser(app);
   await registerOpenApi(app); // before any route: the OpenAPI documents collect routes as they are added
+  await registerCompression(app); // before any route too: API routes are marked uncompressed as they are added
 
   const metrics = new Metrics();
   const keyCache = new KeyCache((hash) => loadKeyByHash(db, hash), config.keyCacheTtlMs, now);

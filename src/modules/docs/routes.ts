@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../../http/errors.js';
+import { Precompressed } from '../../http/compression.js';
 import { openapiDocument, serializeDocument, type DocumentKind } from '../../http/openapi.js';
 import { loadDocsBundle } from './bundle.js';
 import { DOCS_CSP, DOCS_INIT_JS, docsHtml } from './page.js';
@@ -27,11 +28,12 @@ export interface DocsOptions {
 
 export const docsRoutes: FastifyPluginAsync<DocsOptions> = async (app, opts) => {
   const serve = (kind: DocumentKind, url: string, summary: string) => {
-    let cached: string | undefined;
+    let cached: Precompressed | undefined;
     app.get(
       url,
       {
         config: { auth: 'none' },
+        compress: false, // compressed once (Precompressed)
         schema: {
           summary,
           description: 'Generated from the same schemas that validate requests and shape responses. Cached; no key needed.',
@@ -40,9 +42,9 @@ export const docsRoutes: FastifyPluginAsync<DocsOptions> = async (app, opts) => 
           response: { 200: documentSchema },
         },
       },
-      async (_req, reply) => {
-        cached ??= serializeDocument(openapiDocument(app, kind));
-        return reply.type('application/json; charset=utf-8').send(cached);
+      async (req, reply) => {
+        cached ??= new Precompressed(Buffer.from(serializeDocument(openapiDocument(app, kind))));
+        return cached.send(req, reply.type('application/json; charset=utf-8'));
       },
     );
   };
@@ -58,8 +60,9 @@ export const docsRoutes: FastifyPluginAsync<DocsOptions> = async (app, opts) => 
   page('/docs', 'text/html; charset=utf-8', docsHtml('public', bundleUrl));
   page('/docs/admin', 'text/html; charset=utf-8', docsHtml('admin', bundleUrl));
   page('/docs/init.js', 'text/javascript; charset=utf-8', DOCS_INIT_JS);
-  app.get(bundleUrl, { config: { auth: 'none' }, schema: { hide: true } }, async (_req, reply) => {
-    if (!bundle) throw new ApiError('service_unavailable', NOT_BUILT, {}, { 'retry-after': '60', 'cache-control': 'no-store' });
-    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(bundle.body);
+  const packed = bundle ? new Precompressed(bundle.body) : null;
+  app.get(bundleUrl, { config: { auth: 'none' }, compress: false, schema: { hide: true } }, async (req, reply) => {
+    if (!packed) throw new ApiError('service_unavailable', NOT_BUILT, {}, { 'retry-after': '60', 'cache-control': 'no-store' });
+    return packed.send(req, reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable'));
   });
 };

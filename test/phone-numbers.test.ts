@@ -128,3 +128,17 @@ test("the restaurant's country is an ISO 3166-1 alpha-2 code, stored upper-case"
   const good = parseRestaurantConfig(bistro({ location: { country: ' gb ' } }));
   assert.ok(good.ok && good.config.location?.country === 'GB');
 });
+
+test('searching reservations and customers with q = a national number finds the E.164 phone', async () => {
+  const booked = await paris.post('/reservations', { date: TUE, time: '13:30', partySize: 2, customer: { name: 'Search Me', phone: '+33 6 44 55 66 77' } });
+  assert.equal(booked.statusCode, 201, booked.body);
+  const q = encodeURIComponent('06 44 55 66 77');
+  const reservations = await paris.get(`/reservations?date=${TUE}&q=${q}`);
+  assert.deepEqual(reservations.json().data.map((r: { id: string }) => r.id), [booked.json().id]);
+  const customers = await paris.get(`/customers?q=${q}`);
+  assert.deepEqual(customers.json().data.map((c: { id: string }) => c.id), [booked.json().customer.id]);
+  const partial = await paris.get(`/customers?q=${encodeURIComponent('44 55 66')}`);
+  assert.deepEqual(partial.json().data.map((c: { id: string }) => c.id), [booked.json().customer.id], 'digits still match as a substring');
+  const nobody = await paris.get(`/customers?q=${encodeURIComponent('06 44 55 66 78')}`);
+  assert.deepEqual(nobody.json().data, []);
+});

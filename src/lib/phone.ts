@@ -31,6 +31,11 @@ export const phoneSchema = z
       '(`location.country`); stored and returned in E.164.',
   );
 
+/** True for text shaped like a phone number (digits and separators, an optional leading "+"). */
+export function looksLikePhone(text: string): boolean {
+  return PHONE_SHAPE.test(text.trim());
+}
+
 /** The ISO 3166-1 alpha-2 code (any case) as libphonenumber knows it, or null (absent, or not a country code). */
 export function phoneCountry(country: string | null | undefined): CountryCode | null {
   const code = country?.trim().toUpperCase();

@@ -10,7 +10,7 @@ import { prepared } from '../../db/prepared.js';
 import type { Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
-import { isInternational, PHONE_MESSAGE, phoneCountry, toE164 } from '../../lib/phone.js';
+import { isInternational, looksLikePhone, PHONE_MESSAGE, phoneCountry, toE164 } from '../../lib/phone.js';
 import { announceCustomer } from './announce.js';
 import { CUSTOMER_FIELDS, customerFromRow } from './queries.js';
 
@@ -43,6 +43,15 @@ export async function resolvePhone(q: Queryable, restaurantId: string, raw: stri
   const e164 = toE164(raw, country);
   if (e164 === null) throw errors.validation([{ path, message: PHONE_MESSAGE }]);
   return e164;
+}
+
+/**
+ * A search text that is a whole phone number, in E.164 (national numbers read in the restaurant's country), or null:
+ * `06 12 34 56 78` then finds `+33612345678`, which a substring of its digits cannot.
+ */
+export async function phoneOfSearch(q: Queryable, restaurantId: string, text: string | undefined): Promise<string | null> {
+  if (text === undefined || !looksLikePhone(text)) return null;
+  return toE164(text, isInternational(text) ? null : await restaurantPhoneCountry(q, restaurantId));
 }
 
 const pgCode = (err: unknown) => (err as { code?: string } | null)?.code;

@@ -11,7 +11,7 @@ import type { WaitlistOffers } from '../waitlist/offers.js';
 import { announceCustomer } from './announce.js';
 import { eraseCustomer, type EraseSummary } from './erase.js';
 import { buildExport, type CustomerExport } from './export.js';
-import { findByContact, resolvePhone } from './identity.js';
+import { findByContact, phoneOfSearch, resolvePhone } from './identity.js';
 import {
   customerHistory, customerStats, findCustomer, insertCustomer, searchCustomers, updateCustomer, type CustomerChanges, type CustomerStats,
   type CustomerView, type HistoryItem,
@@ -91,7 +91,8 @@ export class CustomerService {
   async list(restaurantId: string, q: ListCustomersQuery): Promise<{ data: CustomerView[]; nextCursor: string | null }> {
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
     const phone = q.phone === undefined ? undefined : await resolvePhone(this.db, restaurantId, q.phone, 'querystring.phone');
-    const rows = await searchCustomers(this.db, restaurantId, { ...q, phone, after, limit: q.limit + 1 });
+    const qPhone = await phoneOfSearch(this.db, restaurantId, q.q);
+    const rows = await searchCustomers(this.db, restaurantId, { ...q, phone, qPhone, after, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return { data: page, nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null };
   }

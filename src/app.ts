@@ -15,6 +15,7 @@ import { genReqId } from './http/request-id.js';
 import { serializerCompiler } from './http/serializer.js';
 import { registerCors } from './http/cors.js';
 import { registerCommonHeaders } from './http/security-headers.js';
+import { registerCompression } from './http/compression.js';
 import { registerKeyAuth } from './http/auth.js';
 import { registerRouteAuthCheck } from './http/route-auth.js';
 import { Metrics, routeLabel } from './http/metrics.js';
@@ -52,6 +53,7 @@ import { dashboardRoutes } from './modules/dashboard/routes.js';
 import type { Services } from './services.js';
 import { mcpRoutes } from './modules/mcp/routes.js';
 import { llmsRoutes } from './modules/llms/routes.js';
+import { homeRoutes } from './modules/home/routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -87,6 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerJsonParser(app);
   registerRouteAuthCheck(app); // before any route: one that declares no auth (or the wrong one) stops the start
   await registerOpenApi(app); // before any route: the OpenAPI documents collect routes as they are added
+  await registerCompression(app); // before any route too: API routes are marked uncompressed as they are added
 
   const metrics = new Metrics();
   const keyCache = new KeyCache((hash) => loadKeyByHash(db, hash), config.keyCacheTtlMs, now);
@@ -175,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(llmsRoutes); // GET /llms.txt, /llms-full.txt, /docs/{guide}.md: generated at start-up from docs/ and the OpenAPI document
   await app.register(widgetRoutes); // GET /widget.js, /demo (+ /demo/api proxy with an in-memory key when MAITRE_DEMO is on)
   await app.register(dashboardRoutes, { prefix: '/dashboard' }); // the admin dashboard (dist/dashboard)
+  await app.register(homeRoutes); // GET / (links to the rest), /favicon.svg, /favicon.ico
 
   // Started when the app is ready (listen or ready()), so its options can still be tuned in between (tests).
   app.addHook('onReady', async () => services.webhookDispatcher.start());

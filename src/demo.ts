@@ -45,6 +45,7 @@ export function printDemoBanner(demo: DemoCredentials, baseUrl: string): void {
     '',
     '  Maitre is running with a demo restaurant. These credentials are shown ONCE — copy them now.',
     '',
+    `  Start here        ${baseUrl}/`,
     `  Dashboard         ${baseUrl}/dashboard`,
     `    email           ${demo.ownerEmail}`,
     `    password        ${demo.ownerPassword}`,

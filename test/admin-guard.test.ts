@@ -61,14 +61,53 @@ test('a state-changing request that is not declared JSON is refused with 415', a
     const created = await t.app.inject({ method: 'POST', url, headers: owner.headers, payload: NEW_KEY });
     assert.equal(created.statusCode, 201);
     const id = created.json().id;
-    const del = await t.app.inject({ method: 'DELETE', url: `${url}/${id}`, headers: { cookie } });
-    assert.equal(del.statusCode, 415);
-    const logout = await t.app.inject({ method: 'POST', url: '/admin/api/logout', headers: { cookie } });
-    assert.equal(logout.statusCode, 415);
+    // A body without a Content-Type is refused; so is a bodyless request that declares a form type.
+    const untyped = await t.app.inject({ method: 'POST', url, headers: { cookie }, payload: Buffer.from(JSON.stringify(NEW_KEY)) });
+    assert.equal(untyped.statusCode, 415, untyped.body);
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+      const form = await t.app.inject({ method: 'POST', url: `${url}/${id}/revoke`, headers: { cookie, 'content-type': type } });
+      assert.equal(form.statusCode, 415, type);
+    }
+    const chunked = await t.app.inject({ method: 'POST', url: `${url}/${id}/revoke`, headers: { cookie, 'transfer-encoding': 'chunked' }, payload: '{}' });
+    assert.equal(chunked.statusCode, 415, 'a chunked body without a Content-Type');
+    const keyState = await t.app.inject({ method: 'GET', url: `${url}/${id}`, headers: { cookie } });
+    assert.equal(keyState.json().status, 'active', 'none of the refused requests revoked it');
     // A bodyless POST declared JSON is fine.
     const revoke = await t.app.inject({ method: 'POST', url: `${url}/${id}/revoke`, headers: owner.headers });
     assert.equal(revoke.statusCode, 200, revoke.body);
     assert.equal(revoke.json().status, 'revoked');
+  } finally {
+    await t.close();
+  }
+});
+
+test('a bodyless request needs no Content-Type (curl -X DELETE), and a cross-origin one is still refused', async () => {
+  const t = await createTestApp();
+  try {
+    const r = await insertRestaurant(t.db);
+    const owner = await signIn(t, r.id);
+    const url = `/admin/api/restaurants/${r.id}/keys`;
+    const cookie = owner.headers.cookie;
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const created = await t.app.inject({ method: 'POST', url, headers: owner.headers, payload: NEW_KEY });
+      ids.push(created.json().id);
+    }
+    const cross = await t.app.inject({ method: 'DELETE', url: `${url}/${ids[0]}`, headers: { cookie, origin: 'https://evil.example' } });
+    assert.equal(cross.statusCode, 403);
+    assert.equal(cross.json().error.code, 'csrf_failed');
+    const del = await t.app.inject({ method: 'DELETE', url: `${url}/${ids[0]}`, headers: { cookie } });
+    assert.equal(del.statusCode, 204, del.body);
+    const zero = await t.app.inject({ method: 'DELETE', url: `${url}/${ids[1]}`, headers: { cookie, 'content-length': '0', origin: 'http://localhost' } });
+    assert.equal(zero.statusCode, 204, zero.body);
+    const list = await t.app.inject({ method: 'GET', url, headers: { cookie } });
+    assert.deepEqual(list.json().data, []);
+    const revoke = await t.app.inject({ method: 'POST', url: `${url}/${ids[0]}/revoke`, headers: { cookie } });
+    assert.equal(revoke.statusCode, 404, 'a bodyless POST passes the guard and reaches the route');
+    const logout = await t.app.inject({ method: 'POST', url: '/admin/api/logout', headers: { cookie } });
+    assert.equal(logout.statusCode, 204, logout.body);
+    const after = await t.app.inject({ method: 'GET', url, headers: { cookie } });
+    assert.equal(after.statusCode, 401, 'logged out');
   } finally {
     await t.close();
   }

@@ -29,9 +29,10 @@ test('every route registered in the app is in one of the two documents, or expli
         documented += 1;
       }
     }
-    for (const h of ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /docs', 'GET /docs/init.js', 'GET /docs/assets/*']) {
+    for (const h of ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /docs', 'GET /docs/admin', 'GET /docs/init.js', 'GET /', 'GET /favicon.svg']) {
       assert.ok(hidden.includes(h), `${h} is hidden`);
     }
+    assert.ok(hidden.some((h) => /^GET \/docs\/assets\/redoc\.[0-9a-f]{16}\.js$/.test(h)), 'the reference renderer is hidden');
     const inDocs = Object.values(docs).reduce(
       (n, d) => n + Object.values(d.paths as Json).reduce((m: number, item: Json) => m + Object.keys(item).length, 0),
       0,

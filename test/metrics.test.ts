@@ -81,8 +81,8 @@ test('request rate by method, route template and status; never a raw URL', () =>
   assert.ok(requests.length >= 5);
   for (const s of requests) assert.deepEqual(Object.keys(s.labels).sort(), ['method', 'route', 'status']);
   assert.ok(one('maitre_http_requests_total', { method: 'POST', route: '/v1/restaurants/:restaurant/reservations', status: '201' })?.value === 1);
-  assert.equal(one('maitre_http_requests_total', { method: 'GET', route: '/v1/restaurants/:restaurant/reservations/:idOrReference', status: '200' })?.value, 1);
-  assert.equal(one('maitre_http_requests_total', { method: 'GET', route: '/v1/restaurants/:restaurant/reservations/:idOrReference', status: '404' })?.value, 1);
+  assert.equal(one('maitre_http_requests_total', { method: 'GET', route: '/v1/restaurants/:restaurant/reservations/:id', status: '200' })?.value, 1);
+  assert.equal(one('maitre_http_requests_total', { method: 'GET', route: '/v1/restaurants/:restaurant/reservations/:id', status: '404' })?.value, 1);
   assert.equal(one('maitre_http_requests_total', { method: 'GET', route: '/v1/restaurants/:restaurant/availability', status: '422' })?.value, 1);
   assert.equal(one('maitre_http_requests_total', { method: 'GET', route: '(unknown)', status: '404' })?.value, 1);
   const routes = new Set(requests.map((s) => s.labels.route!));

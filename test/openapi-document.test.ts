@@ -61,7 +61,7 @@ test('the dashboard types are generated from the served /admin/api/openapi.json'
   );
 });
 
-test('both security schemes; every key operation names its scopes (extension, security, description)', () => {
+test('both security schemes; every key operation names its scopes (extension and description; security lists the schemes)', () => {
   const schemes = docs.public.components.securitySchemes;
   assert.deepEqual(schemes.bearerAuth, { ...schemes.bearerAuth, type: 'http', scheme: 'bearer' });
   assert.deepEqual(schemes.apiKeyHeader, { ...schemes.apiKeyHeader, type: 'apiKey', in: 'header', name: 'x-api-key' });
@@ -79,7 +79,7 @@ test('both security schemes; every key operation names its scopes (extension, se
     }
     const scopes = config.scope === undefined ? [] : [].concat(config.scope);
     assert.deepEqual(op['x-required-scopes'], scopes, where);
-    assert.deepEqual(op.security, [{ bearerAuth: scopes }, { apiKeyHeader: scopes }], where);
+    assert.deepEqual(op.security, [{ bearerAuth: [] }, { apiKeyHeader: [] }], where); // scopes are not OAuth scopes
     assert.match(op.description, /\*\*Required scopes:\*\*/, where);
     for (const s of scopes) assert.ok(op.description.includes(`\`${s}\``), `${where}: ${s} in the description`);
     for (const status of ['401', '403', '429', '500', '503']) {
@@ -163,7 +163,9 @@ test('the admin document: session cookie security, its own errors, the public gu
   assert.deepEqual(Object.keys(docs.admin.components.securitySchemes), ['sessionCookie']);
   assert.ok(!JSON.stringify(docs.public).includes('/admin/api/'), 'no admin path in the public document');
   const keys = docs.admin.paths['/admin/api/restaurants/{restaurant}/keys'];
-  assert.deepEqual(keys.post.security, [{ sessionCookie: ['owner', 'manager'] }]);
+  assert.deepEqual(keys.post.security, [{ sessionCookie: [] }]);
+  assert.deepEqual(keys.post['x-required-roles'], ['owner', 'manager']);
+  assert.match(keys.post.description, /Roles: `owner`, `manager`\./);
   const unauthorized = deref(docs.admin, keys.post.responses['401']);
   assert.deepEqual(unauthorized.content['application/json'].schema.properties.error.properties.code.enum, ['unauthenticated']);
   const forbidden = deref(docs.admin, keys.post.responses['403']);

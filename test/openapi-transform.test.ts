@@ -81,7 +81,8 @@ test('errorResponses groups codes by status; the transform merges them with the 
 
     const open = doc.paths['/v1/open'].get;
     assert.deepEqual(open.security, []);
-    assert.deepEqual(Object.keys(open.responses), ['200', '500', '503']);
+    assert.deepEqual(Object.keys(open.responses), ['200', '500', '503', '4XX'], 'no client error of its own: the 4XX envelope');
+    assert.deepEqual(open.responses['4XX'].content['application/json'].schema, { $ref: '#/components/schemas/ErrorEnvelope' });
     assert.ok(!open.responses['200'].headers['X-RateLimit-Limit'], 'no key: no rate-limit headers');
 
     assert.ok(!doc.paths['/hidden'] && !doc.paths['/admin/api/restaurants/{restaurant}/gadgets']);
@@ -92,7 +93,8 @@ test('errorResponses groups codes by status; the transform merges them with the 
     const admin = openapiDocument(app, 'admin');
     assert.deepEqual(Object.keys(admin.paths), ['/admin/api/restaurants/{restaurant}/gadgets']);
     const gadget = admin.paths['/admin/api/restaurants/{restaurant}/gadgets'].post;
-    assert.deepEqual(gadget.security, [{ sessionCookie: ['owner'] }]);
+    assert.deepEqual(gadget.security, [{ sessionCookie: [] }]);
+    assert.deepEqual(gadget['x-required-roles'], ['owner']);
     assert.equal(gadget.operationId, 'adminPostGadgets');
     assert.deepEqual(codesOf(admin, gadget.responses['403']), ['forbidden', 'csrf_failed']);
     assert.deepEqual(codesOf(admin, gadget.responses['404']), ['not_found']);

@@ -286,7 +286,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/restaurants/{restaurant}/reservations/{idOrReference}": {
+    "/v1/restaurants/{restaurant}/reservations/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -305,10 +305,16 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a reservation
+         * @description Change `date`, `time`, `partySize` and/or `notes` (re-checked and re-assigned atomically, keeping the current tables when they still fit), or take a lifecycle step with `status`: confirmed → seated → completed, confirmed → no_show; `cancelled` also needs the reservations:cancel scope. Other transitions: 409 invalid_status_transition.
+         *
+         *     **Authentication:** API key (`Authorization: Bearer <key>` or `x-api-key`). **Required scopes:** `reservations:write`.
+         */
+        patch: operations["updateReservation"];
         trace?: never;
     };
-    "/v1/restaurants/{restaurant}/reservations/{idOrReference}/history": {
+    "/v1/restaurants/{restaurant}/reservations/{id}/history": {
         parameters: {
             query?: never;
             header?: never;
@@ -328,28 +334,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/v1/restaurants/{restaurant}/reservations/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Change a reservation
-         * @description Change `date`, `time`, `partySize` and/or `notes` (re-checked and re-assigned atomically, keeping the current tables when they still fit), or take a lifecycle step with `status`: confirmed → seated → completed, confirmed → no_show; `cancelled` also needs the reservations:cancel scope. Other transitions: 409 invalid_status_transition.
-         *
-         *     **Authentication:** API key (`Authorization: Bearer <key>` or `x-api-key`). **Required scopes:** `reservations:write`.
-         */
-        patch: operations["updateReservation"];
         trace?: never;
     };
     "/v1/restaurants/{restaurant}/reservations/{id}/cancel": {
@@ -1563,6 +1547,7 @@ export interface operations {
                             address: string | null;
                             city: string | null;
                             postalCode: string | null;
+                            /** @description ISO 3166-1 alpha-2 (e.g. FR): phone numbers in national form are read in this country. */
                             country: string | null;
                         };
                         policy: {
@@ -2304,6 +2289,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** Format: date */
                     date: string;
                     time: string;
                     partySize: number;
@@ -2429,7 +2415,8 @@ export interface operations {
             header?: never;
             path: {
                 restaurant: string;
-                idOrReference: string;
+                /** @description The reservation id (res_…) or its reference (K7M-4QX9; any case, dash optional). */
+                id: string;
             };
             cookie?: never;
         };
@@ -2492,69 +2479,13 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    listReservationHistory: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                restaurant: string;
-                idOrReference: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    Deprecation: components["headers"]["Deprecation"];
-                    Sunset: components["headers"]["Sunset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            id: number;
-                            /** @enum {string} */
-                            action: "created" | "updated" | "status_changed";
-                            fromStatus: ("confirmed" | "seated" | "completed" | "cancelled" | "no_show") | null;
-                            toStatus: ("confirmed" | "seated" | "completed" | "cancelled" | "no_show") | null;
-                            /** @description What changed: { field: { from, to } }; for a cancellation { reason }. */
-                            changes: {
-                                [key: string]: unknown;
-                            };
-                            actor: {
-                                /** @enum {string} */
-                                type: "user" | "key" | "cli" | "system" | "guest";
-                                id: string | null;
-                            };
-                            at: string;
-                        }[];
-                        nextCursor: null;
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound2"];
-            422: components["responses"]["UnprocessableContent"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
     updateReservation: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 restaurant: string;
+                /** @description The reservation id (res_…). */
                 id: string;
             };
             cookie?: never;
@@ -2562,6 +2493,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** Format: date */
                     date?: string;
                     time?: string;
                     partySize?: number;
@@ -2704,6 +2636,64 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listReservationHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                restaurant: string;
+                /** @description The reservation id (res_…) or its reference (K7M-4QX9; any case, dash optional). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            id: number;
+                            /** @enum {string} */
+                            action: "created" | "updated" | "status_changed";
+                            fromStatus: ("confirmed" | "seated" | "completed" | "cancelled" | "no_show") | null;
+                            toStatus: ("confirmed" | "seated" | "completed" | "cancelled" | "no_show") | null;
+                            /** @description What changed: { field: { from, to } }; for a cancellation { reason }. */
+                            changes: {
+                                [key: string]: unknown;
+                            };
+                            actor: {
+                                /** @enum {string} */
+                                type: "user" | "key" | "cli" | "system" | "guest";
+                                id: string | null;
+                            };
+                            at: string;
+                        }[];
+                        nextCursor: null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound2"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     cancelReservation: {
         parameters: {
             query?: never;
@@ -2716,6 +2706,7 @@ export interface operations {
             };
             path: {
                 restaurant: string;
+                /** @description The reservation id (res_…). */
                 id: string;
             };
             cookie?: never;
@@ -2892,7 +2883,7 @@ export interface operations {
                 q?: string;
                 /** @description Exact email (any case). */
                 email?: string;
-                /** @description Exact phone, any format with its country code. */
+                /** @description Exact phone, as in a booking: with its country code or national in the restaurant's country. */
                 phone?: string;
                 tag?: string;
                 limit?: number;
@@ -3437,7 +3428,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Service date (local). */
+                    /**
+                     * Format: date
+                     * @description Service date (local).
+                     */
                     date: string;
                     /** @description Preferred time (local HH:mm): alone, only that time is offered; with a window, the closest first. */
                     time?: string | null;
@@ -4081,6 +4075,7 @@ export interface operations {
                     reference: string;
                     /** @description The email or the phone number the reservation was made with. */
                     contact: string;
+                    /** Format: date */
                     date?: string;
                     time?: string;
                     partySize?: number;
@@ -4224,6 +4219,15 @@ export interface operations {
             };
             500: components["responses"]["InternalServerError2"];
             503: components["responses"]["ServiceUnavailable"];
+            /** @description Refused before the operation ran (e.g. a malformed URL): the error envelope. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
 }

@@ -51,8 +51,9 @@ object (\`{}\` when empty). Every response carries \`X-Request-Id\` (your own, w
 report a problem. Each operation lists the codes each of its statuses can carry.`;
 
 const ADMIN_GUIDE = `The admin API behind the dashboard (scripts may use it too). Sign in with \`POST /admin/api/login\`: it sets the
-HttpOnly, SameSite=Strict \`maitre_session\` cookie that every other operation needs. A state-changing request must be JSON
-(415 otherwise) and, from a browser, come from this origin (403 \`csrf_failed\`). Under \`/restaurants/{restaurant}\` the user
+HttpOnly, SameSite=Strict \`maitre_session\` cookie that every other operation needs. A state-changing request that carries a body
+must declare it JSON (415 otherwise; a bodyless one needs no Content-Type) and, from a browser, come from this origin
+(403 \`csrf_failed\`). Under \`/restaurants/{restaurant}\` the user
 must be a member (404 otherwise) with a role the operation allows (403 \`forbidden\`). Errors use the same envelope as the
 public API: \`{ "error": { "code", "message", "details" } }\`.`;
 
@@ -83,7 +84,17 @@ export function documentOptions(kind: DocumentKind): Json {
       version: pkg.version,
       description: kind === 'public' ? PUBLIC_GUIDE : ADMIN_GUIDE,
       license: { name: 'MIT', identifier: 'MIT' },
+      contact: { name: 'The operator of this Maitre server' },
     },
+    // The server that serves the document: `origin` is its scheme, host and port (the reference page at /docs sets it
+    // to the page's own origin). Paths start at the root (/v1/…, /admin/api/…).
+    servers: [
+      {
+        url: '{origin}',
+        description: 'This Maitre server',
+        variables: { origin: { default: 'http://127.0.0.1:3000', description: 'Scheme, host and port of your Maitre server' } },
+      },
+    ],
     components: { securitySchemes: security, headers: headerComponents() },
   };
 }
@@ -104,6 +115,13 @@ function headerComponents(): Json {
     Sunset: h('When the rotated key stops working (HTTP date), if a grace period was set.', { type: 'string' }, 'Fri, 01 May 2026 17:00:00 GMT'),
     'Idempotent-Replayed': h('`true` when this is the stored response of an earlier request with the same `Idempotency-Key`.', { type: 'string', enum: ['true'] }),
   };
+}
+
+/** The header components some response references (the admin API has no rate-limit or rotation headers). */
+function usedHeaders(doc: Json): Json {
+  const text = JSON.stringify(doc.paths) + JSON.stringify(doc.components?.responses ?? {});
+  const all: Json = doc.components?.headers ?? {};
+  return Object.fromEntries(Object.entries(all).filter(([name]) => text.includes(`"#/components/headers/${name}"`)));
 }
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -214,7 +232,17 @@ export function makeTransformObject(kind: DocumentKind): SwaggerTransformObject 
       ...envelopeJsonSchema(all),
       description: 'The error envelope of every failure. Each operation lists the codes each of its statuses can carry, and when.',
     };
-    doc.components = { ...doc.components, schemas };
+    // An operation whose handler cannot fail the client (the documents themselves) can still be refused before it
+    // runs (a malformed URL, an unknown method): any 4xx, with the envelope of every code.
+    for (const op of operations(doc)) {
+      if (!Object.keys(op.responses ?? {}).some((s) => s.startsWith('4'))) {
+        op.responses['4XX'] = {
+          description: 'Refused before the operation ran (e.g. a malformed URL): the error envelope.',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+        };
+      }
+    }
+    doc.components = { ...doc.components, schemas, headers: usedHeaders(doc) };
     const order = Object.keys(TAGS);
     const rank = (t: string) => (order.includes(t) ? order.indexOf(t) : order.length);
     doc.tags = [...tags]

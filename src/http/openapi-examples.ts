@@ -93,7 +93,7 @@ export const EXAMPLES: Record<string, RouteExamples> = {
     },
     response: { 201: { booked: { summary: 'The new reservation', value: reservation } } },
   },
-  'GET /v1/restaurants/:restaurant/reservations/:idOrReference': {
+  'GET /v1/restaurants/:restaurant/reservations/:id': {
     response: { 200: { confirmed: { summary: 'A confirmed reservation', value: reservation } } },
   },
 };

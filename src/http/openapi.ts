@@ -11,8 +11,10 @@
  *   derived from method and path unless you set one.
  * - Every route declares who may call it — `config.scope` under /v1, `config.auth: 'session'` and `roles` under
  *   /admin/api, or `config.auth: 'none'` — or the server refuses to start, naming it (src/http/route-auth.ts).
- * - `config.scope` → the `x-required-scopes` extension, the scopes in `security`, and a line in the description.
- *   `config.auth: 'none'` → no security. `config.bookingBudget` → `x-booking-budget` and a line.
+ * - `config.scope` → the `x-required-scopes` extension and a line in the description (`security` names the schemes
+ *   with empty lists: linters accept only OAuth 2 scopes there); `config.roles` (admin) → `x-required-roles` and a line.
+ *   `config.auth: 'none'` → no security. Both documents pass Redocly's recommended rules and Spectral's `spectral:oas`
+ *   with no warning (test/openapi-lint.test.ts). `config.bookingBudget` → `x-booking-budget` and a line.
  *   `config.idempotent: true` (for a POST that runs through withIdempotency) → the `Idempotency-Key` header parameter,
  *   `Idempotent-Replayed` on its responses, 409 `idempotency_conflict`/`idempotency_in_progress`, `x-idempotent`,
  *   and the SDK sends a key automatically.

@@ -5,6 +5,7 @@
  * printed at once, and the test process exits non-zero at the end with the list.
  * createTestApp installs it by default; `createTestApp({ contract: false })` turns it off for one app.
  */
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
@@ -108,17 +109,22 @@ function documentsFor(app: FastifyInstance, appRoutes: RouteOptions[]): Contract
   return docs;
 }
 
-function bodyOf(payload: unknown): string | undefined {
+function bodyOf(payload: unknown, encoding?: unknown): string | undefined {
   if (payload === undefined || payload === null) return undefined;
   if (typeof payload === 'string') return payload;
-  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
+  if (Buffer.isBuffer(payload)) {
+    // A body compressed by its route (src/http/compression.ts Precompressed) is checked as the client reads it.
+    if (encoding === 'br') return brotliDecompressSync(payload).toString('utf8');
+    if (encoding === 'gzip') return gunzipSync(payload).toString('utf8');
+    return payload.toString('utf8');
+  }
   return undefined; // a stream: not inspected
 }
 
 /** What is wrong with this response, or null. */
 export function checkResponse(docs: ContractDocuments, req: FastifyRequest, reply: FastifyReply, payload: unknown): string | null {
   const url = req.routeOptions.url;
-  const body = bodyOf(payload);
+  const body = bodyOf(payload, reply.getHeader('content-encoding'));
   const status = reply.statusCode;
   const isJson = /json/i.test(String(reply.getHeader('content-type') ?? ''));
   if (!url || req.is404) {

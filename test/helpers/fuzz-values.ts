@@ -7,6 +7,13 @@ import { SEED_DATE } from './fuzz-seed.js';
 
 type Json = Record<string, any>;
 
+/** Dates and instants outside the supported range (1900-01-01 .. 9999-12-31), and at its edges: never a 500. */
+const rangeDates = ['0000-01-01', '0001-01-01', '1899-12-31', '1900-01-01', '9999-12-31', '10000-01-01', '-000001-01-01'];
+const rangeInstants = [
+  '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '1899-12-31T23:59:59Z', '1900-01-01T00:30:00+01:00', '1900-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z', '9999-12-31T23:59:59-05:00', '+010000-01-01T00:00:00Z',
+];
+
 const loneSurrogates = fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 4 });
 
 /** Strings that have broken parsers, databases and loggers before. */
@@ -15,7 +22,7 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
     '', ' ', '\u0000', 'a\u0000b', '\u202Eevil\u202C', '\u200B', '\u200D\u200C', '\uFEFF', '\u0301', '\r\n', '\t', '%', '%00', '%E0%A4%A',
     "' OR 1=1 --", '"; DROP TABLE reservations; --', '\\', '\\u0000', '../../etc/passwd', '<script>alert(1)</script>', '${jndi:ldap://x}',
     '{{7*7}}', '__proto__', 'constructor', 'prototype', 'null', 'undefined', 'NaN', 'Infinity', '-0', '1e400', '0x10', 'true',
-    '2026-02-30', '2026-13-01', '0000-00-00', '9999-12-31', '2026-3-3', '2026-03-29T02:30', '24:00', '23:60', '-01:00', '99:99',
+    '2026-02-30', '2026-13-01', '0000-00-00', ...rangeDates, ...rangeInstants, '2026-3-3', '2026-03-29T02:30', '24:00', '23:60', '-01:00', '99:99',
     'ﷺ', '𝕏', '👨‍👩‍👧‍👦', 'é'.normalize('NFD'), 'İ', 'ß', 'ǅ', 'עברית', 'العربية', '中文', 'mtr_live_abcdefgh_x', 'whsec_AAAA',
   ),
   loneSurrogates,
@@ -39,7 +46,7 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'), fc.jsonValue({ maxDepth: 2 })) },
 );
 
-const dates = fc.constantFrom(SEED_DATE, '2026-03-02', '2026-03-04', '2026-03-05', '2026-03-07', '2026-03-14', '2026-03-29', '2026-04-30', '2026-02-30', '2025-01-01', '2027-12-31');
+const dates = fc.constantFrom(...rangeDates, SEED_DATE, '2026-03-02', '2026-03-04', '2026-03-05', '2026-03-07', '2026-03-14', '2026-03-29', '2026-04-30', '2026-02-30', '2025-01-01', '2027-12-31');
 const times = fc.constantFrom('12:00', '12:15', '13:30', '19:00', '19:30', '20:00', '21:30', '23:45', '00:00', '24:00', '9:00');
 
 /** Realistic values for fields the engine cares about, so that some requests get past validation into the data. */
@@ -122,8 +129,12 @@ function stringOf(schema: Json): fc.Arbitrary<string> {
   switch (schema.format) {
     case 'email': return fc.emailAddress();
     case 'uri': case 'url': return fc.webUrl();
-    case 'date-time': return fc.date({ min: new Date('2025-01-01'), max: new Date('2027-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
-    case 'date': return fc.constantFrom(SEED_DATE, '2026-03-04');
+    case 'date-time':
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.date({ min: new Date('2025-01-01'), max: new Date('2027-01-01'), noInvalidDate: true }).map((d) => d.toISOString()) },
+        { weight: 1, arbitrary: fc.constantFrom(...rangeInstants) },
+      );
+    case 'date': return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(SEED_DATE, '2026-03-04') }, { weight: 1, arbitrary: fc.constantFrom(...rangeDates) });
   }
   return fc.string({ minLength: min, maxLength: max });
 }

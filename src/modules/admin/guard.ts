@@ -1,7 +1,9 @@
 /**
  * The admin API's request guard, run in onRequest for every route under /admin/api:
- * 1. state-changing methods: an Origin header, when present, must be this host (else 403 csrf_failed), and the body
- *    must be declared JSON (else 415) — a cross-site form cannot send that without a CORS preflight, which fails;
+ * 1. state-changing methods: an Origin header, when present, must be this host (else 403 csrf_failed); a declared
+ *    Content-Type must be JSON, and a request that carries a body must declare one (else 415). A cross-site form always
+ *    declares a form type, and a cross-site JSON request needs a CORS preflight, which fails; a bodyless request
+ *    (`curl -X DELETE`) needs no Content-Type;
  * 2. every route but those with `auth: 'none'` needs a live session (else 401 unauthenticated);
  * 3. under /restaurants/:restaurant the user must be a member (else 404, existence is not revealed) with one of the
  *    route's `roles` (else 403 forbidden). A restaurant route that declares no roles does not start (route-auth.ts).
@@ -43,6 +45,13 @@ export function isSameOrigin(origin: string, host: string): boolean {
   }
 }
 
+/** True when the request has a body to read (a non-zero Content-Length, or a chunked Transfer-Encoding). */
+function carriesBody(req: FastifyRequest): boolean {
+  const length = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  return length !== undefined && length.trim() !== '0';
+}
+
 export function registerAdminGuard(app: FastifyInstance, auth: AdminAuth): void {
   markGuard(app, 'session'); // every route added to `app` declares auth and roles (checked when added: route-auth.ts)
   app.addHook('onRequest', async (req, reply) => {
@@ -51,7 +60,7 @@ export function registerAdminGuard(app: FastifyInstance, auth: AdminAuth): void 
       const origin = req.headers.origin;
       if (origin !== undefined && !isSameOrigin(origin, req.host)) throw errors.csrf();
       const type = req.headers['content-type'];
-      if (type === undefined || !JSON_TYPE.test(type)) throw errors.unsupportedMediaType(type);
+      if (type === undefined ? carriesBody(req) : !JSON_TYPE.test(type)) throw errors.unsupportedMediaType(type);
     }
     const config = req.routeOptions.config;
     if (config.auth === 'none') return;

@@ -71,28 +71,30 @@ export const reservationAdminRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/reservations/:idOrReference',
+    '/reservations/:id',
     {
       config,
       schema: {
+        operationId: 'adminGetReservationsByIdOrReference', // the name it had when the path said {idOrReference}
         tags: ADMIN_TAGS, summary: 'A reservation', description: 'By id (`res_…`) or reference (`K7M-4QX9`; case and dash do not matter).',
         params: reservationLookupParamsSchema, response: { 200: reservationSchema, ...errorResponses('reservation_not_found') },
       },
     },
-    async (req) => reservations.get(restaurantIdOf(req), req.params.idOrReference),
+    async (req) => reservations.get(restaurantIdOf(req), req.params.id),
   );
 
   app.get(
-    '/reservations/:idOrReference/history',
+    '/reservations/:id/history',
     {
       config,
       schema: {
+        operationId: 'adminGetReservationsByIdOrReferenceHistory',
         tags: ADMIN_TAGS, summary: 'Change history of a reservation',
         description: 'Every creation, change and status change, oldest first, with its actor (a dashboard user: `user` and the user id).',
         params: reservationLookupParamsSchema, response: { 200: historyListSchema, ...errorResponses('reservation_not_found') },
       },
     },
-    async (req) => ({ data: await reservations.history(restaurantIdOf(req), req.params.idOrReference), nextCursor: null }),
+    async (req) => ({ data: await reservations.history(restaurantIdOf(req), req.params.id), nextCursor: null }),
   );
 
   app.patch(

@@ -1,10 +1,15 @@
 /** Route schemas of GET /availability and GET /hours (validation, serialization and OpenAPI from one source). */
 import { z } from 'zod';
-import { HHMM, isCalendarDate } from '../restaurants/clock.js';
+import { HHMM, isCalendarDate, isSupportedDate, SUPPORTED_DATES_MESSAGE } from '../restaurants/clock.js';
 
 export const restaurantParamsSchema = z.object({ restaurant: z.string().min(1).max(200) });
 
-export const dateSchema = z.string().refine(isCalendarDate, { error: 'must be a calendar date YYYY-MM-DD' });
+/** A calendar date YYYY-MM-DD within SUPPORTED_DATES: every date input of the API is this schema. */
+export const dateSchema = z
+  .string()
+  .refine(isCalendarDate, { error: 'must be a calendar date YYYY-MM-DD', abort: true })
+  .refine(isSupportedDate, { error: SUPPORTED_DATES_MESSAGE })
+  .meta({ format: 'date' });
 export const timeSchema = z.string().regex(HHMM, { error: 'must be a time HH:mm (00:00–23:59)' });
 export const areaKeySchema = z.string().min(1).max(64);
 

@@ -1,5 +1,6 @@
 /**
- * Customer identity: one customer per restaurant and normalised email, and per restaurant and E.164 phone. A booking
+ * Customer identity: one customer per restaurant and normalised email, and per restaurant and E.164 phone (national
+ * numbers read in the restaurant's country, src/lib/phone.ts). A booking
  * (or a waitlist entry) finds its guest by email first, then by phone, and fills in a contact detail the record
  * lacks; only a guest with neither (or with details no one has yet) is created. A booking's `marketingConsent: true`
  * grants a consent the customer has not given yet; nothing here ever withdraws one. Creating, filling in or granting
@@ -7,13 +8,16 @@
  */
 import { prepared } from '../../db/prepared.js';
 import type { Queryable } from '../../db/types.js';
+import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
+import { isInternational, looksLikePhone, PHONE_MESSAGE, phoneCountry, toE164 } from '../../lib/phone.js';
 import { announceCustomer } from './announce.js';
 import { CUSTOMER_FIELDS, customerFromRow } from './queries.js';
 
 export interface CustomerInput {
   name: string;
   email?: string | null;
+  /** As sent (phoneSchema): resolved to E.164 with the restaurant's country here. */
   phone?: string | null;
   /** True: the guest consents to marketing messages. False or absent: leave the customer's consent as it is. */
   marketingConsent?: boolean;
@@ -24,14 +28,30 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** The country national phone numbers are read in: the restaurant's `location.country` (ISO 3166-1 alpha-2), or null. */
+export async function restaurantPhoneCountry(q: Queryable, restaurantId: string): Promise<string | null> {
+  const { rows } = await q.query<{ country: string | null }>(`SELECT location->>'country' AS country FROM restaurants WHERE id = $1`, [restaurantId]);
+  return phoneCountry(rows[0]?.country);
+}
+
 /**
- * A phone number in international form as "+" and 6–15 digits: spaces, dots, dashes, slashes and parentheses are
- * dropped and a leading 00 becomes "+". Null when it is not one (a national number without its country code).
+ * A phone number as sent (phoneSchema) in E.164, read with the restaurant's country when it is national (the country
+ * is looked up only then); 422 validation_failed at `path` with the one phone message when it is not a number.
  */
-export function normalizePhone(phone: string): string | null {
-  let p = phone.trim().replace(/[\s.\-()/]/g, '');
-  if (p.startsWith('00')) p = `+${p.slice(2)}`;
-  return /^\+[1-9][0-9]{5,14}$/.test(p) ? p : null;
+export async function resolvePhone(q: Queryable, restaurantId: string, raw: string, path: string): Promise<string> {
+  const country = isInternational(raw) ? null : await restaurantPhoneCountry(q, restaurantId);
+  const e164 = toE164(raw, country);
+  if (e164 === null) throw errors.validation([{ path, message: PHONE_MESSAGE }]);
+  return e164;
+}
+
+/**
+ * A search text that is a whole phone number, in E.164 (national numbers read in the restaurant's country), or null:
+ * `06 12 34 56 78` then finds `+33612345678`, which a substring of its digits cannot.
+ */
+export async function phoneOfSearch(q: Queryable, restaurantId: string, text: string | undefined): Promise<string | null> {
+  if (text === undefined || !looksLikePhone(text)) return null;
+  return toE164(text, isInternational(text) ? null : await restaurantPhoneCountry(q, restaurantId));
 }
 
 const pgCode = (err: unknown) => (err as { code?: string } | null)?.code;
@@ -107,7 +127,7 @@ export async function findOrCreateCustomer(
   tx: Queryable, restaurantId: string, input: CustomerInput, nowMs: number, consentSource = 'booking',
 ): Promise<string> {
   const email = input.email ? normalizeEmail(input.email) : null;
-  const phone = input.phone ? normalizePhone(input.phone) : null;
+  const phone = input.phone ? await resolvePhone(tx, restaurantId, input.phone, 'body.customer.phone') : null;
   const now = new Date(nowMs);
   const consent = input.marketingConsent === true;
   // One round trip: the guest found by email (preferred) or phone — as findByContact — or else the new record

@@ -84,6 +84,8 @@ export async function findCustomer(
 export interface SearchFilter {
   /** Substring of the name (any case), the email, or the phone's digits. */
   q?: string;
+  /** `q` as a whole phone number in E.164 (identity.ts phoneOfSearch): matches the phone. */
+  qPhone?: string | null;
   email?: string;
   phone?: string;
   tag?: string;
@@ -106,6 +108,7 @@ export async function searchCustomers(q: Queryable, restaurantId: string, f: Sea
     const digits = text.replace(/\D/g, '');
     const alternatives = [`c.name ILIKE ${p(`%${likeEscape(text)}%`)}`, `c.email LIKE ${p(`%${likeEscape(text.toLowerCase())}%`)}`];
     if (digits.length >= 3) alternatives.push(`c.phone LIKE ${p(`%${digits}%`)}`);
+    if (f.qPhone) alternatives.push(`c.phone = ${p(f.qPhone)}`);
     where.push(`(${alternatives.join(' OR ')})`);
   }
   if (f.email !== undefined) where.push(`c.email = ${p(f.email)}`);

@@ -3,20 +3,10 @@ import { z } from 'zod';
 import { restaurantParamsSchema } from '../availability/schemas.js';
 import { historyListSchema, reservationSchema } from '../reservations/schemas.js';
 import { waitlistEntrySchema } from '../waitlist/schemas.js';
-import { normalizeEmail, normalizePhone } from './identity.js';
+import { phoneSchema } from '../../lib/phone.js';
+import { normalizeEmail } from './identity.js';
 
 const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
-const phone = z
-  .string()
-  .max(40)
-  .transform((v, ctx) => {
-    const p = normalizePhone(v);
-    if (p === null) {
-      ctx.addIssue({ code: 'custom', message: 'must be an international number ("+" and country code), e.g. +33 1 23 45 67 89' });
-      return z.NEVER;
-    }
-    return p;
-  });
 const tags = z
   .array(z.string().trim().min(1).max(50))
   .max(50)
@@ -27,7 +17,7 @@ const consentSource = z.string().trim().min(1).max(50).describe('Where consent w
 const fields = {
   name: z.string().trim().min(1).max(200),
   email: email.nullable().optional(),
-  phone: phone.nullable().optional(),
+  phone: phoneSchema.nullable().optional(),
   tags: tags.optional(),
   notes: z.string().trim().max(2000).nullable().optional(),
   marketingConsent: z.boolean().optional().describe('Consent to marketing messages; a change records its time and source.'),
@@ -43,7 +33,7 @@ export const updateCustomerBodySchema = z
 export const listCustomersQuerySchema = z.object({
   q: z.string().trim().min(1).max(200).optional().describe('Part of the name (any case), of the email, or of the phone number (3+ digits).'),
   email: z.string().trim().max(254).transform(normalizeEmail).optional().describe('Exact email (any case).'),
-  phone: phone.optional().describe('Exact phone, any format with its country code.'),
+  phone: phoneSchema.optional().describe('Exact phone, as in a booking: with its country code or national in the restaurant\'s country.'),
   tag: z.string().trim().min(1).max(50).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(500).optional(),

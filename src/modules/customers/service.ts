@@ -11,7 +11,7 @@ import type { WaitlistOffers } from '../waitlist/offers.js';
 import { announceCustomer } from './announce.js';
 import { eraseCustomer, type EraseSummary } from './erase.js';
 import { buildExport, type CustomerExport } from './export.js';
-import { findByContact } from './identity.js';
+import { findByContact, phoneOfSearch, resolvePhone } from './identity.js';
 import {
   customerHistory, customerStats, findCustomer, insertCustomer, searchCustomers, updateCustomer, type CustomerChanges, type CustomerStats,
   type CustomerView, type HistoryItem,
@@ -23,7 +23,7 @@ export interface CustomerProfile extends CustomerView {
   history: HistoryItem[];
 }
 
-/** Fields a client may set; email and phone arrive normalised (schemas.ts). */
+/** Fields a client may set; the email arrives normalised (schemas.ts), the phone as sent (resolved here to E.164). */
 export interface CustomerFields {
   name?: string;
   email?: string | null;
@@ -82,9 +82,17 @@ export class CustomerService {
     return c;
   }
 
+  /** The fields with the phone in E.164 (national numbers read in the restaurant's country); 422 at `body.phone`. */
+  private async withPhone<T extends { phone?: string | null }>(q: Queryable, restaurantId: string, input: T): Promise<T> {
+    if (!input.phone) return input;
+    return { ...input, phone: await resolvePhone(q, restaurantId, input.phone, 'body.phone') };
+  }
+
   async list(restaurantId: string, q: ListCustomersQuery): Promise<{ data: CustomerView[]; nextCursor: string | null }> {
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    const rows = await searchCustomers(this.db, restaurantId, { ...q, after, limit: q.limit + 1 });
+    const phone = q.phone === undefined ? undefined : await resolvePhone(this.db, restaurantId, q.phone, 'querystring.phone');
+    const qPhone = await phoneOfSearch(this.db, restaurantId, q.q);
+    const rows = await searchCustomers(this.db, restaurantId, { ...q, phone, qPhone, after, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return { data: page, nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null };
   }
@@ -100,8 +108,9 @@ export class CustomerService {
   }
 
   /** Creates a customer (created: true), or updates the one with the same email (else phone) with the given fields. */
-  async upsert(restaurantId: string, input: CustomerFields & { name: string }, channel: string, tx?: Queryable) {
+  async upsert(restaurantId: string, fields: CustomerFields & { name: string }, channel: string, tx?: Queryable) {
     return this.inTx(tx, async (tx): Promise<{ created: boolean; profile: CustomerProfile }> => {
+      const input = await this.withPhone(tx, restaurantId, fields);
       const now = this.now();
       const existing = await findByContact(tx, restaurantId, input.email ?? null, input.phone ?? null);
       if (existing === null) {
@@ -128,7 +137,7 @@ export class CustomerService {
 
   /** Changes the given fields (PATCH); nothing given that differs: no change, no event. */
   async update(restaurantId: string, id: string, input: CustomerFields, channel: string, tx?: Queryable): Promise<CustomerProfile> {
-    return this.inTx(tx, (tx) => this.change(tx, restaurantId, id, input, channel));
+    return this.inTx(tx, async (tx) => this.change(tx, restaurantId, id, await this.withPhone(tx, restaurantId, input), channel));
   }
 
   private async change(tx: Queryable, restaurantId: string, id: string, input: CustomerFields, channel: string): Promise<CustomerProfile> {

@@ -14,7 +14,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/types.js';
 import type { RestaurantRef } from '../../http/context.js';
 import { errors } from '../../http/errors.js';
-import { normalizeEmail, normalizePhone } from '../customers/identity.js';
+import { normalizeEmail, restaurantPhoneCountry } from '../customers/identity.js';
+import { isInternational, toE164 } from '../../lib/phone.js';
 import type { ReservationActor } from '../reservations/history.js';
 import { findReservation, type ReservationView } from '../reservations/queries.js';
 import { normalizeReference } from '../reservations/reference.js';
@@ -51,11 +52,11 @@ const GUEST: ReservationActor = { type: 'guest', id: null };
 const IMPOSSIBLE_REFERENCE = '000-0000';
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** `email:…` or `phone:…`, normalised the way customers are. */
-function probeOf(contact: string): Buffer {
+/** `email:…` or `phone:…`, normalised the way customers are (a national number read in the restaurant's country). */
+function probeOf(contact: string, country: string | null): Buffer {
   const c = contact.trim();
   if (c.includes('@')) return digest(`email:${normalizeEmail(c)}`);
-  return digest(`phone:${normalizePhone(c) ?? `invalid:${c}`}`);
+  return digest(`phone:${toE164(c, country) ?? `invalid:${c}`}`);
 }
 
 export class GuestService {
@@ -70,7 +71,9 @@ export class GuestService {
     const reference = normalizeReference(proof.reference) ?? IMPOSSIBLE_REFERENCE;
     const rec = await findReservation(this.db, restaurantId, { reference });
     const customer = rec?.view.customer ?? null;
-    const probe = probeOf(proof.contact);
+    // The country is read for a national number whether or not the reference exists: the work depends on the contact only.
+    const national = !proof.contact.includes('@') && !isInternational(proof.contact);
+    const probe = probeOf(proof.contact, national ? await restaurantPhoneCountry(this.db, restaurantId) : null);
     // Both comparisons always run; a missing email or phone compares against a value no probe can produce.
     const emailMatch = timingSafeEqual(probe, digest(customer?.email ? `email:${customer.email}` : '\u0000'));
     const phoneMatch = timingSafeEqual(probe, digest(customer?.phone ? `phone:${customer.phone}` : '\u0000'));

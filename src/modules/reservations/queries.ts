@@ -131,6 +131,8 @@ export interface ListFilter {
   customerId?: string;
   /** Substring, any case, of the customer's name or email, of the phone's digits (3 or more), or of the reference. */
   q?: string;
+  /** `q` as a whole phone number in E.164 (customers/identity.ts phoneOfSearch): matches the customer's phone. */
+  qPhone?: string | null;
   after?: { startsAt: string; id: string };
   limit: number;
 }
@@ -150,7 +152,7 @@ export async function listReservations(q: Queryable, restaurantId: string, f: Li
   if (f.to) add('r.date <= ?', f.to);
   if (f.statuses?.length) add('r.status = ANY(?)', f.statuses);
   if (f.customerId) add('r.customer_id = ?', f.customerId);
-  if (f.q !== undefined && f.q.trim() !== '') where.push(searchClause(f.q.trim(), params));
+  if (f.q !== undefined && f.q.trim() !== '') where.push(searchClause(f.q.trim(), params, f.qPhone ?? null));
   if (f.after) {
     params.push(f.after.startsAt, f.after.id);
     where.push(`(r.starts_at, r.id) > ($${params.length - 1}::timestamptz, $${params.length})`);
@@ -164,7 +166,7 @@ export async function listReservations(q: Queryable, restaurantId: string, f: Li
  * The `q` search, as one parameterised clause (LIKE wildcards in the text are escaped): name and email any case,
  * phone by its digits, reference without its dash. An erased customer is not joined, so never matches.
  */
-function searchClause(text: string, params: unknown[]): string {
+function searchClause(text: string, params: unknown[], phone: string | null): string {
   const p = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
@@ -173,6 +175,7 @@ function searchClause(text: string, params: unknown[]): string {
   const alternatives = [`c.name ILIKE ${anyCase}`, `c.email ILIKE ${anyCase}`];
   const digits = text.replace(/\D/g, '');
   if (digits.length >= 3) alternatives.push(`c.phone LIKE ${p(`%${digits}%`)}`);
+  if (phone !== null) alternatives.push(`c.phone = ${p(phone)}`);
   const ref = text.replace(/[\s-]/g, '');
   if (ref !== '') alternatives.push(`replace(r.reference, '-', '') ILIKE ${p(`%${likeEscape(ref)}%`)}`);
   return `(${alternatives.join(' OR ')})`;

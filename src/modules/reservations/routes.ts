@@ -61,7 +61,7 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/reservations/:idOrReference',
+    '/reservations/:id',
     {
       config: { scope: 'reservations:read' },
       schema: {
@@ -71,11 +71,11 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: reservationLookupParamsSchema, response: { 200: reservationSchema, ...errorResponses('reservation_not_found') },
       },
     },
-    async (req) => reservations.get(restaurantIdOf(req), req.params.idOrReference),
+    async (req) => reservations.get(restaurantIdOf(req), req.params.id),
   );
 
   app.get(
-    '/reservations/:idOrReference/history',
+    '/reservations/:id/history',
     {
       config: { scope: 'reservations:read' },
       schema: {
@@ -85,7 +85,7 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: reservationLookupParamsSchema, response: { 200: historyListSchema, ...errorResponses('reservation_not_found') },
       },
     },
-    async (req) => ({ data: await reservations.history(restaurantIdOf(req), req.params.idOrReference), nextCursor: null }),
+    async (req) => ({ data: await reservations.history(restaurantIdOf(req), req.params.id), nextCursor: null }),
   );
 
   app.patch(

@@ -1,7 +1,7 @@
 /** Route schemas of the reservation endpoints (validation, serialization and OpenAPI from one source). */
 import { z } from 'zod';
 import { areaKeySchema, dateSchema, restaurantParamsSchema, timeSchema } from '../availability/schemas.js';
-import { normalizePhone } from '../customers/identity.js';
+import { phoneSchema } from '../../lib/phone.js';
 import { STATUSES } from './lifecycle.js';
 
 const partySize = z.number().int().min(1).max(1000);
@@ -10,19 +10,7 @@ const notes = z.string().trim().max(2000).nullable();
 export const customerInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   email: z.string().trim().toLowerCase().pipe(z.email().max(254)).nullable().optional(),
-  phone: z
-    .string()
-    .max(40)
-    .transform((v, ctx) => {
-      const p = normalizePhone(v);
-      if (p === null) {
-        ctx.addIssue({ code: 'custom', message: 'must be an international number ("+" and country code), e.g. +33 1 23 45 67 89' });
-        return z.NEVER;
-      }
-      return p;
-    })
-    .nullable()
-    .optional(),
+  phone: phoneSchema.nullable().optional(),
 });
 
 /** The guest of a booking: the customer fields, and the marketing consent a booking form may ask for. */
@@ -108,8 +96,11 @@ export const listReservationsQuerySchema = z
     if (q.from !== undefined && q.to !== undefined && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
 
-export const reservationParamsSchema = restaurantParamsSchema.extend({ id: z.string().min(1).max(100) });
-export const reservationLookupParamsSchema = restaurantParamsSchema.extend({ idOrReference: z.string().min(1).max(100) });
+export const reservationParamsSchema = restaurantParamsSchema.extend({ id: z.string().min(1).max(100).describe('The reservation id (res_…).') });
+/** Reads take the id or the reference; the parameter keeps the name `id` (one path, `/reservations/{id}`, for every method). */
+export const reservationLookupParamsSchema = restaurantParamsSchema.extend({
+  id: z.string().min(1).max(100).describe('The reservation id (res_…) or its reference (K7M-4QX9; any case, dash optional).'),
+});
 
 export const reservationSchema = z.object({
   id: z.string(),

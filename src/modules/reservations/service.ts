@@ -9,7 +9,7 @@ import type { Db, Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { FloorCache } from '../availability/floor-cache.js';
-import { findOrCreateCustomer, normalizePhone, type CustomerInput } from '../customers/identity.js';
+import { findOrCreateCustomer, phoneOfSearch, type CustomerInput } from '../customers/identity.js';
 import { placeEvent } from '../events/booking.js';
 import { KeyedQueue } from '../../lib/keyed-queue.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
@@ -141,9 +141,6 @@ export class ReservationService {
   ): Promise<ReservationView> {
     const walkIn = options.walkIn === true;
     if (walkIn && input.eventId) throw errors.validation([{ path: 'body.eventId', message: 'a walk-in sits at a table, not at an event' }]);
-    if (input.customer.phone && normalizePhone(input.customer.phone) === null) {
-      throw errors.validation([{ path: 'body.customer.phone', message: 'must be an international number, e.g. +33 1 23 45 67 89' }]);
-    }
     if (input.eventId && input.area) {
       throw errors.validation([{ path: 'body.area', message: 'an event booking takes seats of the event, not a table: leave area out' }]);
     }
@@ -288,7 +285,8 @@ export class ReservationService {
 
   async list(restaurantId: string, q: ListReservationsQuery): Promise<{ data: ReservationView[]; nextCursor: string | null }> {
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    const rows = await listReservations(this.db, restaurantId, { ...q, after, limit: q.limit + 1 });
+    const qPhone = await phoneOfSearch(this.db, restaurantId, q.q);
+    const rows = await listReservations(this.db, restaurantId, { ...q, qPhone, after, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit).map((r) => r.view);
     const last = page[page.length - 1];
     return { data: page, nextCursor: rows.length > q.limit && last ? encodeCursor(last.startsAt, last.id) : null };

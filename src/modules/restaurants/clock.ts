@@ -17,6 +17,18 @@ export function isCalendarDate(value: string): boolean {
   return YMD.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
 }
 
+/**
+ * The dates every input must fall within (inclusive): PostgreSQL has no year 0 and time zones have no rules before
+ * standard time, so a date outside is refused as invalid input rather than reaching the database.
+ */
+export const SUPPORTED_DATES = { min: '1900-01-01', max: '9999-12-31' } as const;
+export const SUPPORTED_DATES_MESSAGE = `must fall between ${SUPPORTED_DATES.min} and ${SUPPORTED_DATES.max}`;
+
+/** True for a `YYYY-MM-DD` date within SUPPORTED_DATES (the format makes string order the calendar order). */
+export function isSupportedDate(value: string): boolean {
+  return value >= SUPPORTED_DATES.min && value <= SUPPORTED_DATES.max;
+}
+
 /** The weekday key (`mon`…`sun`) of a `YYYY-MM-DD` date. */
 export function weekdayOf(date: string): Weekday {
   return WEEKDAYS[DateTime.fromISO(date, { zone: 'utc' }).weekday - 1];

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
-import { HHMM, WEEKDAYS, isCalendarDate } from './clock.js';
+import { phoneCountry } from '../../lib/phone.js';
+import { HHMM, WEEKDAYS, isCalendarDate, isSupportedDate, SUPPORTED_DATES_MESSAGE } from './clock.js';
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const KEY_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9])?$/;
@@ -22,7 +23,17 @@ const key = z.string().regex(KEY_PATTERN, {
   error: (iss) => `${show(iss.input)} is not a valid key (1–64 letters, digits, "-", "_" or ".", starting and ending with a letter or digit)`,
 });
 const time = z.string().regex(HHMM, { error: (iss) => `${show(iss.input)} is not a time in HH:mm (00:00–23:59)` });
-const date = z.string().refine(isCalendarDate, { error: (iss) => `${show(iss.input)} is not a valid date (YYYY-MM-DD)` });
+const date = z
+  .string()
+  .refine(isCalendarDate, { error: (iss) => `${show(iss.input)} is not a valid date (YYYY-MM-DD)`, abort: true })
+  .refine(isSupportedDate, { error: (iss) => `${show(iss.input)} ${SUPPORTED_DATES_MESSAGE}` });
+/** ISO 3166-1 alpha-2, any case, stored upper-case: national phone numbers of guests are read in this country. */
+const country = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((v) => phoneCountry(v) !== null, { error: (iss) => `${show(iss.input)} is not an ISO 3166-1 alpha-2 country code (e.g. FR, GB, US)` })
+  .describe("ISO 3166-1 alpha-2 code (e.g. FR): guests' phone numbers in national form are read in this country.");
 const timezone = z
   .string()
   .refine((v) => IANAZone.isValidZone(v), { error: (iss) => `${show(iss.input)} is not an IANA time zone (e.g. Europe/Paris)` })
@@ -89,7 +100,7 @@ export const restaurantConfigSchema = z.strictObject({
     .strictObject({ phone: text(40).optional(), email: z.email().max(200).optional(), website: z.url({ protocol: /^https?$/ }).max(300).optional() })
     .optional(),
   location: z
-    .strictObject({ address: text(300).optional(), city: text(100).optional(), postalCode: text(20).optional(), country: text(100).optional() })
+    .strictObject({ address: text(300).optional(), city: text(100).optional(), postalCode: text(20).optional(), country: country.optional() })
     .optional(),
   policy: policySchema.prefault({}),
   areas: z.array(z.strictObject({ key, name: text(100) })).max(100).default([]),

@@ -33,7 +33,7 @@ export const profileSchema = z.object({
     address: z.string().nullable(),
     city: z.string().nullable(),
     postalCode: z.string().nullable(),
-    country: z.string().nullable(),
+    country: z.string().nullable().describe('ISO 3166-1 alpha-2 (e.g. FR): phone numbers in national form are read in this country.'),
   }),
   policy: policyViewSchema,
   createdAt: z.string(),

@@ -2,6 +2,7 @@
  * /demo: a sample restaurant website embedding the booking widget for the demo restaurant. Plain HTML and a
  * stylesheet, no inline script or style (the CSP forbids both); the widget talks to /demo/api (demo-proxy.ts).
  */
+import { FAVICON_LINK } from '../home/favicon.js';
 
 export const DEMO_CSP = [
   "default-src 'none'",
@@ -17,6 +18,7 @@ export const DEMO_CSP = [
 const TEXT = {
   en: {
     tagline: 'Seasonal French cooking in the 9th arrondissement',
+    description: 'Book a table at the demo restaurant of this Maitre server: the booking widget on a sample restaurant page.',
     about: 'A neighbourhood bistro with a terrace, a short menu that changes with the market, and natural wines by the glass.',
     hours: 'Opening hours',
     lunch: 'Lunch, Tuesday to Sunday: 12:00 – 15:00',
@@ -30,6 +32,7 @@ const TEXT = {
   },
   fr: {
     tagline: 'Cuisine française de saison dans le 9e arrondissement',
+    description: 'Réservez une table au restaurant de démonstration de ce serveur Maitre : le widget de réservation sur une page de restaurant.',
     about: 'Un bistrot de quartier avec terrasse, une carte courte qui suit le marché et des vins nature au verre.',
     hours: 'Horaires',
     lunch: 'Déjeuner, du mardi au dimanche : 12 h – 15 h',
@@ -53,7 +56,9 @@ export function demoHtml(lang: 'en' | 'fr', restaurantName: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="description" content="${escapeHtml(t.description)}">
 <title>${name}</title>
+${FAVICON_LINK}
 <link rel="stylesheet" href="/demo/demo.css">
 <script src="/widget.js" defer></script>
 </head>

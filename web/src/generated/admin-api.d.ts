@@ -237,7 +237,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/admin/api/restaurants/{restaurant}/reservations/{idOrReference}": {
+    "/admin/api/restaurants/{restaurant}/reservations/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -256,10 +256,16 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a reservation
+         * @description As PATCH /v1/…/reservations/{id}: `date`, `time`, `partySize` and/or `notes` (re-checked atomically), or a lifecycle step with `status`: confirmed → seated → completed, confirmed → no_show | cancelled. Other transitions: 409 invalid_status_transition.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`, `staff`.
+         */
+        patch: operations["adminPatchReservationsById"];
         trace?: never;
     };
-    "/admin/api/restaurants/{restaurant}/reservations/{idOrReference}/history": {
+    "/admin/api/restaurants/{restaurant}/reservations/{id}/history": {
         parameters: {
             query?: never;
             header?: never;
@@ -279,28 +285,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/admin/api/restaurants/{restaurant}/reservations/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Change a reservation
-         * @description As PATCH /v1/…/reservations/{id}: `date`, `time`, `partySize` and/or `notes` (re-checked atomically), or a lifecycle step with `status`: confirmed → seated → completed, confirmed → no_show | cancelled. Other transitions: 409 invalid_status_transition.
-         *
-         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`, `staff`.
-         */
-        patch: operations["adminPatchReservationsById"];
         trace?: never;
     };
     "/admin/api/restaurants/{restaurant}/reservations/{id}/cancel": {
@@ -1303,22 +1287,8 @@ export interface components {
     headers: {
         /** @description The request id (yours, echoed, when you send a sane `X-Request-Id`). Quote it when you report a problem. */
         "X-Request-Id": string;
-        /** @description Requests allowed per minute for this key. */
-        "X-RateLimit-Limit": number;
-        /** @description Requests left in the current window. */
-        "X-RateLimit-Remaining": number;
-        /** @description Seconds until a request is allowed again at full budget. */
-        "X-RateLimit-Reset": number;
-        /** @description IETF RateLimit field: remaining requests `r` and seconds to reset `t`. */
-        RateLimit: string;
-        /** @description IETF RateLimit-Policy field: quota `q` per window `w` seconds. */
-        "RateLimit-Policy": string;
         /** @description Whole seconds (≥ 1) to wait before retrying. */
         "Retry-After": number;
-        /** @description `true` when the request used a key that is being rotated: switch to the new key. */
-        Deprecation: "true";
-        /** @description When the rotated key stops working (HTTP date), if a grace period was set. */
-        Sunset: string;
         /** @description `true` when this is the stored response of an earlier request with the same `Idempotency-Key`. */
         "Idempotent-Replayed": "true";
     };
@@ -1527,6 +1497,7 @@ export interface operations {
                             address: string | null;
                             city: string | null;
                             postalCode: string | null;
+                            /** @description ISO 3166-1 alpha-2 (e.g. FR): phone numbers in national form are read in this country. */
                             country: string | null;
                         };
                         policy: {
@@ -1856,6 +1827,7 @@ export interface operations {
                             address?: string;
                             city?: string;
                             postalCode?: string;
+                            /** @description ISO 3166-1 alpha-2 code (e.g. FR): guests' phone numbers in national form are read in this country. */
                             country?: string;
                         };
                         policy: {
@@ -1992,6 +1964,7 @@ export interface operations {
                             address?: string;
                             city?: string;
                             postalCode?: string;
+                            /** @description ISO 3166-1 alpha-2 code (e.g. FR): guests' phone numbers in national form are read in this country. */
                             country?: string;
                         };
                         policy: {
@@ -2178,7 +2151,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Service date (required unless walkIn) */
+                    /**
+                     * Format: date
+                     * @description Service date (required unless walkIn)
+                     */
                     date?: string;
                     /** @description Local wall time HH:mm (required unless walkIn) */
                     time?: string;
@@ -2349,7 +2325,8 @@ export interface operations {
             header?: never;
             path: {
                 restaurant: string;
-                idOrReference: string;
+                /** @description The reservation id (res_…) or its reference (K7M-4QX9; any case, dash optional). */
+                id: string;
             };
             cookie?: never;
         };
@@ -2404,61 +2381,13 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    adminGetReservationsByIdOrReferenceHistory: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                restaurant: string;
-                idOrReference: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            id: number;
-                            /** @enum {string} */
-                            action: "created" | "updated" | "status_changed";
-                            fromStatus: ("confirmed" | "seated" | "completed" | "cancelled" | "no_show") | null;
-                            toStatus: ("confirmed" | "seated" | "completed" | "cancelled" | "no_show") | null;
-                            /** @description What changed: { field: { from, to } }; for a cancellation { reason }. */
-                            changes: {
-                                [key: string]: unknown;
-                            };
-                            actor: {
-                                /** @enum {string} */
-                                type: "user" | "key" | "cli" | "system" | "guest";
-                                id: string | null;
-                            };
-                            at: string;
-                        }[];
-                        nextCursor: null;
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound5"];
-            422: components["responses"]["UnprocessableContent"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
     adminPatchReservationsById: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 restaurant: string;
+                /** @description The reservation id (res_…). */
                 id: string;
             };
             cookie?: never;
@@ -2466,6 +2395,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** Format: date */
                     date?: string;
                     time?: string;
                     partySize?: number;
@@ -2586,6 +2516,56 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    adminGetReservationsByIdOrReferenceHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                restaurant: string;
+                /** @description The reservation id (res_…) or its reference (K7M-4QX9; any case, dash optional). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            id: number;
+                            /** @enum {string} */
+                            action: "created" | "updated" | "status_changed";
+                            fromStatus: ("confirmed" | "seated" | "completed" | "cancelled" | "no_show") | null;
+                            toStatus: ("confirmed" | "seated" | "completed" | "cancelled" | "no_show") | null;
+                            /** @description What changed: { field: { from, to } }; for a cancellation { reason }. */
+                            changes: {
+                                [key: string]: unknown;
+                            };
+                            actor: {
+                                /** @enum {string} */
+                                type: "user" | "key" | "cli" | "system" | "guest";
+                                id: string | null;
+                            };
+                            at: string;
+                        }[];
+                        nextCursor: null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound5"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     adminPostReservationsByIdCancel: {
         parameters: {
             query?: never;
@@ -2598,6 +2578,7 @@ export interface operations {
             };
             path: {
                 restaurant: string;
+                /** @description The reservation id (res_…). */
                 id: string;
             };
             cookie?: never;
@@ -3882,7 +3863,7 @@ export interface operations {
                 q?: string;
                 /** @description Exact email (any case). */
                 email?: string;
-                /** @description Exact phone, any format with its country code. */
+                /** @description Exact phone, as in a booking: with its country code or national in the restaurant's country. */
                 phone?: string;
                 tag?: string;
                 limit?: number;
@@ -4371,6 +4352,7 @@ export interface operations {
                 "application/json": {
                     key: string;
                     name: string;
+                    /** Format: date */
                     date: string;
                     start: string;
                     end: string;
@@ -4521,6 +4503,7 @@ export interface operations {
                 "application/json": {
                     key?: string;
                     name?: string;
+                    /** Format: date */
                     date?: string;
                     start?: string;
                     end?: string;
@@ -4606,6 +4589,15 @@ export interface operations {
             };
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
+            /** @description Refused before the operation ran (e.g. a malformed URL): the error envelope. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { freePort, waitFor } from './scale/processes.js';
+import { alive, readPostmaster } from '../src/db/embedded/cluster.js';
 
 const root = mkdtempSync(join(tmpdir(), 'maitre-embedded-'));
 chmodSync(root, 0o755); // as root, PostgreSQL runs as `postgres`, which must be able to enter the data directory
@@ -25,22 +26,7 @@ after(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function postmasterPid(dataDir: string): number | undefined {
-  try {
-    return Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return undefined;
-  }
-}
+const postmasterPid = (dataDir: string): number | undefined => readPostmaster(join(dataDir, 'pg'))?.pid;
 
 interface Server {
   child: ChildProcess;

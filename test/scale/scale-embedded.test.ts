@@ -15,6 +15,7 @@ import { Load } from './load.js';
 import { bearer, bookingBody, scaleRestaurantConfig, SLOTS, utcDate } from './seed.js';
 import { recordReliability } from './record.js';
 import { freePort, waitFor } from './processes.js';
+import { alive } from '../../src/db/embedded/cluster.js';
 
 const root = mkdtempSync(join(tmpdir(), 'maitre-embedded-'));
 chmodSync(root, 0o755); // as root, PostgreSQL runs as `postgres`, which must be able to enter the data directory
@@ -25,15 +26,6 @@ after(async () => {
   await server?.proc.close();
   rmSync(root, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('embedded mode killed with SIGKILL mid-load restarts, takes over the stale lock and has every acknowledged booking', async (t) => {
   const dataDir = join(root, 'data');

@@ -57,7 +57,7 @@ test('the bundle is Redoc, cached immutably under its hash; the initializer star
   assert.match(bundle.body, /Redoc/);
   const init = await t.app.inject({ method: 'GET', url: '/docs/init.js' });
   assert.match(String(init.headers['content-type']), /javascript/);
-  assert.match(init.body, /Redoc\.init\(document\.body\.dataset\.spec/);
+  assert.match(init.body, /Redoc\.init\(/);
   for (const url of ['/docs/assets/redoc.standalone.js', '/docs/assets/redoc.0000000000000000.js', '/docs/assets/../package.json', '/docs/assets/swagger-ui-bundle.js']) {
     const res = await t.app.inject({ method: 'GET', url });
     assert.equal(res.statusCode, 404, url);

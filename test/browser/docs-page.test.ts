@@ -58,6 +58,26 @@ test('/docs renders the public API with its operations, offline, then the admin 
   await book.getByText('no_tables_available').first().waitFor();
   await page.screenshot({ path: 'test-results/docs-page-operation.png' });
 
+  // Its curl example is for this server, with $MAITRE_KEY until a key is pasted in the header, then with that key.
+  const curlTab = (section: typeof book) => section.getByRole('tab', { name: 'curl' }).first().click();
+  await curlTab(book);
+  await book.getByText('$MAITRE_KEY').first().waitFor();
+  assert.ok(await book.getByText(`${base}/v1/restaurants/{restaurant}/reservations`).count(), 'the example targets this server');
+  const key = 'mtr_live_docsdemo_0123456789abcdefghijklmnopqrstuvwxyz';
+  await page.getByRole('textbox', { name: 'API key', exact: true }).fill(key);
+  await page.getByRole('button', { name: 'Use in examples' }).click();
+  const keyed = page.locator('[data-section-id="tag/Reservations/operation/createReservation"]');
+  await curlTab(keyed);
+  await keyed.getByText(`Authorization: Bearer ${key}`).first().waitFor({ timeout: 30_000 });
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('maitre-docs-key')), key, 'kept in this tab only');
+  await page.reload({ waitUntil: 'networkidle' });
+  await curlTab(keyed);
+  await keyed.getByText(`Authorization: Bearer ${key}`).first().waitFor({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Forget' }).click();
+  await curlTab(keyed);
+  await keyed.getByText('$MAITRE_KEY').first().waitFor({ timeout: 30_000 });
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('maitre-docs-key')), null);
+
   await page.locator('.mtr-bar a', { hasText: 'Admin API' }).click();
   await page.waitForURL(`${base}/docs/admin`);
   await page.locator('h1', { hasText: 'Maitre admin API' }).first().waitFor({ timeout: 30_000 });

@@ -31,7 +31,20 @@ const STYLE = `body{margin:0}
 .mtr-bar a{color:#fff;text-decoration:none;font-weight:500;padding:.35rem .6rem;border-radius:.3rem}
 .mtr-bar a[aria-current=page]{background:rgba(255,255,255,.2)}
 .mtr-bar a:focus-visible{outline:2px solid #fff}
-#mtr-loading{padding:2rem 1rem;font:1rem system-ui,sans-serif}`;
+#mtr-loading{padding:2rem 1rem;font:1rem system-ui,sans-serif}
+.mtr-key{display:flex;align-items:center;gap:.4rem;font-weight:500;font-size:.85rem}
+.mtr-key input{width:16rem;padding:.3rem .4rem;border:0;border-radius:.3rem;font:inherit}
+.mtr-key button{padding:.3rem .6rem;border:1px solid #fff;border-radius:.3rem;background:transparent;color:#fff;font:inherit;cursor:pointer}
+.mtr-key input:focus-visible,.mtr-key button:focus-visible{outline:2px solid #fff;outline-offset:1px}
+@media (max-width:900px){.mtr-key{display:none}}`;
+
+/**
+ * The public page's key box: a key pasted there stays in this tab (sessionStorage) and only fills the curl examples of
+ * every operation (`Authorization: Bearer …`); the page never sends it anywhere.
+ */
+const KEY_FORM = `<form class="mtr-key" id="mtr-key"><label for="mtr-key-input">API key</label>
+<input id="mtr-key-input" type="password" autocomplete="off" spellcheck="false" placeholder="mtr_live_… (stays in this tab)">
+<button type="submit">Use in examples</button><button type="button" id="mtr-key-forget">Forget</button></form>`;
 
 export function docsHtml(kind: DocsKind, bundleUrl: string): string {
   const link = (k: DocsKind, label: string) =>
@@ -49,6 +62,7 @@ ${FAVICON_LINK}
 </head>
 <body data-spec="${SPECS[kind]}">
 <header class="mtr-bar"><img src="/favicon.svg" alt=""><strong>${TITLES[kind]}</strong>
+${kind === 'public' ? KEY_FORM : ''}
 <nav aria-label="API">${link('public', 'Public API')}${link('admin', 'Admin API')}<a href="/">Home</a></nav></header>
 <main id="mtr-docs"><p id="mtr-loading">Loading the reference…</p></main>
 <script src="${bundleUrl}" defer></script>
@@ -58,12 +72,19 @@ ${FAVICON_LINK}
 `;
 }
 
-/** Starts Redoc on the page's document (data-spec), below the sticky header, in Maitre's colours. */
+/**
+ * Starts Redoc on the page's document (data-spec), below the sticky header, in Maitre's colours. On the public page
+ * every operation gets a curl example (x-codeSamples) for this server, with the key pasted in the header's box, or
+ * $MAITRE_KEY until one is; pasting or forgetting a key renders the reference again.
+ */
 export const DOCS_INIT_JS = `'use strict';
 (function () {
   var root = document.getElementById('mtr-docs');
   var bar = document.querySelector('.mtr-bar');
-  window.Redoc.init(document.body.dataset.spec, {
+  var form = document.getElementById('mtr-key');
+  var STORE = 'maitre-docs-key';
+  var METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+  var options = {
     scrollYOffset: bar,
     hideHostname: true,
     nativeScrollbars: true,
@@ -76,6 +97,56 @@ export const DOCS_INIT_JS = `'use strict';
       typography: { fontFamily: 'system-ui, sans-serif', headings: { fontFamily: 'system-ui, sans-serif' }, code: { fontFamily: 'ui-monospace, monospace' } },
       sidebar: { width: '280px' }
     }
-  }, root);
-})();
-`;
+  };
+  function storedKey() {
+    try { return sessionStorage.getItem(STORE) || ''; } catch (e) { return ''; }
+  }
+  function example(op) {
+    var json = op.requestBody && op.requestBody.content && op.requestBody.content['application/json'];
+    if (!json) return undefined;
+    if (json.example !== undefined) return json.example;
+    if (json.examples) { for (var name in json.examples) return json.examples[name].value; }
+    if (json.schema && json.schema.examples && json.schema.examples.length) return json.schema.examples[0];
+    return {};
+  }
+  function curl(path, method, op, key) {
+    var lines = ['curl' + (method === 'get' ? '' : ' -X ' + method.toUpperCase()) + ' "' + location.origin + path + '"'];
+    var open = Array.isArray(op.security) && op.security.length === 0;
+    if (!open) lines.push('  -H "Authorization: Bearer ' + (key || '$MAITRE_KEY') + '"');
+    if (op['x-idempotent']) lines.push('  -H "Idempotency-Key: $(uuidgen)"');
+    var body = example(op);
+    if (body !== undefined) lines.push("  -H 'Content-Type: application/json' -d '" + JSON.stringify(body).replace(/'/g, "'\\\\''") + "'");
+    return lines.join(' \\\\\\n');
+  }
+  function withSamples(spec, key) {
+    var copy = JSON.parse(JSON.stringify(spec));
+    Object.keys(copy.paths || {}).forEach(function (path) {
+      METHODS.forEach(function (method) {
+        var op = copy.paths[path][method];
+        if (op) op['x-codeSamples'] = [{ lang: 'Shell', label: 'curl', source: curl(path, method, op, key) }];
+      });
+    });
+    return copy;
+  }
+  function render(spec) {
+    window.Redoc.init(form ? withSamples(spec, storedKey()) : spec, options, root);
+  }
+  fetch(document.body.dataset.spec, { credentials: 'same-origin' })
+    .then(function (r) { return r.json(); })
+    .then(function (spec) {
+      render(spec);
+      if (!form) return;
+      var input = document.getElementById('mtr-key-input');
+      input.value = storedKey();
+      form.addEventListener('submit', function (e) {
+        e.preventDefault();
+        try { sessionStorage.setItem(STORE, input.value.trim()); } catch (err) { /* storage off: this render only */ }
+        render(spec);
+      });
+      document.getElementById('mtr-key-forget').addEventListener('click', function () {
+        try { sessionStorage.removeItem(STORE); } catch (err) { /* nothing kept */ }
+        input.value = '';
+        render(spec);
+      });
+    });
+})();`;

@@ -111,13 +111,17 @@ export async function leadTimeRows(q: Queryable, r: ReportRange): Promise<Sectio
        SELECT r.party_size, greatest(r.date - (r.created_at AT TIME ZONE $4)::date, 0) AS days
          FROM reservations r
         WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status IN ${KEPT}
+     ), by_bucket AS (
+       SELECT CASE WHEN days = 0 THEN 1 WHEN days = 1 THEN 2 WHEN days <= 3 THEN 3 WHEN days <= 7 THEN 4
+                   WHEN days <= 14 THEN 5 WHEN days <= 30 THEN 6 ELSE 7 END AS ord,
+              count(*)::int AS bookings, sum(party_size)::int AS covers
+         FROM booked GROUP BY 1
      ), counted AS (
-       SELECT k.bucket, k.min_days, k.max_days, k.ord, count(b.days)::int AS bookings, coalesce(sum(b.party_size), 0)::int AS covers
+       SELECT k.bucket, k.min_days, k.max_days, k.ord, coalesce(b.bookings, 0) AS bookings, coalesce(b.covers, 0) AS covers
          FROM (VALUES ('same_day', 0, 0, 1), ('1_day', 1, 1, 2), ('2_3_days', 2, 3, 3), ('4_7_days', 4, 7, 4),
                       ('8_14_days', 8, 14, 5), ('15_30_days', 15, 30, 6), ('31_plus_days', 31, NULL, 7))
               AS k(bucket, min_days, max_days, ord)
-         LEFT JOIN booked b ON b.days >= k.min_days AND (k.max_days IS NULL OR b.days <= k.max_days)
-        GROUP BY k.bucket, k.min_days, k.max_days, k.ord
+         LEFT JOIN by_bucket b ON b.ord = k.ord
      )
      SELECT bucket, min_days AS "minDays", max_days AS "maxDays", bookings, covers, ${share('bookings')} AS share
        FROM counted ORDER BY ord`,

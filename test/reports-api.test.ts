@@ -169,6 +169,11 @@ describe('range validation', () => {
     const res = await get(owner, '/daily', `${range}&format=xlsx`);
     assert.equal(res.statusCode, 422);
     assert.ok(res.json().error.details.issues.some((i: { path: string }) => i.path === 'querystring.format'));
+    // Every section in one answer has no single table: CSV is per report.
+    const all = await get(owner, '', `${range}&format=csv`);
+    assert.equal(all.statusCode, 422);
+    assert.ok(all.json().error.details.issues.some((i: { path: string }) => i.path === 'querystring.format'));
+    assert.equal((await get(owner, '', `${range}&format=json`)).statusCode, 200);
   });
 
   test('366 days (both ends included) is the longest range; a single day is the shortest', async () => {
@@ -209,5 +214,24 @@ describe('access', () => {
     const cookie = sessionCookie(await login(t, email, password))!.value;
     const res = await get({ cookie: `maitre_session=${cookie}` }, '/sources');
     assert.equal(res.statusCode, 200);
+  });
+});
+
+describe('OpenAPI', () => {
+  test('the admin document: one operation per report, JSON and CSV for each, owners and managers only', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/admin/api/openapi.json', headers: owner });
+    assert.equal(res.statusCode, 200);
+    const doc = res.json();
+    for (const path of ['daily', 'status-mix', 'occupancy', 'lead-time', 'party-size', 'sources', 'waitlist', 'guests']) {
+      const op = doc.paths[`/admin/api/restaurants/{restaurant}/reports/${path}`]?.get;
+      assert.ok(op, path);
+      assert.deepEqual(Object.keys(op.responses['200'].content).sort(), ['application/json', 'text/csv'], path);
+      assert.deepEqual(op.security, [{ sessionCookie: ['owner', 'manager'] }], path);
+      assert.match(op.description, /RFC 4180/);
+      assert.ok(op.responses['422'] && op.responses['403'], path);
+    }
+    const all = doc.paths['/admin/api/restaurants/{restaurant}/reports'].get;
+    assert.deepEqual(Object.keys(all.responses['200'].content), ['application/json']);
+    assert.ok(doc.tags.some((tag: { name: string }) => tag.name === 'Reports'));
   });
 });

@@ -40,7 +40,12 @@ export const reportQuerySchema = z
     if (issue) ctx.addIssue({ code: 'custom', path: ['to'], message: issue });
   });
 
-export const allReportsQuerySchema = z.object(rangeShape).superRefine((q, ctx) => {
+export const allReportsQuerySchema = z
+  .object({
+    ...rangeShape,
+    format: z.literal('json').optional().describe('Only `json`: CSV is per report (`…/reports/{report}?format=csv`).'),
+  })
+  .superRefine((q, ctx) => {
   const issue = rangeIssue(q.from, q.to);
   if (issue) ctx.addIssue({ code: 'custom', path: ['to'], message: issue });
 });

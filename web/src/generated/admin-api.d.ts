@@ -4112,6 +4112,8 @@ export interface operations {
                 from: string;
                 /** @description Last local service date, included (YYYY-MM-DD); at most 366 days after `from` counting both ends. */
                 to: string;
+                /** @description Only `json`: CSV is per report (`…/reports/{report}?format=csv`). */
+                format?: "json";
             };
             header?: never;
             path: {

@@ -9,6 +9,7 @@ import { print, UsageError } from './cli/args.js';
 import { customerCommand } from './cli/customers.js';
 import { importPglite } from './cli/import-pglite.js';
 import { keyCommand } from './cli/keys.js';
+import { reportCommand } from './cli/reports.js';
 import { ConfigFileError, restaurantCommand } from './cli/restaurants.js';
 import { userCommand } from './cli/users.js';
 import { serve } from './server.js';
@@ -30,6 +31,8 @@ const HELP = `maitre — restaurant reservations
   maitre customer export ID                      print everything stored about a customer (JSON)
   maitre customer erase ID --yes [--json]        erase a customer's personal data (GDPR)
   maitre db import-pglite DIR [--json]           move a Maitre 0.1 (PGlite) data directory into the database
+  maitre report --restaurant S --from D --to D [--report NAME] [--json|--csv]
+                                                 reports over local dates D..D (docs/reports.md); --csv needs --report
 
 Environment: DATABASE_URL (else the embedded PostgreSQL in MAITRE_DATA_DIR, default ./data), REDIS_URL, PORT, HOST, LOG_LEVEL.
 `;
@@ -83,6 +86,8 @@ async function main(argv: string[]): Promise<void> {
       return withDb((db) => customerCommand(db, sub, rest));
     case 'db':
       return dbCommand(sub, rest);
+    case 'report':
+      return withDb((db) => reportCommand(db, argv.slice(1)));
     case undefined:
     case 'help':
     case '--help':

@@ -67,6 +67,7 @@ const TAGS: Record<string, string> = {
   Guest: 'Guest self-service with a reference and contact, no key.',
   Webhooks: 'Signed event notifications: endpoints and test events.',
   Admin: 'Dashboard and management operations (session cookie).',
+  Reports: 'What the book did over a range of dates, as JSON or CSV (owners and managers; docs/reports.md).',
   Meta: 'The API descriptions themselves.',
 };
 

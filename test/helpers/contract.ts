@@ -144,6 +144,11 @@ export function checkResponse(docs: ContractDocuments, req: FastifyRequest, repl
   for (const [name, h] of Object.entries((r.response.headers ?? {}) as Json)) {
     if (docs.header(kind, h)?.required && reply.getHeader(name) === undefined) return `the required header ${name} is missing`;
   }
+  const mediaType = String(reply.getHeader('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (!isJson && mediaType && r.response.content?.[mediaType]) {
+    // A documented non-JSON representation (e.g. text/csv beside application/json): a text body is all it promises.
+    return body === undefined || typeof body === 'string' ? null : `a ${mediaType} body that is not text`;
+  }
   const media = r.response.content?.['application/json'];
   if (!media) {
     if (status === 204 || status === 304 || !body) return null;

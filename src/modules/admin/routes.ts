@@ -10,6 +10,7 @@ import { keyRoutes } from './key-routes.js';
 import { reservationAdminRoutes } from './reservation-routes.js';
 import { restaurantAdminRoutes } from './restaurant-routes.js';
 import { sessionRoutes } from './session-routes.js';
+import { reportRoutes } from '../reports/routes.js';
 import { webhookAdminRoutes } from '../webhooks/admin-routes.js';
 
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -23,6 +24,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       await restaurant.register(keyRoutes);
       await restaurant.register(auditRoutes);
       await restaurant.register(webhookAdminRoutes);
+      await restaurant.register(reportRoutes);
     },
     { prefix: '/restaurants/:restaurant' },
   );

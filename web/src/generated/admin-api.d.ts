@@ -647,6 +647,236 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/api/restaurants/{restaurant}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reports: every section
+         * @description Every report of the range in one answer (each section as its own route returns it). Over the local service dates `from`..`to` (both included, at most 366 days; `to` before `from`, a date that does not exist or a longer range: 422 `validation_failed` naming the field), in the restaurant's time zone.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
+         */
+        get: operations["adminGetReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/restaurants/{restaurant}/reports/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report: daily covers and bookings per service
+         * @description One row per local service date and service with bookings kept on the book (confirmed, seated, completed, no-show; not cancelled), their covers, and the covers seated (seated or completed). Dates without bookings have no row. A slot after midnight of an overnight service counts on the date its service started.
+         *
+         *     Over the local service dates `from`..`to` (both included, at most 366 days; `to` before `from`, a date that does not exist or a longer range: 422 `validation_failed` naming the field), in the restaurant's time zone.
+         *
+         *     `?format=csv`: the rows as RFC 4180 CSV (`text/csv; charset=utf-8`, UTF-8 with a byte-order mark, CRLF line ends, a header row of the row fields below, fields with a comma, quote or line break quoted and quotes doubled, null as an empty field), sent as an attachment.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
+         */
+        get: operations["adminGetReportsDaily"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/restaurants/{restaurant}/reports/status-mix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report: status mix
+         * @description Bookings and covers by status: confirmed, seated, completed, no-show, cancelled, and late cancellations apart — cancelled at or after the booking's start minus the policy's `cancellationCutoffMinutes` (the current policy). Every status has a row.
+         *
+         *     Over the local service dates `from`..`to` (both included, at most 366 days; `to` before `from`, a date that does not exist or a longer range: 422 `validation_failed` naming the field), in the restaurant's time zone.
+         *
+         *     `?format=csv`: the rows as RFC 4180 CSV (`text/csv; charset=utf-8`, UTF-8 with a byte-order mark, CRLF line ends, a header row of the row fields below, fields with a comma, quote or line break quoted and quotes doubled, null as an empty field), sent as an attachment.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
+         */
+        get: operations["adminGetReportsStatusMix"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/restaurants/{restaurant}/reports/occupancy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report: occupancy by weekday and hour
+         * @description Seated covers over capacity for each local weekday × hour: the range's instants, from local midnight of `from` to local midnight after `to`, are cut into one-hour buckets (a DST day has 23 or 25), each labelled with its local weekday and hour. A seated or completed booking adds guests × the hours of [start, planned end) inside a bucket; the capacity of a bucket is the floor plan's seats (Σ max covers of its tables). A row for every weekday × hour the range has.
+         *
+         *     Over the local service dates `from`..`to` (both included, at most 366 days; `to` before `from`, a date that does not exist or a longer range: 422 `validation_failed` naming the field), in the restaurant's time zone.
+         *
+         *     `?format=csv`: the rows as RFC 4180 CSV (`text/csv; charset=utf-8`, UTF-8 with a byte-order mark, CRLF line ends, a header row of the row fields below, fields with a comma, quote or line break quoted and quotes doubled, null as an empty field), sent as an attachment.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
+         */
+        get: operations["adminGetReportsOccupancy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/restaurants/{restaurant}/reports/lead-time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report: lead time distribution
+         * @description Kept bookings by local calendar days between the day they were made and their service date: same day, 1, 2–3, 4–7, 8–14, 15–30, 31+. Every bucket has a row.
+         *
+         *     Over the local service dates `from`..`to` (both included, at most 366 days; `to` before `from`, a date that does not exist or a longer range: 422 `validation_failed` naming the field), in the restaurant's time zone.
+         *
+         *     `?format=csv`: the rows as RFC 4180 CSV (`text/csv; charset=utf-8`, UTF-8 with a byte-order mark, CRLF line ends, a header row of the row fields below, fields with a comma, quote or line break quoted and quotes doubled, null as an empty field), sent as an attachment.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
+         */
+        get: operations["adminGetReportsLeadTime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/restaurants/{restaurant}/reports/party-size": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report: party size distribution
+         * @description Kept bookings by party size (sizes with bookings only).
+         *
+         *     Over the local service dates `from`..`to` (both included, at most 366 days; `to` before `from`, a date that does not exist or a longer range: 422 `validation_failed` naming the field), in the restaurant's time zone.
+         *
+         *     `?format=csv`: the rows as RFC 4180 CSV (`text/csv; charset=utf-8`, UTF-8 with a byte-order mark, CRLF line ends, a header row of the row fields below, fields with a comma, quote or line break quoted and quotes doubled, null as an empty field), sent as an attachment.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
+         */
+        get: operations["adminGetReportsPartySize"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/restaurants/{restaurant}/reports/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report: source mix
+         * @description Kept bookings by `source`: `widget` (the booking widget), `phone` (dashboard bookings), `api` (API keys, unless the client sent another source), `agent` (MCP), `walk_in`, `waitlist` (an accepted waitlist offer), or what a client sent. Most bookings first.
+         *
+         *     Over the local service dates `from`..`to` (both included, at most 366 days; `to` before `from`, a date that does not exist or a longer range: 422 `validation_failed` naming the field), in the restaurant's time zone.
+         *
+         *     `?format=csv`: the rows as RFC 4180 CSV (`text/csv; charset=utf-8`, UTF-8 with a byte-order mark, CRLF line ends, a header row of the row fields below, fields with a comma, quote or line break quoted and quotes doubled, null as an empty field), sent as an attachment.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
+         */
+        get: operations["adminGetReportsSources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/restaurants/{restaurant}/reports/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report: waitlist conversion
+         * @description Waitlist entries for the range's dates by status (waiting, offered, booked, expired, cancelled) and the conversion rate: booked / all entries.
+         *
+         *     Over the local service dates `from`..`to` (both included, at most 366 days; `to` before `from`, a date that does not exist or a longer range: 422 `validation_failed` naming the field), in the restaurant's time zone.
+         *
+         *     `?format=csv`: the rows as RFC 4180 CSV (`text/csv; charset=utf-8`, UTF-8 with a byte-order mark, CRLF line ends, a header row of the row fields below, fields with a comma, quote or line break quoted and quotes doubled, null as an empty field), sent as an attachment.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
+         */
+        get: operations["adminGetReportsWaitlist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/restaurants/{restaurant}/reports/guests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report: returning and new guests
+         * @description Kept bookings by guest: `returning` when the guest was seated (a seated or completed booking) on a date before `from`, `new` otherwise, `unknown` for bookings without a guest record; with the distinct guests of each.
+         *
+         *     Over the local service dates `from`..`to` (both included, at most 366 days; `to` before `from`, a date that does not exist or a longer range: 422 `validation_failed` naming the field), in the restaurant's time zone.
+         *
+         *     `?format=csv`: the rows as RFC 4180 CSV (`text/csv; charset=utf-8`, UTF-8 with a byte-order mark, CRLF line ends, a header row of the row fields below, fields with a comma, quote or line break quoted and quotes doubled, null as an empty field), sent as an attachment.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
+         */
+        get: operations["adminGetReportsGuests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/api/restaurants/{restaurant}/customers": {
         parameters: {
             query?: never;
@@ -3851,6 +4081,604 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetReports: {
+        parameters: {
+            query: {
+                /** @description First local service date of the range (YYYY-MM-DD, the restaurant's time zone). */
+                from: string;
+                /** @description Last local service date, included (YYYY-MM-DD); at most 366 days after `from` counting both ends. */
+                to: string;
+                /** @description Only `json`: CSV is per report (`…/reports/{report}?format=csv`). */
+                format?: "json";
+            };
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The restaurant's slug. */
+                        restaurant: string;
+                        /** @description The restaurant's IANA time zone: every date and hour is local to it. */
+                        timezone: string;
+                        from: string;
+                        to: string;
+                        daily: {
+                            rows: {
+                                /** @description Local service date. */
+                                date: string;
+                                /** @description Service key (an event booking: the event's key). */
+                                service: string;
+                                /** @description Bookings kept on the book: confirmed, seated, completed and no-show (not cancelled). */
+                                bookings: number;
+                                /** @description Guests of those bookings. */
+                                covers: number;
+                                /** @description Guests of the seated and completed bookings. */
+                                seatedCovers: number;
+                            }[];
+                        };
+                        statusMix: {
+                            /** @description The policy's cut-off used to tell late cancellations apart (the current policy). */
+                            cancellationCutoffMinutes: number;
+                            rows: {
+                                /**
+                                 * @description `cancelled`: cancelled before the cut-off; `late_cancelled`: inside it (or after the start).
+                                 * @enum {string}
+                                 */
+                                status: "confirmed" | "seated" | "completed" | "no_show" | "cancelled" | "late_cancelled";
+                                bookings: number;
+                                covers: number;
+                                /** @description Fraction of the total, 0..1, rounded to 4 decimals. */
+                                share: number;
+                            }[];
+                        };
+                        occupancy: {
+                            /** @description Seats of the floor plan: Σ max covers of its tables. */
+                            seats: number;
+                            rows: {
+                                /** @description ISO weekday of the local date: 1 = Monday … 7 = Sunday. */
+                                weekday: number;
+                                /** @description Local hour of day. */
+                                hour: number;
+                                /** @description Clock hours of the range with this weekday and local hour (a DST fall-back hour counts twice, a skipped hour not at all). */
+                                hours: number;
+                                /** @description Σ guests × hours seated (seated and completed bookings, start to planned end) in those hours. */
+                                seatedCoverHours: number;
+                                /** @description Seats of the floor plan × hours. */
+                                capacityCoverHours: number;
+                                /** @description seatedCoverHours / capacityCoverHours, 4 decimals (null without tables). */
+                                occupancy: number | null;
+                            }[];
+                        };
+                        leadTime: {
+                            rows: {
+                                /** @enum {string} */
+                                bucket: "same_day" | "1_day" | "2_3_days" | "4_7_days" | "8_14_days" | "15_30_days" | "31_plus_days";
+                                /** @description Local calendar days from the day the booking was made to its service date, lower bound. */
+                                minDays: number;
+                                /** @description Upper bound, included (null: open). */
+                                maxDays: number | null;
+                                bookings: number;
+                                covers: number;
+                                /** @description Fraction of the total, 0..1, rounded to 4 decimals. */
+                                share: number;
+                            }[];
+                        };
+                        partySize: {
+                            rows: {
+                                partySize: number;
+                                bookings: number;
+                                covers: number;
+                                /** @description Fraction of the total, 0..1, rounded to 4 decimals. */
+                                share: number;
+                            }[];
+                        };
+                        sources: {
+                            rows: {
+                                /** @description `widget`, `phone`, `api`, `agent` (MCP), `walk_in`, `waitlist` (an accepted waitlist offer), or what an API client sent. */
+                                source: string;
+                                bookings: number;
+                                covers: number;
+                                /** @description Fraction of the total, 0..1, rounded to 4 decimals. */
+                                share: number;
+                            }[];
+                        };
+                        waitlist: {
+                            /** @description booked / all entries of the range, 4 decimals (null without entries). */
+                            conversionRate: number | null;
+                            rows: {
+                                /** @enum {string} */
+                                status: "waiting" | "offered" | "booked" | "expired" | "cancelled";
+                                entries: number;
+                                covers: number;
+                                /** @description Fraction of the total, 0..1, rounded to 4 decimals. */
+                                share: number;
+                            }[];
+                        };
+                        guests: {
+                            rows: {
+                                /**
+                                 * @description `returning`: the guest was seated (seated or completed booking) on a date before `from`; `new`: not; `unknown`: bookings without a guest record.
+                                 * @enum {string}
+                                 */
+                                kind: "new" | "returning" | "unknown";
+                                /** @description Distinct guests (null for `unknown`). */
+                                guests: number | null;
+                                bookings: number;
+                                covers: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetReportsDaily: {
+        parameters: {
+            query: {
+                /** @description First local service date of the range (YYYY-MM-DD, the restaurant's time zone). */
+                from: string;
+                /** @description Last local service date, included (YYYY-MM-DD); at most 366 days after `from` counting both ends. */
+                to: string;
+                /** @description `csv`: the report's rows as RFC 4180 CSV (text/csv, UTF-8 with a byte-order mark, CRLF line ends, a header row). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or its rows as CSV with `?format=csv`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The restaurant's slug. */
+                        restaurant: string;
+                        /** @description The restaurant's IANA time zone: every date and hour is local to it. */
+                        timezone: string;
+                        from: string;
+                        to: string;
+                        rows: {
+                            /** @description Local service date. */
+                            date: string;
+                            /** @description Service key (an event booking: the event's key). */
+                            service: string;
+                            /** @description Bookings kept on the book: confirmed, seated, completed and no-show (not cancelled). */
+                            bookings: number;
+                            /** @description Guests of those bookings. */
+                            covers: number;
+                            /** @description Guests of the seated and completed bookings. */
+                            seatedCovers: number;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetReportsStatusMix: {
+        parameters: {
+            query: {
+                /** @description First local service date of the range (YYYY-MM-DD, the restaurant's time zone). */
+                from: string;
+                /** @description Last local service date, included (YYYY-MM-DD); at most 366 days after `from` counting both ends. */
+                to: string;
+                /** @description `csv`: the report's rows as RFC 4180 CSV (text/csv, UTF-8 with a byte-order mark, CRLF line ends, a header row). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or its rows as CSV with `?format=csv`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The restaurant's slug. */
+                        restaurant: string;
+                        /** @description The restaurant's IANA time zone: every date and hour is local to it. */
+                        timezone: string;
+                        from: string;
+                        to: string;
+                        /** @description The policy's cut-off used to tell late cancellations apart (the current policy). */
+                        cancellationCutoffMinutes: number;
+                        rows: {
+                            /**
+                             * @description `cancelled`: cancelled before the cut-off; `late_cancelled`: inside it (or after the start).
+                             * @enum {string}
+                             */
+                            status: "confirmed" | "seated" | "completed" | "no_show" | "cancelled" | "late_cancelled";
+                            bookings: number;
+                            covers: number;
+                            /** @description Fraction of the total, 0..1, rounded to 4 decimals. */
+                            share: number;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetReportsOccupancy: {
+        parameters: {
+            query: {
+                /** @description First local service date of the range (YYYY-MM-DD, the restaurant's time zone). */
+                from: string;
+                /** @description Last local service date, included (YYYY-MM-DD); at most 366 days after `from` counting both ends. */
+                to: string;
+                /** @description `csv`: the report's rows as RFC 4180 CSV (text/csv, UTF-8 with a byte-order mark, CRLF line ends, a header row). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or its rows as CSV with `?format=csv`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The restaurant's slug. */
+                        restaurant: string;
+                        /** @description The restaurant's IANA time zone: every date and hour is local to it. */
+                        timezone: string;
+                        from: string;
+                        to: string;
+                        /** @description Seats of the floor plan: Σ max covers of its tables. */
+                        seats: number;
+                        rows: {
+                            /** @description ISO weekday of the local date: 1 = Monday … 7 = Sunday. */
+                            weekday: number;
+                            /** @description Local hour of day. */
+                            hour: number;
+                            /** @description Clock hours of the range with this weekday and local hour (a DST fall-back hour counts twice, a skipped hour not at all). */
+                            hours: number;
+                            /** @description Σ guests × hours seated (seated and completed bookings, start to planned end) in those hours. */
+                            seatedCoverHours: number;
+                            /** @description Seats of the floor plan × hours. */
+                            capacityCoverHours: number;
+                            /** @description seatedCoverHours / capacityCoverHours, 4 decimals (null without tables). */
+                            occupancy: number | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetReportsLeadTime: {
+        parameters: {
+            query: {
+                /** @description First local service date of the range (YYYY-MM-DD, the restaurant's time zone). */
+                from: string;
+                /** @description Last local service date, included (YYYY-MM-DD); at most 366 days after `from` counting both ends. */
+                to: string;
+                /** @description `csv`: the report's rows as RFC 4180 CSV (text/csv, UTF-8 with a byte-order mark, CRLF line ends, a header row). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or its rows as CSV with `?format=csv`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The restaurant's slug. */
+                        restaurant: string;
+                        /** @description The restaurant's IANA time zone: every date and hour is local to it. */
+                        timezone: string;
+                        from: string;
+                        to: string;
+                        rows: {
+                            /** @enum {string} */
+                            bucket: "same_day" | "1_day" | "2_3_days" | "4_7_days" | "8_14_days" | "15_30_days" | "31_plus_days";
+                            /** @description Local calendar days from the day the booking was made to its service date, lower bound. */
+                            minDays: number;
+                            /** @description Upper bound, included (null: open). */
+                            maxDays: number | null;
+                            bookings: number;
+                            covers: number;
+                            /** @description Fraction of the total, 0..1, rounded to 4 decimals. */
+                            share: number;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetReportsPartySize: {
+        parameters: {
+            query: {
+                /** @description First local service date of the range (YYYY-MM-DD, the restaurant's time zone). */
+                from: string;
+                /** @description Last local service date, included (YYYY-MM-DD); at most 366 days after `from` counting both ends. */
+                to: string;
+                /** @description `csv`: the report's rows as RFC 4180 CSV (text/csv, UTF-8 with a byte-order mark, CRLF line ends, a header row). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or its rows as CSV with `?format=csv`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The restaurant's slug. */
+                        restaurant: string;
+                        /** @description The restaurant's IANA time zone: every date and hour is local to it. */
+                        timezone: string;
+                        from: string;
+                        to: string;
+                        rows: {
+                            partySize: number;
+                            bookings: number;
+                            covers: number;
+                            /** @description Fraction of the total, 0..1, rounded to 4 decimals. */
+                            share: number;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetReportsSources: {
+        parameters: {
+            query: {
+                /** @description First local service date of the range (YYYY-MM-DD, the restaurant's time zone). */
+                from: string;
+                /** @description Last local service date, included (YYYY-MM-DD); at most 366 days after `from` counting both ends. */
+                to: string;
+                /** @description `csv`: the report's rows as RFC 4180 CSV (text/csv, UTF-8 with a byte-order mark, CRLF line ends, a header row). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or its rows as CSV with `?format=csv`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The restaurant's slug. */
+                        restaurant: string;
+                        /** @description The restaurant's IANA time zone: every date and hour is local to it. */
+                        timezone: string;
+                        from: string;
+                        to: string;
+                        rows: {
+                            /** @description `widget`, `phone`, `api`, `agent` (MCP), `walk_in`, `waitlist` (an accepted waitlist offer), or what an API client sent. */
+                            source: string;
+                            bookings: number;
+                            covers: number;
+                            /** @description Fraction of the total, 0..1, rounded to 4 decimals. */
+                            share: number;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetReportsWaitlist: {
+        parameters: {
+            query: {
+                /** @description First local service date of the range (YYYY-MM-DD, the restaurant's time zone). */
+                from: string;
+                /** @description Last local service date, included (YYYY-MM-DD); at most 366 days after `from` counting both ends. */
+                to: string;
+                /** @description `csv`: the report's rows as RFC 4180 CSV (text/csv, UTF-8 with a byte-order mark, CRLF line ends, a header row). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or its rows as CSV with `?format=csv`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The restaurant's slug. */
+                        restaurant: string;
+                        /** @description The restaurant's IANA time zone: every date and hour is local to it. */
+                        timezone: string;
+                        from: string;
+                        to: string;
+                        /** @description booked / all entries of the range, 4 decimals (null without entries). */
+                        conversionRate: number | null;
+                        rows: {
+                            /** @enum {string} */
+                            status: "waiting" | "offered" | "booked" | "expired" | "cancelled";
+                            entries: number;
+                            covers: number;
+                            /** @description Fraction of the total, 0..1, rounded to 4 decimals. */
+                            share: number;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetReportsGuests: {
+        parameters: {
+            query: {
+                /** @description First local service date of the range (YYYY-MM-DD, the restaurant's time zone). */
+                from: string;
+                /** @description Last local service date, included (YYYY-MM-DD); at most 366 days after `from` counting both ends. */
+                to: string;
+                /** @description `csv`: the report's rows as RFC 4180 CSV (text/csv, UTF-8 with a byte-order mark, CRLF line ends, a header row). */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report (JSON), or its rows as CSV with `?format=csv`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The restaurant's slug. */
+                        restaurant: string;
+                        /** @description The restaurant's IANA time zone: every date and hour is local to it. */
+                        timezone: string;
+                        from: string;
+                        to: string;
+                        rows: {
+                            /**
+                             * @description `returning`: the guest was seated (seated or completed booking) on a date before `from`; `new`: not; `unknown`: bookings without a guest record.
+                             * @enum {string}
+                             */
+                            kind: "new" | "returning" | "unknown";
+                            /** @description Distinct guests (null for `unknown`). */
+                            guests: number | null;
+                            bookings: number;
+                            covers: number;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["UnprocessableContent"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,0 +1,205 @@
+/**
+ * The reports' SQL. Every figure is computed by PostgreSQL; dates are the reservations' local service dates (an
+ * overnight slot after midnight keeps the date its service started on) and hours are local wall-clock hours of the
+ * restaurant's zone, bucketed on real instants so a DST day has 23 or 25 of them.
+ *
+ * "Kept" bookings: confirmed, seated, completed and no-show — on the book and not cancelled. `held` rows (a table
+ * held for a waitlist offer) are never bookings and never counted.
+ */
+import type { Queryable } from '../../db/types.js';
+import type { Sections } from './schemas.js';
+
+export interface ReportRange {
+  restaurantId: string;
+  from: string;
+  to: string;
+  timezone: string;
+}
+
+const KEPT = `('confirmed', 'seated', 'completed', 'no_show')`;
+const SEATED = `('seated', 'completed')`;
+/** Share of a count in its column's total, 4 decimals (0 when the total is 0). */
+const share = (col: string) => `coalesce(round(${col}::numeric / nullif(sum(${col}) OVER (), 0), 4), 0)::float8`;
+
+export async function dailyRows(q: Queryable, r: ReportRange): Promise<Sections['daily']['rows']> {
+  const { rows } = await q.query<Sections['daily']['rows'][number]>(
+    `SELECT to_char(r.date, 'YYYY-MM-DD') AS date, r.service_key AS service, count(*)::int AS bookings,
+            sum(r.party_size)::int AS covers,
+            coalesce(sum(r.party_size) FILTER (WHERE r.status IN ${SEATED}), 0)::int AS "seatedCovers"
+       FROM reservations r
+       LEFT JOIN services s ON s.restaurant_id = r.restaurant_id AND s.key = r.service_key
+      WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status IN ${KEPT}
+      GROUP BY r.date, r.service_key, s.position
+      ORDER BY r.date, s.position NULLS LAST, r.service_key`,
+    [r.restaurantId, r.from, r.to],
+  );
+  return rows;
+}
+
+/**
+ * A cancellation is late when it happened at or after (start − cut-off): its time is the history's status change to
+ * cancelled (the row's last update when history is missing).
+ */
+export async function statusMixRows(q: Queryable, r: ReportRange, cutoffMinutes: number): Promise<Sections['statusMix']['rows']> {
+  const { rows } = await q.query<Sections['statusMix']['rows'][number]>(
+    `WITH booked AS (
+       SELECT r.party_size,
+              CASE WHEN r.status = 'cancelled'
+                    AND coalesce((SELECT max(h.at) FROM reservation_history h
+                                   WHERE h.reservation_id = r.id AND h.to_status = 'cancelled'), r.updated_at)
+                        >= r.starts_at - make_interval(mins => $4::int)
+                   THEN 'late_cancelled' ELSE r.status END AS status
+         FROM reservations r
+        WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status <> 'held'
+     ), counted AS (
+       SELECT k.status, k.ord, count(b.status)::int AS bookings, coalesce(sum(b.party_size), 0)::int AS covers
+         FROM (VALUES ('confirmed', 1), ('seated', 2), ('completed', 3), ('no_show', 4), ('cancelled', 5), ('late_cancelled', 6))
+              AS k(status, ord)
+         LEFT JOIN booked b ON b.status = k.status
+        GROUP BY k.status, k.ord
+     )
+     SELECT status, bookings, covers, ${share('bookings')} AS share FROM counted ORDER BY ord`,
+    [r.restaurantId, r.from, r.to, cutoffMinutes],
+  );
+  return rows;
+}
+
+/**
+ * Occupancy by local weekday × hour. The range is [local midnight of `from`, local midnight after `to`) as instants;
+ * it is cut into one-hour buckets from its start (so a DST day has 23 or 25), each labelled with its local weekday
+ * and hour. A seated or completed booking adds guests × the part of [starts_at, ends_at) inside each bucket; the
+ * capacity of a bucket is the floor plan's seats × 1 hour.
+ */
+export async function occupancyRows(q: Queryable, r: ReportRange): Promise<{ seats: number; rows: Sections['occupancy']['rows'] }> {
+  const { rows } = await q.query<Sections['occupancy']['rows'][number] & { seats: number }>(
+    `WITH bounds AS (
+       SELECT ($2::date::timestamp AT TIME ZONE $4) AS lo, (($3::date + 1)::timestamp AT TIME ZONE $4) AS hi
+     ), buckets AS (
+       SELECT b FROM bounds, generate_series(lo, hi - interval '1 hour', interval '1 hour') AS b
+     ), seated AS (
+       SELECT r.party_size, greatest(r.starts_at, bounds.lo) AS s, least(r.ends_at, bounds.hi) AS e, bounds.lo
+         FROM reservations r, bounds
+        WHERE r.restaurant_id = $1 AND r.status IN ${SEATED} AND r.starts_at < bounds.hi AND r.ends_at > bounds.lo
+     ), pieces AS (
+       SELECT bk AS b, s.party_size * extract(epoch FROM least(bk + interval '1 hour', s.e) - greatest(bk, s.s)) / 3600 AS cover_hours
+         FROM seated s,
+              generate_series(s.lo + floor(extract(epoch FROM s.s - s.lo) / 3600) * interval '1 hour', s.e - interval '1 microsecond',
+                              interval '1 hour') AS bk
+     ), per_bucket AS (
+       SELECT b, sum(cover_hours) AS cover_hours FROM pieces GROUP BY b
+     ), capacity AS (
+       SELECT coalesce(sum(max_covers), 0)::int AS seats FROM tables WHERE restaurant_id = $1
+     )
+     SELECT extract(isodow FROM b.b AT TIME ZONE $4)::int AS weekday, extract(hour FROM b.b AT TIME ZONE $4)::int AS hour,
+            count(*)::int AS hours, round(coalesce(sum(p.cover_hours), 0)::numeric, 2)::float8 AS "seatedCoverHours",
+            (count(*) * c.seats)::int AS "capacityCoverHours",
+            round(coalesce(sum(p.cover_hours), 0)::numeric / nullif(count(*) * c.seats, 0), 4)::float8 AS occupancy,
+            c.seats
+       FROM buckets b LEFT JOIN per_bucket p ON p.b = b.b CROSS JOIN capacity c
+      GROUP BY 1, 2, c.seats
+      ORDER BY 1, 2`,
+    [r.restaurantId, r.from, r.to, r.timezone],
+  );
+  const seats = rows[0]?.seats ?? 0;
+  return { seats, rows: rows.map(({ seats: _seats, ...row }) => row) };
+}
+
+/** Lead time: local calendar days from the day a kept booking was made (its created_at, local) to its service date. */
+export async function leadTimeRows(q: Queryable, r: ReportRange): Promise<Sections['leadTime']['rows']> {
+  const { rows } = await q.query<Sections['leadTime']['rows'][number]>(
+    `WITH booked AS (
+       SELECT r.party_size, greatest(r.date - (r.created_at AT TIME ZONE $4)::date, 0) AS days
+         FROM reservations r
+        WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status IN ${KEPT}
+     ), by_bucket AS (
+       SELECT CASE WHEN days = 0 THEN 1 WHEN days = 1 THEN 2 WHEN days <= 3 THEN 3 WHEN days <= 7 THEN 4
+                   WHEN days <= 14 THEN 5 WHEN days <= 30 THEN 6 ELSE 7 END AS ord,
+              count(*)::int AS bookings, sum(party_size)::int AS covers
+         FROM booked GROUP BY 1
+     ), counted AS (
+       SELECT k.bucket, k.min_days, k.max_days, k.ord, coalesce(b.bookings, 0) AS bookings, coalesce(b.covers, 0) AS covers
+         FROM (VALUES ('same_day', 0, 0, 1), ('1_day', 1, 1, 2), ('2_3_days', 2, 3, 3), ('4_7_days', 4, 7, 4),
+                      ('8_14_days', 8, 14, 5), ('15_30_days', 15, 30, 6), ('31_plus_days', 31, NULL, 7))
+              AS k(bucket, min_days, max_days, ord)
+         LEFT JOIN by_bucket b ON b.ord = k.ord
+     )
+     SELECT bucket, min_days AS "minDays", max_days AS "maxDays", bookings, covers, ${share('bookings')} AS share
+       FROM counted ORDER BY ord`,
+    [r.restaurantId, r.from, r.to, r.timezone],
+  );
+  return rows;
+}
+
+export async function partySizeRows(q: Queryable, r: ReportRange): Promise<Sections['partySize']['rows']> {
+  const { rows } = await q.query<Sections['partySize']['rows'][number]>(
+    `WITH counted AS (
+       SELECT party_size, count(*)::int AS bookings, sum(party_size)::int AS covers
+         FROM reservations
+        WHERE restaurant_id = $1 AND date BETWEEN $2::date AND $3::date AND status IN ${KEPT}
+        GROUP BY party_size
+     )
+     SELECT party_size AS "partySize", bookings, covers, ${share('bookings')} AS share FROM counted ORDER BY party_size`,
+    [r.restaurantId, r.from, r.to],
+  );
+  return rows;
+}
+
+export async function sourceRows(q: Queryable, r: ReportRange): Promise<Sections['sources']['rows']> {
+  const { rows } = await q.query<Sections['sources']['rows'][number]>(
+    `WITH counted AS (
+       SELECT source, count(*)::int AS bookings, sum(party_size)::int AS covers
+         FROM reservations
+        WHERE restaurant_id = $1 AND date BETWEEN $2::date AND $3::date AND status IN ${KEPT}
+        GROUP BY source
+     )
+     SELECT source, bookings, covers, ${share('bookings')} AS share FROM counted ORDER BY bookings DESC, source`,
+    [r.restaurantId, r.from, r.to],
+  );
+  return rows;
+}
+
+/** Waitlist entries by the local date they wait for, by status; conversion = booked / all. */
+export async function waitlistRows(q: Queryable, r: ReportRange): Promise<Sections['waitlist']> {
+  const { rows } = await q.query<Sections['waitlist']['rows'][number] & { conversion: number | null }>(
+    `WITH counted AS (
+       SELECT k.status, k.ord, count(w.id)::int AS entries, coalesce(sum(w.party_size), 0)::int AS covers
+         FROM (VALUES ('waiting', 1), ('offered', 2), ('booked', 3), ('expired', 4), ('cancelled', 5)) AS k(status, ord)
+         LEFT JOIN waitlist_entries w ON w.status = k.status AND w.restaurant_id = $1 AND w.date BETWEEN $2::date AND $3::date
+        GROUP BY k.status, k.ord
+     )
+     SELECT status, entries, covers, ${share('entries')} AS share,
+            round((sum(entries) FILTER (WHERE status = 'booked') OVER ())::numeric / nullif(sum(entries) OVER (), 0), 4)::float8 AS conversion
+       FROM counted ORDER BY ord`,
+    [r.restaurantId, r.from, r.to],
+  );
+  return { conversionRate: rows[0]?.conversion ?? null, rows: rows.map(({ conversion: _c, ...row }) => row) };
+}
+
+/**
+ * New and returning guests among the kept bookings of the range: returning when the guest was seated (a seated or
+ * completed booking) on a date before `from`.
+ */
+export async function guestRows(q: Queryable, r: ReportRange): Promise<Sections['guests']['rows']> {
+  const { rows } = await q.query<Sections['guests']['rows'][number]>(
+    `WITH kept AS (
+       SELECT customer_id, party_size FROM reservations
+        WHERE restaurant_id = $1 AND date BETWEEN $2::date AND $3::date AND status IN ${KEPT}
+     ), seen_before AS (
+       SELECT DISTINCT p.customer_id FROM reservations p
+        WHERE p.restaurant_id = $1 AND p.date < $2::date AND p.status IN ${SEATED}
+          AND p.customer_id IN (SELECT customer_id FROM kept WHERE customer_id IS NOT NULL)
+     ), classified AS (
+       SELECT k.customer_id, k.party_size,
+              CASE WHEN k.customer_id IS NULL THEN 'unknown' WHEN rt.customer_id IS NOT NULL THEN 'returning' ELSE 'new' END AS kind
+         FROM kept k LEFT JOIN seen_before rt ON rt.customer_id = k.customer_id
+     )
+     SELECT g.kind, CASE WHEN g.kind = 'unknown' THEN NULL ELSE count(DISTINCT c.customer_id)::int END AS guests,
+            count(c.kind)::int AS bookings, coalesce(sum(c.party_size), 0)::int AS covers
+       FROM (VALUES ('new', 1), ('returning', 2), ('unknown', 3)) AS g(kind, ord)
+       LEFT JOIN classified c ON c.kind = g.kind
+      GROUP BY g.kind, g.ord
+      ORDER BY g.ord`,
+    [r.restaurantId, r.from, r.to],
+  );
+  return rows;
+}

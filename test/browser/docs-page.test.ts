@@ -69,14 +69,14 @@ test('/docs renders the public API with its operations, offline, then the admin 
   const keyed = page.locator('[data-section-id="tag/Reservations/operation/createReservation"]');
   await curlTab(keyed);
   await keyed.getByText(`Authorization: Bearer ${key}`).first().waitFor({ timeout: 30_000 });
-  assert.equal(await page.evaluate(() => sessionStorage.getItem('maitre-docs-key')), key, 'kept in this tab only');
+  assert.equal(await page.evaluate("sessionStorage.getItem('maitre-docs-key')"), key, 'kept in this tab only');
   await page.reload({ waitUntil: 'networkidle' });
   await curlTab(keyed);
   await keyed.getByText(`Authorization: Bearer ${key}`).first().waitFor({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Forget' }).click();
   await curlTab(keyed);
   await keyed.getByText('$MAITRE_KEY').first().waitFor({ timeout: 30_000 });
-  assert.equal(await page.evaluate(() => sessionStorage.getItem('maitre-docs-key')), null);
+  assert.equal(await page.evaluate("sessionStorage.getItem('maitre-docs-key')"), null);
 
   await page.locator('.mtr-bar a', { hasText: 'Admin API' }).click();
   await page.waitForURL(`${base}/docs/admin`);

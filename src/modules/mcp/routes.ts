@@ -36,7 +36,10 @@ function jsonRpcError(reply: FastifyReply, status: number, message: string): Fas
 async function handle(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   // One message per HTTP request (JSON-RPC batches left the protocol in 2025-06-18): each draws on the key's rate limit.
   if (Array.isArray(req.body) && req.body.length > 1) return jsonRpcError(reply, 400, 'Send one JSON-RPC message per request (no batches).');
-  const server = createMcpServer({ req, services: req.server.services, key: req.apiKey!, restaurant: req.restaurant! });
+  const key = req.apiKey;
+  if (!key) throw new Error('POST /mcp ran without the key pipeline'); // cannot happen: the route declares auth 'key'
+  // A key belongs to one restaurant: /mcp/{restaurant} was refused by the pipeline unless it names the key's own.
+  const server = createMcpServer({ req, services: req.server.services, key, restaurant: key.restaurant });
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   try {
     await server.connect(transport);

@@ -278,11 +278,17 @@ test('Settings: a form saved through PUT /config, the importer’s precise error
   const profile = page.locator('form', { has: page.getByRole('heading', { name: 'Profile' }) });
   await profile.getByLabel('Name').fill('Chez Playwright & Co');
   await profile.getByLabel('Website').fill('https://chez.example.com');
+  // The country is an ISO code (guests' national phone numbers are read in it): its name shows as it is typed.
+  const country = profile.getByLabel('Country (ISO code)');
+  await country.fill('gb');
+  assert.equal(await country.inputValue(), 'GB');
+  await profile.getByText('United Kingdom.').waitFor();
   await profile.getByRole('button', { name: 'Save profile' }).click();
   await page.getByRole('status').filter({ hasText: 'Profile saved.' }).waitFor();
   const publicProfile = (await d.tenant.get('')).json();
   assert.equal(publicProfile.name, 'Chez Playwright & Co');
   assert.equal(publicProfile.contact.website, 'https://chez.example.com');
+  assert.equal(publicProfile.location.country, 'GB');
 
   // The importer's own message, with its path, for a bad value.
   const policy = page.locator('form', { has: page.getByRole('heading', { name: 'Booking policy' }) });

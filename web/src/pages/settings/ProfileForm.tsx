@@ -3,6 +3,16 @@ import { useEffect, useState } from 'react';
 import type { RestaurantConfig } from '../../types';
 import { Card, clean, type Save, Text } from './settings-ui';
 
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** The country's name for a two-letter code, and what the code is used for. */
+function countryHelp(code: string): string {
+  const use = "Guests' phone numbers written without +country code are read in this country.";
+  if (!/^[A-Za-z]{2}$/.test(code)) return `Two letters, e.g. FR, GB, US. ${use}`;
+  const name = regionNames.of(code.toUpperCase());
+  return `${name && name !== code.toUpperCase() ? name : 'Unknown code'}. ${use}`;
+}
+
 export function ProfileForm({ config, save, canEdit }: { config: RestaurantConfig; save: Save; canEdit: boolean }) {
   const [name, setName] = useState(config.name);
   const [timezone, setTimezone] = useState(config.timezone);
@@ -36,7 +46,15 @@ export function ProfileForm({ config, save, canEdit }: { config: RestaurantConfi
         <Text label="Address" value={location.address} onChange={(v) => setLocation({ ...location, address: v })} />
         <Text label="City" value={location.city} onChange={(v) => setLocation({ ...location, city: v })} />
         <Text label="Postal code" value={location.postalCode} onChange={(v) => setLocation({ ...location, postalCode: v })} />
-        <Text label="Country" value={location.country} onChange={(v) => setLocation({ ...location, country: v })} />
+        <Text
+          label="Country (ISO code)"
+          value={location.country}
+          onChange={(v) => setLocation({ ...location, country: v.toUpperCase() })}
+          placeholder="FR"
+          maxLength={2}
+          mono
+          help={countryHelp(location.country)}
+        />
       </div>
     </Card>
   );

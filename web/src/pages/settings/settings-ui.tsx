@@ -53,17 +53,22 @@ export function IssueList({ issues }: { issues: IssueDetail[] | null }) {
   );
 }
 
-export function Text(props: { label: string; value: string; onChange: (v: string) => void; type?: string; placeholder?: string; mono?: boolean }) {
+export function Text(props: {
+  label: string; value: string; onChange: (v: string) => void; type?: string; placeholder?: string; mono?: boolean;
+  help?: string; maxLength?: number;
+}) {
   const id = useId();
   return (
-    <Field id={id} label={props.label}>
-      {({ id: inputId }) => (
+    <Field id={id} label={props.label} help={props.help}>
+      {({ id: inputId, ...described }) => (
         <input
           id={inputId}
+          {...described}
           type={props.type ?? 'text'}
           className={props.mono ? 'mono' : undefined}
           value={props.value}
           placeholder={props.placeholder}
+          maxLength={props.maxLength}
           onChange={(e) => props.onChange(e.target.value)}
         />
       )}

@@ -1,7 +1,7 @@
 /** /llms.txt and /llms-full.txt list every public operation, every guide in docs/ and every MCP tool; guides are served. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, type TestApp } from './helpers/app.js';
@@ -71,8 +71,9 @@ test('each guide is served as Markdown at the address the index gives', async ()
   assert.equal((await t.app.inject({ method: 'GET', url: '/docs/nope.md' })).statusCode, 404);
 });
 
-test('readGuides: integrators\' guides first, then by name; titles and first sentences; comments skipped', () => {
+test('readGuides: integrators\' guides first, then by name; titles and first sentences; comments skipped', (ctx) => {
   const dir = mkdtempSync(join(tmpdir(), 'maitre-docs-'));
+  ctx.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'zeta.md'), '# Zeta\n\n<!-- generated -->\n\nFirst line\nsecond line (v1.2). And more.\n\nMore.\n');
   writeFileSync(join(dir, 'alpha.md'), '# Alpha guide\n\nA.\n');
   writeFileSync(join(dir, 'keys.md'), '# API keys\n\nKeys.\n');

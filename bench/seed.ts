@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { readPostmaster } from '../src/db/embedded/cluster.js';
+import { loopbackUrl, readPostmaster } from '../src/db/embedded/cluster.js';
 import { layout } from '../src/db/embedded/open-embedded.js';
 import { openDatabase } from '../src/db/open.js';
 import { migrate } from '../src/db/migrate.js';
@@ -51,9 +51,9 @@ export function runningEmbeddedUrl(dataDir: string, role?: { user: string; passw
   const { pgdata, passwordFile } = layout(dataDir);
   const port = readPostmaster(pgdata)?.port;
   if (!port) throw new Error(`no PostgreSQL runs in ${pgdata}`);
-  const user = role?.user ?? 'maitre';
-  const password = role?.password ?? readFileSync(passwordFile, 'utf8').trim();
-  return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/maitre`;
+  return role
+    ? loopbackUrl(port, role.password, 'maitre', role.user)
+    : loopbackUrl(port, readFileSync(passwordFile, 'utf8').trim(), 'maitre');
 }
 
 function withDatabase(url: string, name: string): string {

@@ -42,7 +42,13 @@ export interface ImportResult {
 
 export async function importPglite(config: Config, sourceArg: string, log: (message: string) => void): Promise<ImportResult> {
   let source = resolve(sourceArg);
-  if (!isPgliteDataDir(source)) throw new UsageError(`${source} is not a PGlite data directory (no PG_VERSION and base/ in it)`);
+  if (!isPgliteDataDir(source)) {
+    const moved = join(source, 'pglite-backup');
+    throw new UsageError(
+      `${source} is not a PGlite data directory (no PG_VERSION and base/ in it)` +
+        (isPgliteDataDir(moved) ? `; an earlier import moved its files to ${moved}: pass that directory` : ''),
+    );
+  }
   let backup: string | undefined;
   if (!config.databaseUrl && source === resolve(config.dataDir)) {
     backup = join(source, 'pglite-backup');

@@ -53,6 +53,11 @@ export function readPostmaster(pgdata: string): PostmasterInfo | undefined {
   return { pid, port, status: lines[7]?.trim() || undefined };
 }
 
+/** The URL of a database on an embedded server (always on loopback), as `user` (default: its superuser). */
+export function loopbackUrl(port: number, password: string, database: string, user = SUPERUSER): string {
+  return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -98,7 +103,7 @@ export class Cluster {
   }
 
   url(database: string): string {
-    return `postgres://${SUPERUSER}:${encodeURIComponent(this.o.password)}@127.0.0.1:${this.port}/${database}`;
+    return loopbackUrl(this.port, this.o.password, database);
   }
 
   /** Called once if the server exits while nobody asked it to stop, with PostgreSQL's last log lines. */

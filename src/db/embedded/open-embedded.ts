@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { Cluster, readPostmaster, SUPERUSER, type LogLevel } from './cluster.js';
+import { Cluster, loopbackUrl, readPostmaster, type LogLevel } from './cluster.js';
 import { DataDirLockedError, EmbeddedDatabaseError, tryAcquireOwnerLock, type OwnerRole } from './owner-lock.js';
 import { binariesFor, checkReachable, serverAccount } from './run-as.js';
 
@@ -92,7 +92,12 @@ async function startOwned(dir: string, pgdata: string, passwordFile: string, rel
       await cluster.initialize();
     }
     await cluster.start();
-    if (fresh || !(await databaseExists(cluster))) await createDatabase(cluster);
+    try {
+      if (fresh || !(await databaseExists(cluster))) await createDatabase(cluster);
+    } catch (err) {
+      await cluster.stop(); // never leave a server running behind an open that failed
+      throw err;
+    }
     return {
       url: cluster.url(DATABASE),
       cluster,
@@ -116,8 +121,7 @@ async function attach(dir: string, pgdata: string, passwordFile: string, ownerPi
   for (;;) {
     const info = readPostmaster(pgdata);
     if (info?.status === 'ready' && info.port > 0) {
-      const url = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${info.port}/${DATABASE}`;
-      return { url, close: async () => {} };
+      return { url: loopbackUrl(info.port, password, DATABASE), close: async () => {} };
     }
     if (Date.now() > deadline) {
       throw new EmbeddedDatabaseError(`the Maitre server (pid ${ownerPid}) owns ${dir} but its PostgreSQL is not ready; try again`);

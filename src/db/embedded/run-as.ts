@@ -6,6 +6,7 @@
  * message saying what to do.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse, resolve } from 'node:path';
@@ -78,11 +79,7 @@ export function binariesFor(account: RunAs | undefined): PostgresBinaries {
   return copy;
 }
 
-function hashOf(text: string): string {
-  let h = 0;
-  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
-  return h.toString(36);
-}
+const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 10);
 
 /** Refuses clearly when `account` cannot enter `dir` (it and every parent need the execute bit for it). */
 export function checkReachable(dir: string, account: RunAs | undefined): void {

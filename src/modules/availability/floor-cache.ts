@@ -10,7 +10,7 @@ import { errors } from '../../http/errors.js';
 import { loadFloor, type Floor } from '../restaurants/floor.js';
 import { daySpan, type DayState } from './evaluate.js';
 import type { BookingModel } from './model.js';
-import { loadDayState, loadVersionedDayState } from './queries.js';
+import { loadDayState, loadLockedDayState, loadVersionedDayState } from './queries.js';
 
 export function modelFromFloor(floor: Floor): BookingModel {
   const p = floor.policy;
@@ -84,6 +84,23 @@ export class FloorCache {
     }
     const model = await this.get(q, restaurantId);
     return { model, state: await loadDayState(q, restaurantId, date, daySpan(model, date, partySize)) };
+  }
+
+  /**
+   * withDay for a booking under its date lock: also the date's overdue waitlist offers (loadLockedDayState), in the
+   * same statement when the model is cached.
+   */
+  async withLockedDay(
+    q: Queryable, restaurantId: string, date: string, partySize: number, nowMs: number,
+  ): Promise<{ model: BookingModel; state: DayState; due: string[] }> {
+    const hit = this.entries.get(restaurantId);
+    if (hit) {
+      const { version, state, due } = await loadLockedDayState(q, restaurantId, date, daySpan(hit.model, date, partySize), nowMs);
+      if (version === null) throw errors.restaurantNotFound(restaurantId);
+      if (version === hit.version) return { model: hit.model, state, due };
+    }
+    const model = await this.get(q, restaurantId);
+    return { model, ...(await loadLockedDayState(q, restaurantId, date, daySpan(model, date, partySize), nowMs)) };
   }
 
   /** The cached model and the version it was built from, unchecked (DayCache checks it with the day's stamp). */

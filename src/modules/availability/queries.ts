@@ -28,6 +28,17 @@ export function loadVersionedDayState(
   return readDay(q, VERSIONED_DAY_SQL, restaurantId, date, span);
 }
 
+/**
+ * loadVersionedDayState, plus the date's waitlist offers overdue at `nowMs` (locked): what a booking reads under its
+ * date lock before it decides (the offers are expired first, see CapacityHooks.beforePlace).
+ */
+export async function loadLockedDayState(
+  q: Queryable, restaurantId: string, date: string, span: [number, number] | null, nowMs: number,
+): Promise<{ version: string | null; due: string[]; state: DayState }> {
+  const r = await readDay(q, LOCKED_DAY_SQL, restaurantId, date, span, [new Date(nowMs)]);
+  return { version: r.version, due: r.due ?? [], state: r.state };
+}
+
 /** loadVersionedDayState, plus the day stamp (loadDayStamp) on the same snapshot: what day-cache.ts keeps. */
 export function loadStampedDayState(
   q: Queryable, restaurantId: string, date: string, span: [number, number] | null,
@@ -63,16 +74,25 @@ const VERSIONED_DAY_SQL = prepared('maitre_day_versioned', `SELECT v.version, d.
 const STAMPED_DAY_SQL = prepared('maitre_day_stamped', `SELECT v.version, v.days, d.* FROM (SELECT updated_at::text AS version, ${DAYS_STAMP} AS days FROM restaurants WHERE id = $1) AS v
   LEFT JOIN LATERAL (${DAY_SQL}) AS d ON true`);
 const PLAIN_DAY_SQL = prepared('maitre_day', DAY_SQL);
+/**
+ * A booking's read under its date lock (src/modules/reservations/booking.ts): the versioned day, plus the ids of the
+ * date's waitlist offers overdue at $6 (locked FOR UPDATE, as the waitlist's dueOffers reads them), in one round trip.
+ */
+const LOCKED_DAY_SQL = prepared('maitre_day_locked', `SELECT v.version, v.due, d.* FROM (SELECT updated_at::text AS version,
+       ARRAY(SELECT w.id FROM waitlist_entries w WHERE w.restaurant_id = $1 AND w.date = $2 AND w.status = 'offered' AND w.offer_expires_at <= $6
+              FOR UPDATE) AS due
+     FROM restaurants WHERE id = $1) AS v
+  LEFT JOIN LATERAL (${DAY_SQL}) AS d ON true`);
 const STAMP_SQL = prepared('maitre_day_stamp', `SELECT (SELECT updated_at::text FROM restaurants WHERE id = $1) AS version, ${DAYS_STAMP} AS days`);
 
 async function readDay(
-  q: Queryable, sql: string, restaurantId: string, date: string, span: [number, number] | null,
-): Promise<{ version: string | null; days?: string; state: DayState }> {
+  q: Queryable, sql: string, restaurantId: string, date: string, span: [number, number] | null, extra: unknown[] = [],
+): Promise<{ version: string | null; days?: string; due?: string[]; state: DayState }> {
   const [from, to] = span ?? [0, 0];
   const { rows } = await q.query<{
-    version?: string; days?: string; id: string | null; date: string; service_key: string; time: string; party_size: number; is_event: boolean;
+    version?: string; days?: string; due?: string[]; id: string | null; date: string; service_key: string; time: string; party_size: number; is_event: boolean;
     table_id: string | null; hold_start: number | null; hold_end: number | null;
-  }>(sql, [restaurantId, date, iso(from - LOOKBACK_MS), iso(from), iso(to)]);
+  }>(sql, [restaurantId, date, iso(from - LOOKBACK_MS), iso(from), iso(to), ...extra]);
   const bookings: DayState['bookings'] = [];
   const seen = new Set<string>();
   const holds: Holds = new Map();
@@ -88,7 +108,7 @@ async function readDay(
     if (list) list.push(hold);
     else holds.set(r.table_id, [hold]);
   }
-  return { version: rows[0]?.version ?? null, days: rows[0]?.days, state: { bookings, holds } };
+  return { version: rows[0]?.version ?? null, days: rows[0]?.days, due: rows[0]?.due, state: { bookings, holds } };
 }
 
 /**

@@ -12,7 +12,8 @@ import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import { isInternational, looksLikePhone, PHONE_MESSAGE, phoneCountry, toE164 } from '../../lib/phone.js';
 import { announceCustomer } from './announce.js';
-import { CUSTOMER_FIELDS, customerFromRow } from './queries.js';
+import type { EventInput } from '../webhooks/outbox.js';
+import { CUSTOMER_FIELDS, customerFromRow, findCustomer, type CustomerView } from './queries.js';
 
 export interface CustomerInput {
   name: string;
@@ -88,13 +89,18 @@ async function grantConsent(tx: Queryable, id: string, source: string, now: Date
   return rowCount > 0;
 }
 
-/** A known guest: fills in missing contact details, grants consent if asked; one `customer.updated` if anything changed. */
+/**
+ * A known guest: fills in missing contact details, grants consent if asked; one `customer.updated` if anything changed.
+ * True when a contact detail was filled in.
+ */
 async function refreshKnown(
   tx: Queryable, restaurantId: string, id: string, email: string | null, phone: string | null, input: CustomerInput, consentSource: string, now: Date,
-): Promise<void> {
+  announce: (id: string, type: 'customer.updated') => Promise<void>,
+): Promise<boolean> {
   const filled = await fillMissing(tx, id, email, phone, now);
   const granted = input.marketingConsent === true && (await grantConsent(tx, id, consentSource, now));
-  if (filled || granted) await announceCustomer(tx, restaurantId, id, 'customer.updated');
+  if (filled || granted) await announce(id, 'customer.updated');
+  return filled;
 }
 
 /** The customer with this email (preferred) or phone, or null. Erased customers have neither, so never match. */
@@ -108,16 +114,49 @@ export async function findByContact(q: Queryable, restaurantId: string, email: s
   return rows[0]?.id ?? null;
 }
 
-const CUSTOMER_FIND_OR_CREATE_SQL = prepared('maitre_customer_find_or_create', `WITH found AS (
-       SELECT id FROM customers WHERE restaurant_id = $2 AND (email = $4 OR phone = $5)
+/** Found by email (preferred) or phone, as findByContact; else inserted ($1 is the new id). */
+const FIND_OR_CREATE_CTES = `WITH found AS (
+       SELECT id, name, email, phone FROM customers WHERE restaurant_id = $2 AND (email = $4 OR phone = $5)
         ORDER BY (email IS NOT DISTINCT FROM $4) DESC LIMIT 1
      ), created AS (
        INSERT INTO customers (id, restaurant_id, name, email, phone, marketing_consent, marketing_consent_at, marketing_consent_source,
          created_at, updated_at)
        SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::timestamptz, $8::text, $9::timestamptz, $9::timestamptz WHERE NOT EXISTS (SELECT 1 FROM found)
        ON CONFLICT DO NOTHING RETURNING ${CUSTOMER_FIELDS}
-     )
-     SELECT found.id AS found_id, created.* FROM (SELECT 1) AS one LEFT JOIN found ON true LEFT JOIN created ON true`);
+     )`;
+const FIND_OR_CREATE_SELECT = `SELECT found.id AS found_id, found.name AS found_name, found.email AS found_email, found.phone AS found_phone, created.*`;
+const FIND_OR_CREATE_FROM = `FROM (SELECT 1) AS one LEFT JOIN found ON true LEFT JOIN created ON true`;
+
+const CUSTOMER_FIND_OR_CREATE_SQL = prepared('maitre_customer_find_or_create', `${FIND_OR_CREATE_CTES}
+     ${FIND_OR_CREATE_SELECT} ${FIND_OR_CREATE_FROM}`);
+
+/**
+ * The same, then an advisory lock ($10: pg_advisory_xact_lock(hashtextextended($10, 0))) in the same round trip. The
+ * lock is taken after the look-up and the insert have completed (it is computed from the count of the insert's rows),
+ * so the order is the one of two separate statements: the guest, then the lock.
+ */
+const CUSTOMER_FIND_OR_CREATE_LOCK_SQL = prepared('maitre_customer_find_or_create_lock', `${FIND_OR_CREATE_CTES}
+     ${FIND_OR_CREATE_SELECT},
+       (SELECT pg_advisory_xact_lock(hashtextextended($10, 0)) FROM (SELECT count(*) FROM created) AS inserted) IS NULL AS locked
+     ${FIND_OR_CREATE_FROM}`);
+
+/** The guest a booking is for, as its reservation shows it (the record's name and contact details). */
+export interface ResolvedCustomer {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface ResolveOptions {
+  /** An advisory lock key to take in the same round trip, once the guest is found or created (booking's date lock). */
+  lockAfter?: string;
+  /**
+   * Where the `customer.created` / `customer.updated` events go instead of being written at once: the caller writes
+   * them in a later statement of the same transaction (booking writes them with its own event).
+   */
+  deferEvents?: EventInput[];
+}
 
 /**
  * The id of the customer this guest is (found or created), inside the caller's transaction. `consentSource` is recorded
@@ -126,28 +165,44 @@ const CUSTOMER_FIND_OR_CREATE_SQL = prepared('maitre_customer_find_or_create', `
 export async function findOrCreateCustomer(
   tx: Queryable, restaurantId: string, input: CustomerInput, nowMs: number, consentSource = 'booking',
 ): Promise<string> {
+  return (await resolveCustomer(tx, restaurantId, input, nowMs, consentSource)).id;
+}
+
+/** findOrCreateCustomer, with the record's name and contact details as they are after this call (see ResolveOptions). */
+export async function resolveCustomer(
+  tx: Queryable, restaurantId: string, input: CustomerInput, nowMs: number, consentSource = 'booking', options: ResolveOptions = {},
+): Promise<ResolvedCustomer> {
   const email = input.email ? normalizeEmail(input.email) : null;
   const phone = input.phone ? await resolvePhone(tx, restaurantId, input.phone, 'body.customer.phone') : null;
   const now = new Date(nowMs);
   const consent = input.marketingConsent === true;
+  const announce = options.deferEvents
+    ? (id: string, type: 'customer.created' | 'customer.updated', known?: CustomerView) =>
+      announceCustomer(tx, restaurantId, id, type, known, options.deferEvents)
+    : (id: string, type: 'customer.created' | 'customer.updated', known?: CustomerView) => announceCustomer(tx, restaurantId, id, type, known);
   // One round trip: the guest found by email (preferred) or phone — as findByContact — or else the new record
   // (`found_id` null and the inserted row's fields). Both null: a concurrent booking inserted the same guest first.
-  const { rows } = await tx.query(
-    CUSTOMER_FIND_OR_CREATE_SQL,
-    [newId('cus'), restaurantId, input.name, email, phone, consent, consent ? now : null, consent ? consentSource : null, now],
-  );
-  const existing: string | null = rows[0].found_id;
-  if (existing) {
-    await refreshKnown(tx, restaurantId, existing, email, phone, input, consentSource, now);
-    return existing;
+  const params = [newId('cus'), restaurantId, input.name, email, phone, consent, consent ? now : null, consent ? consentSource : null, now];
+  const { rows } = options.lockAfter === undefined
+    ? await tx.query(CUSTOMER_FIND_OR_CREATE_SQL, params)
+    : await tx.query(CUSTOMER_FIND_OR_CREATE_LOCK_SQL, [...params, options.lockAfter]);
+  const row = rows[0];
+  if (row.found_id) {
+    const filled = await refreshKnown(tx, restaurantId, row.found_id, email, phone, input, consentSource, now, announce);
+    // A fill is COALESCE(email, $email), COALESCE(phone, $phone): what the record holds now.
+    const found = { id: row.found_id, name: row.found_name, email: row.found_email, phone: row.found_phone };
+    return filled ? { ...found, email: found.email ?? email, phone: found.phone ?? phone } : found;
   }
-  if (rows[0].id) {
-    await announceCustomer(tx, restaurantId, rows[0].id, 'customer.created', customerFromRow(rows[0]));
-    return rows[0].id;
+  if (row.id) {
+    const view = customerFromRow(row);
+    await announce(row.id, 'customer.created', view);
+    return { id: row.id, name: row.name, email: row.email, phone: row.phone };
   }
   // A concurrent booking created the same guest first (the insert waited for it): use that record.
   const raced = await findByContact(tx, restaurantId, email, phone);
   if (!raced) throw new Error('customer insert conflicted but no matching customer is visible');
-  await refreshKnown(tx, restaurantId, raced, email, phone, input, consentSource, now);
-  return raced;
+  await refreshKnown(tx, restaurantId, raced, email, phone, input, consentSource, now, announce);
+  const view = await findCustomer(tx, restaurantId, raced);
+  if (!view || view.name === null) throw new Error(`customer ${raced} vanished inside its own transaction`);
+  return { id: raced, name: view.name, email: view.email, phone: view.phone };
 }

@@ -10,13 +10,17 @@
  *      constraint on reservation_tables is the last line of defence: a 23P01 (only possible when a hold from another
  *      date, e.g. an overnight service, raced in) rolls back to the savepoint, re-reads and re-decides, at most
  *      3 times, then answers 409 no_tables_available.
+ * A new table booking (ReservationService.book) takes the same steps in fewer round trips: the lock rides with the
+ * guest's look-up, the day read carries the date's overdue waitlist offers (placeLocked), and its holds are inserted
+ * with ON CONFLICT DO NOTHING — the exclusion constraint still decides, but a table taken meanwhile is skipped rather
+ * than aborting the statement, so the booking's row is deleted and the decision retried without a savepoint.
  */
 import { prepared } from '../../db/prepared.js';
 import type { Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import type { BookingModel } from '../availability/model.js';
 import type { FloorCache } from '../availability/floor-cache.js';
-import { evaluateRequest, type Reason } from '../availability/evaluate.js';
+import { evaluateRequest, type DayState, type Reason } from '../availability/evaluate.js';
 import type { Placement } from './queries.js';
 
 export interface PlaceRequest {
@@ -41,8 +45,11 @@ const MAX_ATTEMPTS = 3;
 
 const DATE_LOCK_SQL = prepared('maitre_date_lock', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))');
 
+/** The key of a service date's advisory lock (pg_advisory_xact_lock(hashtextextended(key, 0))). */
+export const dateLockKey = (restaurantId: string, date: string) => `${restaurantId}:${date}`;
+
 export async function lockServiceDate(tx: Queryable, restaurantId: string, date: string): Promise<void> {
-  await tx.query(DATE_LOCK_SQL, [`${restaurantId}:${date}`]);
+  await tx.query(DATE_LOCK_SQL, [dateLockKey(restaurantId, date)]);
 }
 
 function refusal(model: BookingModel, r: PlaceRequest, reason: Reason, detail: string, service?: string) {
@@ -81,6 +88,27 @@ export async function place(tx: Queryable, floors: FloorCache, restaurantId: str
   if (!r.dateLocked) await lockServiceDate(tx, restaurantId, r.date); // a transaction-level lock: held until commit
   // The model (re-validated on this transaction's snapshot) and the date's reservations: one statement when cached.
   const { model, state } = await floors.withDay(tx, restaurantId, r.date, r.partySize);
+  return decide(model, state, r, nowMs);
+}
+
+/**
+ * place() for a new booking whose caller holds the date's lock already: the day and the date's overdue waitlist
+ * offers are one read (FloorCache.withLockedDay); only when some offers are overdue does `settleDue` expire them
+ * (CapacityHooks.beforePlace, which may offer the freed tables to the waitlist) and the day is read again. Returns the
+ * model decided with too (the booking's view names its tables).
+ */
+export async function placeLocked(
+  tx: Queryable, floors: FloorCache, restaurantId: string, r: PlaceRequest, nowMs: number, settleDue: (due: string[]) => Promise<void>,
+): Promise<{ placement: Placement; model: BookingModel }> {
+  let { model, state, due } = await floors.withLockedDay(tx, restaurantId, r.date, r.partySize, nowMs);
+  if (due.length > 0) {
+    await settleDue(due);
+    ({ model, state } = await floors.withDay(tx, restaurantId, r.date, r.partySize));
+  }
+  return { placement: decide(model, state, r, nowMs), model };
+}
+
+function decide(model: BookingModel, state: DayState, r: PlaceRequest, nowMs: number): Placement {
   let area = r.area;
   if (area !== null && !model.areas.some((a) => a.key === area)) {
     if (r.areaPath === null) area = null;
@@ -95,6 +123,15 @@ export async function place(tx: Queryable, floors: FloorCache, restaurantId: str
     holdEndsAt: v.slot.holdEndMs, partySize: r.partySize, area: v.unit.area, tableIds: v.unit.tableIds,
   };
 }
+
+/** The 409 of a booking whose tables kept being taken by holds that raced in (see the module comment). */
+export function allBusy(r: PlaceRequest) {
+  return errors.noTablesAvailable(`No table is free for a party of ${r.partySize} at ${r.date} ${r.time}.`, {
+    date: r.date, time: r.time, partySize: r.partySize, area: r.area, reason: 'all_busy',
+  });
+}
+
+export const MAX_PLACE_ATTEMPTS = MAX_ATTEMPTS;
 
 const pgCode = (err: unknown) => (err as { code?: string } | null)?.code;
 
@@ -117,11 +154,7 @@ export async function placeAndWrite(
     } catch (err) {
       if (pgCode(err) !== '23P01') throw err;
       await tx.query('ROLLBACK TO SAVEPOINT hold_tables');
-      if (attempt >= MAX_ATTEMPTS) {
-        throw errors.noTablesAvailable(`No table is free for a party of ${r.partySize} at ${r.date} ${r.time}.`, {
-          date: r.date, time: r.time, partySize: r.partySize, area: r.area, reason: 'all_busy',
-        });
-      }
+      if (attempt >= MAX_ATTEMPTS) throw allBusy(r);
     }
   }
 }

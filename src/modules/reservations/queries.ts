@@ -1,6 +1,7 @@
 /** SQL of the reservations module, and the one mapping from rows to the API's reservation shape. */
 import { prepared } from '../../db/prepared.js';
 import type { Queryable, Row } from '../../db/types.js';
+import { outboxCtes, outboxParams, type EventInput } from '../webhooks/outbox.js';
 import type { Status } from './lifecycle.js';
 import { newReference } from './reference.js';
 
@@ -221,7 +222,8 @@ const RESERVATION_INSERT_SQL = prepared('maitre_reservation_insert', `INSERT INT
      VALUES ($1, $2, $3, $17, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $18)
      ON CONFLICT (restaurant_id, reference) DO NOTHING RETURNING id`);
 
-async function insertWithReference(tx: Queryable, r: NewReservation, reference: string, p: Placement): Promise<boolean> {
+/** Inserts the reservation row (no holds) under `reference`; false when that reference is taken (draw another one). */
+export async function insertWithReference(tx: Queryable, r: NewReservation, reference: string, p: Placement): Promise<boolean> {
   const { rows } = await tx.query(
     RESERVATION_INSERT_SQL,
     [
@@ -230,6 +232,47 @@ async function insertWithReference(tx: Queryable, r: NewReservation, reference: 
     ],
   );
   return rows.length === 1;
+}
+
+const BOOKING_OUTBOX = outboxCtes({ restaurant: '$2', ids: '$9', types: '$10', bodies: '$11', createdAts: '$12', after: 'held', when: 'held.ok' });
+
+/**
+ * A new booking's last write, one statement: its table holds, and — only when every table was held — its `created`
+ * history row and its events (outbox, deliveries, wake-up). The exclusion constraint decides the holds: a table taken
+ * meanwhile is skipped (ON CONFLICT DO NOTHING, which takes exclusion constraints as arbiters) instead of aborting the
+ * transaction, so no savepoint is needed around the write.
+ */
+const BOOKING_HOLD_AND_RECORD_SQL = prepared('maitre_booking_hold_and_record', `WITH holds AS (
+       INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
+       SELECT $1, t, $2, tstzrange($3, $4, '[)') FROM unnest($5::text[]) AS t
+       ON CONFLICT DO NOTHING RETURNING table_id
+     ), held AS (
+       SELECT count(*) = cardinality($5::text[]) AS ok FROM holds
+     ), history AS (
+       INSERT INTO reservation_history (reservation_id, restaurant_id, action, from_status, to_status, changes, actor_type, actor_id, at)
+       SELECT $1, $2, 'created', NULL, 'confirmed', '{}', $6, $7, $8 FROM held WHERE held.ok
+     ), ${BOOKING_OUTBOX.ctes}
+     SELECT held.ok, ${BOOKING_OUTBOX.wake} AS woken FROM held`);
+
+/**
+ * Holds a new reservation's tables and, when all of them are held, records its `created` history row and writes
+ * `events` (in order), in one round trip. False when a table was taken meanwhile: nothing else was written, and the
+ * caller removes the reservation row (deleteReservation) before it decides again.
+ */
+export async function holdAndRecord(
+  tx: Queryable, restaurantId: string, reservationId: string, p: Placement, actor: { type: string; id: string | null }, nowMs: number,
+  events: EventInput[],
+): Promise<boolean> {
+  const { rows } = await tx.query<{ ok: boolean }>(BOOKING_HOLD_AND_RECORD_SQL, [
+    reservationId, restaurantId, new Date(p.startsAt), new Date(p.holdEndsAt), p.tableIds, actor.type, actor.id, new Date(nowMs),
+    ...outboxParams(events),
+  ]);
+  return rows[0].ok;
+}
+
+/** Removes a reservation written in this transaction and its holds (cascade): a booking whose tables were taken. */
+export async function deleteReservation(tx: Queryable, id: string): Promise<void> {
+  await tx.query('DELETE FROM reservations WHERE id = $1', [id]);
 }
 
 const RESERVATION_HOLD_SQL = prepared('maitre_reservation_hold', `INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)

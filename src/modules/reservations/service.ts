@@ -9,19 +9,21 @@ import type { Db, Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { FloorCache } from '../availability/floor-cache.js';
-import { findOrCreateCustomer, phoneOfSearch, type CustomerInput } from '../customers/identity.js';
+import { findOrCreateCustomer, phoneOfSearch, resolveCustomer, type CustomerInput, type ResolvedCustomer } from '../customers/identity.js';
 import { placeEvent } from '../events/booking.js';
 import { KeyedQueue } from '../../lib/keyed-queue.js';
-import { enqueueEvent } from '../webhooks/outbox.js';
-import { lockServiceDate, placeAndWrite } from './booking.js';
+import { enqueueEvent, type EventInput } from '../webhooks/outbox.js';
+import type { BookingModel } from '../availability/model.js';
+import { allBusy, dateLockKey, lockServiceDate, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest } from './booking.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { listHistory, recordHistory, type HistoryEntry, type ReservationActor } from './history.js';
 import { assertTransition, type Status } from './lifecycle.js';
 import {
-  findReservation, holdTables, insertReservation, listReservations, movePlacement, recordCreatedAndFind, setNotes, setStatus, type Placement,
+  deleteReservation, findReservation, holdAndRecord, holdTables, insertReservation, insertWithReference, listReservations, movePlacement,
+  recordCreatedAndFind, setNotes, setStatus, type Placement,
   type ReservationRecord, type ReservationView,
 } from './queries.js';
-import { normalizeReference } from './reference.js';
+import { newReference, normalizeReference } from './reference.js';
 import { currentSlot } from './walk-in.js';
 
 export interface CreateReservationInput {
@@ -62,8 +64,12 @@ export interface ListReservationsQuery {
 
 /** What the waitlist plugs into booking (src/modules/waitlist/offers.ts); both run under the date's lock. */
 export interface CapacityHooks {
-  /** Before a booking or move onto `date` is decided: settles the waitlist's overdue offers of that date. */
-  beforePlace(tx: Queryable, restaurantId: string, date: string): Promise<void>;
+  /**
+   * Before a booking or move onto `date` is decided: settles the waitlist's overdue offers of that date. `due`: their
+   * ids, when the caller read them under the lock already (a new booking reads them with the day, and calls this only
+   * when there are some).
+   */
+  beforePlace(tx: Queryable, restaurantId: string, date: string, due?: string[]): Promise<void>;
   /** After a change freed tables or pacing on `date`: offers them to the waitlist. */
   capacityFreed(tx: Queryable, restaurantId: string, date: string): Promise<void>;
 }
@@ -78,6 +84,24 @@ export interface ChangeOptions {
 const ID_PATTERN = /^res_[a-z0-9]{20}$/;
 /** Statuses after which the tables (and the pacing budget) are free again. */
 const FREEING: readonly Status[] = ['cancelled', 'no_show', 'completed'];
+
+/**
+ * A booking's view from what its transaction wrote (the row as findReservation maps it): its tables' keys in the
+ * floor's order (position, then key), the guest as the customer record shows them.
+ */
+function newView(
+  row: { id: string; notes: string | null; source: string; now: number }, reference: string, p: Placement, model: BookingModel,
+  customer: ResolvedCustomer,
+): ReservationView {
+  const tables = model.tables.filter((t) => p.tableIds.includes(t.id)).sort((a, b) => a.position - b.position).map((t) => t.key);
+  const at = new Date(row.now).toISOString();
+  return {
+    id: row.id, reference, status: 'confirmed', date: p.date, time: p.time, service: p.serviceKey,
+    startsAt: new Date(p.startsAt).toISOString(), endsAt: new Date(p.endsAt).toISOString(), partySize: p.partySize, tables, area: p.area,
+    customer: { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone },
+    notes: row.notes, source: row.source, cancellationReason: null, createdAt: at, updatedAt: at,
+  };
+}
 
 export class ReservationService {
   private readonly bookingQueue = new KeyedQueue();
@@ -111,8 +135,19 @@ export class ReservationService {
     return rec;
   }
 
-  private async announce(tx: Queryable, restaurantId: string, type: 'booking.created' | 'booking.updated' | 'booking.cancelled', view: ReservationView) {
-    await enqueueEvent(tx, { restaurantId, type, data: view });
+  /**
+   * The one place where a change announces itself, in the change's own transaction: the webhook event
+   * (booking.created / booking.updated / booking.cancelled, the reservation view as data). `write` puts the events in
+   * the database: by default a statement of their own (enqueueEvent); a new booking passes its last write, which
+   * carries them in the same statement (holdAndRecord).
+   */
+  private async announce(
+    tx: Queryable, restaurantId: string, type: 'booking.created' | 'booking.updated' | 'booking.cancelled', view: ReservationView,
+    write: (events: EventInput[]) => Promise<void> = async (events) => {
+      for (const e of events) await enqueueEvent(tx, e);
+    },
+  ): Promise<void> {
+    await write([{ restaurantId, type, data: view }]);
   }
 
   /**
@@ -144,6 +179,7 @@ export class ReservationService {
     if (input.eventId && input.area) {
       throw errors.validation([{ path: 'body.area', message: 'an event booking takes seats of the event, not a table: leave area out' }]);
     }
+    if (!input.eventId && !walkIn) return this.queued(tx, `${restaurantId}:${input.date}`, (tx) => this.book(tx, restaurantId, input, actor, options.now ?? this.now()));
     return this.queued(tx, `${restaurantId}:${input.date}`, async (tx) => {
       const now = options.now ?? this.now();
       const id = newId('res');
@@ -180,6 +216,42 @@ export class ReservationService {
       await this.announce(tx, restaurantId, 'booking.created', view);
       return view;
     });
+  }
+
+  /**
+   * A table booking (not a walk-in, not an event) in five statements: the guest found or created and the date's lock
+   * (one round trip), the day and its overdue waitlist offers (one), the reservation row, then its holds with its
+   * history row and every event of the booking (customer.created or .updated, booking.created). The view is built
+   * here from what was written. A table taken meanwhile (the exclusion constraint) removes the row and decides again,
+   * at most MAX_PLACE_ATTEMPTS times.
+   */
+  private async book(tx: Queryable, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number): Promise<ReservationView> {
+    const source = input.source ?? 'api';
+    const customerEvents: EventInput[] = [];
+    // A consent given with the booking is recorded with the booking's source (where the guest gave it).
+    const customer = await resolveCustomer(tx, restaurantId, input.customer, now, source, {
+      lockAfter: dateLockKey(restaurantId, input.date), deferEvents: customerEvents,
+    });
+    const request: PlaceRequest = {
+      date: input.date, time: input.time, partySize: input.partySize, area: input.area ?? null, areaPath: 'body.area', dateLocked: true,
+    };
+    const id = newId('res');
+    const row = { id, restaurantId, customerId: customer.id, requestedArea: input.area ?? null, notes: input.notes ?? null, source, now };
+    for (let attempt = 1; ; attempt++) {
+      const { placement, model } = await placeLocked(tx, this.floors, restaurantId, request, now, (due) =>
+        this.hooks.beforePlace(tx, restaurantId, input.date, due),
+      );
+      let reference = newReference();
+      while (!(await insertWithReference(tx, row, reference, placement))) reference = newReference();
+      const view = newView(row, reference, placement, model, customer);
+      let held = false;
+      await this.announce(tx, restaurantId, 'booking.created', view, async (events) => {
+        held = await holdAndRecord(tx, restaurantId, id, placement, actor, now, [...customerEvents, ...events]);
+      });
+      if (held) return view;
+      await deleteReservation(tx, id);
+      if (attempt >= MAX_PLACE_ATTEMPTS) throw allBusy(request);
+    }
   }
 
   /**

@@ -40,9 +40,9 @@ export class WaitlistOffers implements CapacityHooks {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The caller (a booking or move) holds the date's lock already. */
-  beforePlace(tx: Queryable, restaurantId: string, date: string): Promise<void> {
-    return this.expireAndOffer(tx, restaurantId, date, false);
+  /** The caller (a booking or move) holds the date's lock already (and may have read the overdue offers under it). */
+  beforePlace(tx: Queryable, restaurantId: string, date: string, due?: string[]): Promise<void> {
+    return this.expireAndOffer(tx, restaurantId, date, false, due);
   }
 
   capacityFreed(tx: Queryable, restaurantId: string, date: string): Promise<void> {
@@ -58,8 +58,8 @@ export class WaitlistOffers implements CapacityHooks {
     await this.expireAndOffer(tx, restaurantId, date, freed);
   }
 
-  private async expireAndOffer(tx: Queryable, restaurantId: string, date: string, freed: boolean): Promise<void> {
-    const due = await dueOffers(tx, restaurantId, date, this.now());
+  private async expireAndOffer(tx: Queryable, restaurantId: string, date: string, freed: boolean, read?: string[]): Promise<void> {
+    const due = read ?? (await dueOffers(tx, restaurantId, date, this.now()));
     await closeEntries(tx, due, 'expired', this.now());
     if (freed || due.length > 0) await this.offerWaiting(tx, restaurantId, date);
   }

@@ -93,6 +93,41 @@ export async function enqueueEvent(tx: Tx, event: EventInput): Promise<string> {
   return id;
 }
 
+/** Several events as the four arrays outboxCtes() writes (ids, types, bodies, creation times), in order. */
+export function outboxParams(events: EventInput[]): [string[], string[], string[], string[]] {
+  const prepared = events.map((e) => ({ type: e.type, ...prepareEvent(e) }));
+  return [prepared.map((e) => e.id), prepared.map((e) => e.type), prepared.map((e) => e.body), prepared.map((e) => e.createdAt)];
+}
+
+/**
+ * For a statement that carries its change's events (a booking's last write): CTEs `outbox_events` and
+ * `outbox_deliveries` that write the events of outboxParams() (the four array parameters named in `p`) for restaurant
+ * `p.restaurant`, in order, with a delivery per subscribed endpoint — exactly what enqueueEvent writes per event —
+ * only when `p.when` (an SQL condition over the CTE `p.after`) holds; and `wake`, an expression of the final SELECT
+ * that notifies the dispatchers of every event with deliveries (as enqueueEvent does, at commit).
+ */
+export function outboxCtes(p: { restaurant: string; ids: string; types: string; bodies: string; createdAts: string; after: string; when: string }): {
+  ctes: string;
+  wake: string;
+} {
+  return {
+    ctes: `outbox_events AS (
+       INSERT INTO webhook_events (id, restaurant_id, type, payload, created_at)
+       SELECT x.id, ${p.restaurant}, x.type, x.body::json, x.created_at::timestamptz
+         FROM ${p.after}, unnest(${p.ids}::text[], ${p.types}::text[], ${p.bodies}::text[], ${p.createdAts}::text[]) WITH ORDINALITY AS x(id, type, body, created_at, n)
+        WHERE ${p.when} ORDER BY x.n
+       RETURNING id, seq, type
+     ), outbox_deliveries AS (
+       INSERT INTO webhook_deliveries (id, event_id, endpoint_id, event_seq)
+       SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), e.id, w.id, e.seq
+         FROM outbox_events e, webhook_endpoints w
+        WHERE w.restaurant_id = ${p.restaurant} AND w.enabled AND (e.type = ANY (w.events) OR '*' = ANY (w.events))
+       RETURNING event_id
+     )`,
+    wake: `(SELECT count(pg_notify('${WEBHOOK_CHANNEL}', w.event_id)) FROM (SELECT DISTINCT event_id FROM outbox_deliveries) AS w)`,
+  };
+}
+
 /**
  * Records `event` and schedules it for exactly the given endpoints of its restaurant, whatever they subscribe to
  * (the test event). Returns the event id and the deliveries created.

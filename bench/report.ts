@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ContendedCase, Measured } from './scenarios.js';
 import type { SeedResult } from './seed.js';
+import { scaleTable, type ScaleResult } from './scale.js';
 
 export interface Row extends Measured {
   ceiling?: 'A' | 'B' | 'C';
@@ -58,6 +59,8 @@ export interface Results {
   targets: TargetCheck[];
   profiles?: Record<string, string>;
   profileFile?: string;
+  /** Two instances behind nginx against one (bench/scale.ts). */
+  scale?: ScaleResult;
 }
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
@@ -79,6 +82,8 @@ function tableRows(r: Results): string[][] {
   ]);
   return [header, ...rows];
 }
+
+const SCALE_TITLE = 'Scale: one instance against two behind nginx, same proxy, same PostgreSQL and Redis (bench/scale.ts)';
 
 function aligned(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
@@ -147,6 +152,7 @@ export function formatText(r: Results): string {
     memoryLine(r),
     ...(kv ? [`key verification (warm cache, verifyKey): ${kv.usPerVerification} µs; the whole authenticateKey() with the in-memory limiter: ${kv.usPerAuthenticateKey} µs`] : []),
     ...(mcpLine(r) ? [mcpLine(r)!] : []),
+    ...(r.scale ? ['', `${SCALE_TITLE}:`, aligned(scaleTable(r.scale))] : []),
     '',
     ...r.targets.map(targetLine),
   ].join('\n');
@@ -173,6 +179,7 @@ export function formatMarkdown(r: Results, jsonFile: string): string {
       ? [`- Key verification, warm cache (\`verifyKey\` of src/http/auth.ts, ${kv.iterations.toLocaleString('en-US')} calls): **${kv.usPerVerification} µs**; ` +
           `the whole \`authenticateKey()\` with the in-memory limiter and headers: ${kv.usPerAuthenticateKey} µs.`]
       : []),
+    ...(r.scale ? ['', `${SCALE_TITLE} (CPU in cores of the ${r.machine.cpus}, over the measured slices):`, '', markdownTable(scaleTable(r.scale))] : []),
     '',
     '| target | measured | goal | |',
     '|---|---:|---:|---|',

@@ -7,7 +7,7 @@
  *            --connections N (32) --reservations N (5000)
  *            --profile (the server runs under --cpu-prof; a summary per scenario, from its own time slices)
  *            --docs (update this engine's block in docs/benchmarks.md) --no-build (use the existing dist/)
- *            --only me,profile,availability,mcp,booking,contended,keys,statements (a subset)
+ *            --only me,profile,availability,mcp,booking,contended,scale,keys,statements (a subset; scale needs --pg and --redis)
  *            --keep (leave the database or data directory in place, for a look afterwards)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ import {
   type ContendedCase, type Entry, type Settings,
 } from './scenarios.js';
 import { createDatabase, KeyPool, loadBenchConfig, seedDatabase } from './seed.js';
+import { runScale, type ScaleResult } from './scale.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,7 +45,7 @@ const { values } = parseArgs({
 });
 /** A URL's password is never written anywhere. */
 const redact = (arg: string) => arg.replace(/\/\/([^:/@]+):[^@/]+@/, '//$1:***@');
-const SCENARIO_IDS = ['me', 'profile', 'availability', 'mcp', 'booking', 'contended', 'keys', 'statements'];
+const SCENARIO_IDS = ['me', 'profile', 'availability', 'mcp', 'booking', 'contended', 'scale', 'keys', 'statements'];
 const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : null;
 for (const id of only ?? []) if (!SCENARIO_IDS.includes(id)) throw new Error(`--only: unknown scenario "${id}" (${SCENARIO_IDS.join(', ')})`);
 const want = (id: string) => only === null || only.has(id);
@@ -141,9 +142,9 @@ try {
       return entries;
     });
   }
+  const plan = want('booking') || want('scale') ? planner.fill(today, 61, config.policy.bookingWindowDays - 5, 100, 2) : [];
+  let booking: ReturnType<typeof bookingEntry> | undefined;
   if (want('booking')) {
-    const plan = planner.fill(today, 61, config.policy.bookingWindowDays - 5, 100, 2);
-    let booking: ReturnType<typeof bookingEntry> | undefined;
     await group('C', 0.3, async (maxRps) => [(booking = bookingEntry(maitre, config.slug, plan, await keysForRun(pool, settings, maxRps)))]);
     if (booking && booking.sent() > plan.length) log(`warning: the booking plan (${plan.length}) ran out after ${booking.sent()} requests; the repeats were refused`);
   }
@@ -156,6 +157,16 @@ try {
       await contended(maitre.url, config.slug, planner, pool, { label: 'one lunch slot (tables bind)', date: emptyDate, time: '13:00', partySize: 2 }),
       await contended(maitre.url, config.slug, planner, pool, { label: 'one dinner slot (pacing binds)', date: emptyDate, time: '20:00', partySize: 2 }),
     );
+  }
+  let scale: ScaleResult | undefined;
+  if (want('scale')) {
+    if (!values.pg || !values.redis) log('scale: skipped (two instances need a shared PostgreSQL and Redis: --pg URL --redis URL)');
+    else {
+      const database = new URL(String(db.env.DATABASE_URL)).pathname.slice(1);
+      scale = await runScale({
+        first: maitre, env: serverEnv, database, slug: config.slug, today, pool, settings, plan, cursor: { next: booking?.sent() ?? 0 }, log,
+      });
+    }
   }
   clearInterval(sampler);
   const lifetimePeakRssMb = memoryOf(maitre.pid)?.peakRssMb ?? null;
@@ -233,6 +244,7 @@ try {
     keyVerification,
     keysCreated: pool.count,
     targets,
+    ...(scale ? { scale } : {}),
     ...(values.profile ? { profiles, profileFile: relative(ROOT, profileFile) } : {}),
   };
   const jsonFile = join(resultsDir, `${stamp}-${engine}.json`);

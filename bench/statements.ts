@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { startScratchServer } from '../src/db/embedded/scratch.js';
 import { PostgresDb } from '../src/db/postgres.js';
-import type { Db, QueryResult, Tx } from '../src/db/types.js';
+import type { Db, QueryResult, TransactionOptions, Tx } from '../src/db/types.js';
 import { parseRestaurantConfig } from '../src/modules/restaurants/config-schema.js';
 import { addDays, localToday, Planner } from './plan.js';
 import { bookingBody, loadBenchConfig, SCOPES } from './seed.js';
@@ -42,8 +42,8 @@ class CountingDb implements Db {
     this.note(sql);
     await this.inner.exec(sql);
   }
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    this.note('BEGIN');
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    this.note(options?.lock === undefined ? 'BEGIN' : 'BEGIN; SELECT pg_advisory_xact_lock(…) (one round trip)');
     return this.inner
       .transaction((tx) =>
         fn({
@@ -52,7 +52,7 @@ class CountingDb implements Db {
             this.note(sql);
             await tx.exec(sql);
           },
-        }),
+        }), options,
       )
       .finally(() => this.note('COMMIT / ROLLBACK'));
   }

@@ -1,6 +1,6 @@
 /** PostgreSQL through node-postgres: a pool for queries and transactions, one dedicated connection for LISTEN. */
 import pg from 'pg';
-import type { Db, QueryResult, Tx } from './types.js';
+import { beginStatement, type Db, type QueryResult, type TransactionOptions, type Tx } from './types.js';
 import { preparedName } from './prepared.js';
 
 const DATE = 1082;
@@ -56,7 +56,8 @@ export class PostgresDb implements Db {
     await this.pool.query(sql);
   }
 
-  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    const begin = beginStatement(options); // a bad lock key throws before a connection is taken
     const client = await this.pool.connect();
     let broken = false;
     // A checked-out client has no listener of the pool's: a connection lost between two statements (server restart,
@@ -67,7 +68,8 @@ export class PostgresDb implements Db {
     };
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      // With a lock: one simple-protocol round trip for both statements (no parameters: the key is checked above).
+      await client.query(begin);
       const tx: Tx = {
         query: async <R>(sql: string, params?: readonly unknown[]) => {
           const r = await client.query(statement(sql, params));

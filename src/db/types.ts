@@ -15,10 +15,28 @@ export interface Queryable {
 /** A transaction handle: everything done through it commits or rolls back together. */
 export type Tx = Queryable;
 
+export interface TransactionOptions {
+  lock?: string;
+}
+
+/** The keys `TransactionOptions.lock` takes (they are sent as a literal with BEGIN: letters, digits, `_`, `:`, `-`). */
+export const LOCK_KEY_PATTERN = /^[A-Za-z0-9_:-]{1,200}$/;
+
+/** The statement that opens a transaction, with its advisory lock when asked. */
+export function beginStatement(options: TransactionOptions = {}): string {
+  if (options.lock === undefined) return 'BEGIN';
+  if (!LOCK_KEY_PATTERN.test(options.lock)) throw new TypeError(`transaction lock key ${JSON.stringify(options.lock)} is not of the form ${LOCK_KEY_PATTERN}`);
+  return `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('${options.lock}', 0))`;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'postgres';
-  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction; commits when it resolves, rolls back when it throws. `options.lock`: a transaction-level
+   * advisory lock (pg_advisory_xact_lock(hashtextextended(lock, 0))) taken with BEGIN, in the same round trip, before fn
+   * runs; the key must match LOCK_KEY_PATTERN.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Subscribes to a NOTIFY channel. onReset is called when the subscription had to be re-established
    * (notifications may have been missed in between), so caches can drop everything.

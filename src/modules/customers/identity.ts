@@ -114,8 +114,7 @@ export async function findByContact(q: Queryable, restaurantId: string, email: s
   return rows[0]?.id ?? null;
 }
 
-/** Found by email (preferred) or phone, as findByContact; else inserted ($1 is the new id). */
-const FIND_OR_CREATE_CTES = `WITH found AS (
+const CUSTOMER_FIND_OR_CREATE_SQL = prepared('maitre_customer_find_or_create', `WITH found AS (
        SELECT id, name, email, phone FROM customers WHERE restaurant_id = $2 AND (email = $4 OR phone = $5)
         ORDER BY (email IS NOT DISTINCT FROM $4) DESC LIMIT 1
      ), created AS (
@@ -123,22 +122,9 @@ const FIND_OR_CREATE_CTES = `WITH found AS (
          created_at, updated_at)
        SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::timestamptz, $8::text, $9::timestamptz, $9::timestamptz WHERE NOT EXISTS (SELECT 1 FROM found)
        ON CONFLICT DO NOTHING RETURNING ${CUSTOMER_FIELDS}
-     )`;
-const FIND_OR_CREATE_SELECT = `SELECT found.id AS found_id, found.name AS found_name, found.email AS found_email, found.phone AS found_phone, created.*`;
-const FIND_OR_CREATE_FROM = `FROM (SELECT 1) AS one LEFT JOIN found ON true LEFT JOIN created ON true`;
-
-const CUSTOMER_FIND_OR_CREATE_SQL = prepared('maitre_customer_find_or_create', `${FIND_OR_CREATE_CTES}
-     ${FIND_OR_CREATE_SELECT} ${FIND_OR_CREATE_FROM}`);
-
-/**
- * The same, then an advisory lock ($10: pg_advisory_xact_lock(hashtextextended($10, 0))) in the same round trip. The
- * lock is taken after the look-up and the insert have completed (it is computed from the count of the insert's rows),
- * so the order is the one of two separate statements: the guest, then the lock.
- */
-const CUSTOMER_FIND_OR_CREATE_LOCK_SQL = prepared('maitre_customer_find_or_create_lock', `${FIND_OR_CREATE_CTES}
-     ${FIND_OR_CREATE_SELECT},
-       (SELECT pg_advisory_xact_lock(hashtextextended($10, 0)) FROM (SELECT count(*) FROM created) AS inserted) IS NULL AS locked
-     ${FIND_OR_CREATE_FROM}`);
+     )
+     SELECT found.id AS found_id, found.name AS found_name, found.email AS found_email, found.phone AS found_phone, created.*
+       FROM (SELECT 1) AS one LEFT JOIN found ON true LEFT JOIN created ON true`);
 
 /** The guest a booking is for, as its reservation shows it (the record's name and contact details). */
 export interface ResolvedCustomer {
@@ -149,8 +135,6 @@ export interface ResolvedCustomer {
 }
 
 export interface ResolveOptions {
-  /** An advisory lock key to take in the same round trip, once the guest is found or created (booking's date lock). */
-  lockAfter?: string;
   /**
    * Where the `customer.created` / `customer.updated` events go instead of being written at once: the caller writes
    * them in a later statement of the same transaction (booking writes them with its own event).
@@ -183,9 +167,7 @@ export async function resolveCustomer(
   // One round trip: the guest found by email (preferred) or phone — as findByContact — or else the new record
   // (`found_id` null and the inserted row's fields). Both null: a concurrent booking inserted the same guest first.
   const params = [newId('cus'), restaurantId, input.name, email, phone, consent, consent ? now : null, consent ? consentSource : null, now];
-  const { rows } = options.lockAfter === undefined
-    ? await tx.query(CUSTOMER_FIND_OR_CREATE_SQL, params)
-    : await tx.query(CUSTOMER_FIND_OR_CREATE_LOCK_SQL, [...params, options.lockAfter]);
+  const { rows } = await tx.query(CUSTOMER_FIND_OR_CREATE_SQL, params);
   const row = rows[0];
   if (row.found_id) {
     const filled = await refreshKnown(tx, restaurantId, row.found_id, email, phone, input, consentSource, now, announce);

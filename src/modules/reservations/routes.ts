@@ -36,11 +36,18 @@ export const reservationRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (req, reply) =>
-      withIdempotency(req, reply, async (tx) => ({
+    async (req, reply) => {
+      if (req.headers['idempotency-key'] === undefined) {
+        // No key: the booking's own transaction (queued in-process per date, the date's lock taken with its BEGIN).
+        const view = await reservations.create(restaurantIdOf(req), req.body, actorOf(req));
+        reply.code(201);
+        return view;
+      }
+      return withIdempotency(req, reply, async (tx) => ({
         status: 201,
         body: await reservations.create(restaurantIdOf(req), req.body, actorOf(req), tx),
-      })),
+      }));
+    },
   );
 
   app.get(

@@ -179,11 +179,21 @@ export class ReservationService {
     if (input.eventId && input.area) {
       throw errors.validation([{ path: 'body.area', message: 'an event booking takes seats of the event, not a table: leave area out' }]);
     }
-    if (!input.eventId && !walkIn) return this.queued(tx, `${restaurantId}:${input.date}`, (tx) => this.book(tx, restaurantId, input, actor, options.now ?? this.now()));
+    if (!input.eventId && !walkIn) {
+      const book = (tx: Queryable, locked: boolean) => this.book(tx, restaurantId, input, actor, options.now ?? this.now(), locked);
+      // Our own transaction takes the date's lock with its BEGIN (one round trip); a caller's takes it with the guest.
+      if (tx) return book(tx, false);
+      return this.bookingQueue.run(`${restaurantId}:${input.date}`, () =>
+        this.db.transaction((tx) => book(tx, true), { lock: dateLockKey(restaurantId, input.date) }),
+      );
+    }
     return this.queued(tx, `${restaurantId}:${input.date}`, async (tx) => {
       const now = options.now ?? this.now();
       const id = newId('res');
       const source = input.source ?? 'api';
+      // The date's lock before the guest (the order every booking and waitlist join takes them in): the waitlist's
+      // offers and then the placement read the date under it.
+      if (!input.eventId) await lockServiceDate(tx, restaurantId, input.date);
       // A consent given with the booking is recorded with the booking's source (where the guest gave it).
       const customerId = await findOrCreateCustomer(tx, restaurantId, input.customer, now, source);
       const row = {
@@ -195,8 +205,6 @@ export class ReservationService {
         const paths = { eventId: 'body.eventId', date: 'body.date' };
         await write(await placeEvent(tx, this.floors, restaurantId, { ...input, eventId: input.eventId, paths }, now));
       } else {
-        // The date's lock first: the waitlist's offers and then the placement read the date under it.
-        await lockServiceDate(tx, restaurantId, input.date);
         await this.hooks.beforePlace(tx, restaurantId, input.date);
         const request = {
           date: input.date, time: input.time, partySize: input.partySize, area: input.area ?? null, areaPath: 'body.area', walkIn, dateLocked: true,
@@ -219,19 +227,21 @@ export class ReservationService {
   }
 
   /**
-   * A table booking (not a walk-in, not an event) in five statements: the guest found or created and the date's lock
-   * (one round trip), the day and its overdue waitlist offers (one), the reservation row, then its holds with its
-   * history row and every event of the booking (customer.created or .updated, booking.created). The view is built
-   * here from what was written. A table taken meanwhile (the exclusion constraint) removes the row and decides again,
-   * at most MAX_PLACE_ATTEMPTS times.
+   * A table booking (not a walk-in, not an event) in five round trips: BEGIN with the date's lock (`locked`; in a
+   * caller's transaction, e.g. an idempotent request's, the lock is a statement of its own), the guest found or
+   * created, the day and its overdue waitlist offers, the reservation row, then its holds with its history row and
+   * every event of the booking (customer.created or .updated, booking.created) — and COMMIT. The view is built here from what was
+   * written. A table taken meanwhile (the exclusion constraint) removes the row and decides again, at most
+   * MAX_PLACE_ATTEMPTS times. Lock order: the date, then the guest (as the waitlist's join takes them).
    */
-  private async book(tx: Queryable, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number): Promise<ReservationView> {
+  private async book(
+    tx: Queryable, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number, locked: boolean,
+  ): Promise<ReservationView> {
     const source = input.source ?? 'api';
     const customerEvents: EventInput[] = [];
     // A consent given with the booking is recorded with the booking's source (where the guest gave it).
-    const customer = await resolveCustomer(tx, restaurantId, input.customer, now, source, {
-      lockAfter: dateLockKey(restaurantId, input.date), deferEvents: customerEvents,
-    });
+    if (!locked) await lockServiceDate(tx, restaurantId, input.date);
+    const customer = await resolveCustomer(tx, restaurantId, input.customer, now, source, { deferEvents: customerEvents });
     const request: PlaceRequest = {
       date: input.date, time: input.time, partySize: input.partySize, area: input.area ?? null, areaPath: 'body.area', dateLocked: true,
     };

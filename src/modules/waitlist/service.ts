@@ -88,8 +88,9 @@ export class WaitlistService {
       if (ahead > p.bookingWindowDays) throw refuse('booking_window', `${input.date} is too far ahead: bookings open ${p.bookingWindowDays} days in advance.`);
       if (scheduleOn(model, input.date).closed) throw refuse('closed', `The restaurant is closed on ${input.date}.`);
 
-      const customerId = await findOrCreateCustomer(tx, restaurantId, input.customer, now, input.source ?? 'api');
+      // The date's lock, then the guest: the order bookings take them in (no deadlock between a join and a booking).
       await lockServiceDate(tx, restaurantId, input.date);
+      const customerId = await findOrCreateCustomer(tx, restaurantId, input.customer, now, input.source ?? 'api');
       const id = newId('wl');
       await insertEntry(tx, {
         id, restaurantId, customerId, date: input.date, preferredTime: input.time ?? null, window: input.window ?? null, partySize: input.partySize,

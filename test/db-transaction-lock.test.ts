@@ -1,0 +1,51 @@
+/** Db.transaction's `lock` option: an advisory lock taken with BEGIN, in one round trip, for the whole transaction. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { beginStatement } from '../src/db/types.js';
+import { createTestDb, type TestDb } from './helpers/db.js';
+
+let db: TestDb;
+before(async () => {
+  db = await createTestDb();
+});
+after(async () => db.close());
+
+test('the key is sent as a literal only when it is letters, digits, _, : and -; anything else is refused before a connection is taken', async () => {
+  assert.equal(beginStatement(), 'BEGIN');
+  assert.equal(beginStatement({ lock: 'rst_abc:2026-03-03' }), `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('rst_abc:2026-03-03', 0))`);
+  for (const bad of ["x'; DROP TABLE customers; --", '', 'a b', 'é', 'x\\', 'a'.repeat(201)]) {
+    assert.throws(() => beginStatement({ lock: bad }), TypeError, bad);
+    await assert.rejects(db.transaction(async () => 'ran', { lock: bad }), TypeError);
+  }
+});
+
+test('the lock is held inside the transaction, by the same backend, and released at its end', async () => {
+  const key = 'rst_locktest:2026-03-03';
+  const held = (q: { query: TestDb['query'] }) =>
+    q.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted`);
+  const inside = await db.transaction(async (tx) => (await held(tx)).rows[0].n, { lock: key });
+  assert.equal(inside, 1);
+  // A second transaction on the same key waits for the first: their bodies never overlap.
+  const order: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const first = db.transaction(async () => {
+    order.push('first in');
+    await gate;
+    order.push('first out');
+  }, { lock: key });
+  await new Promise((r) => setTimeout(r, 100));
+  const second = db.transaction(async () => {
+    order.push('second in');
+  }, { lock: key });
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(order, ['first in']);
+  release();
+  await Promise.all([first, second]);
+  assert.deepEqual(order, ['first in', 'first out', 'second in']);
+  // A failed transaction releases it too.
+  await assert.rejects(db.transaction(async () => {
+    throw new Error('boom');
+  }, { lock: key }), /boom/);
+  assert.equal(await db.transaction(async (tx) => (await held(tx)).rows[0].n, { lock: key }), 1);
+});

@@ -10,7 +10,7 @@ import { errors } from '../../http/errors.js';
 import { loadFloor, type Floor } from '../restaurants/floor.js';
 import { daySpan, type DayState } from './evaluate.js';
 import type { BookingModel } from './model.js';
-import { loadDayState, loadLockedDayState, loadVersionedDayState } from './queries.js';
+import { loadDayState, loadLockedDayState, loadVersionedDayState, type RideAlong } from './queries.js';
 
 export function modelFromFloor(floor: Floor): BookingModel {
   const p = floor.policy;
@@ -87,20 +87,24 @@ export class FloorCache {
   }
 
   /**
-   * withDay for a booking under its date lock: also the date's overdue waitlist offers (loadLockedDayState), in the
-   * same statement when the model is cached.
+   * withDay for a booking under its date lock: also the date's overdue waitlist offers, and `ride` (another module's
+   * statement run in the same round trip, run exactly once: not again when the model has to be reloaded), in one
+   * statement when the model is cached (loadLockedDayState).
    */
   async withLockedDay(
-    q: Queryable, restaurantId: string, date: string, partySize: number, nowMs: number,
-  ): Promise<{ model: BookingModel; state: DayState; due: string[] }> {
+    q: Queryable, restaurantId: string, date: string, partySize: number, nowMs: number, ride?: RideAlong,
+  ): Promise<{ model: BookingModel; state: DayState; due: string[]; ride: unknown }> {
     const hit = this.entries.get(restaurantId);
+    let rode: { value: unknown } | undefined;
     if (hit) {
-      const { version, state, due } = await loadLockedDayState(q, restaurantId, date, daySpan(hit.model, date, partySize), nowMs);
-      if (version === null) throw errors.restaurantNotFound(restaurantId);
-      if (version === hit.version) return { model: hit.model, state, due };
+      const r = await loadLockedDayState(q, restaurantId, date, daySpan(hit.model, date, partySize), nowMs, ride);
+      if (r.version === null) throw errors.restaurantNotFound(restaurantId);
+      if (r.version === hit.version) return { model: hit.model, state: r.state, due: r.due, ride: r.ride };
+      rode = { value: r.ride };
     }
     const model = await this.get(q, restaurantId);
-    return { model, ...(await loadLockedDayState(q, restaurantId, date, daySpan(model, date, partySize), nowMs)) };
+    const r = await loadLockedDayState(q, restaurantId, date, daySpan(model, date, partySize), nowMs, rode ? undefined : ride);
+    return { model, state: r.state, due: r.due, ride: rode ? rode.value : r.ride };
   }
 
   /** The cached model and the version it was built from, unchecked (DayCache checks it with the day's stamp). */

@@ -33,10 +33,15 @@ export function loadVersionedDayState(
  * date lock before it decides (the offers are expired first, see CapacityHooks.beforePlace).
  */
 export async function loadLockedDayState(
-  q: Queryable, restaurantId: string, date: string, span: [number, number] | null, nowMs: number,
-): Promise<{ version: string | null; due: string[]; state: DayState }> {
-  const r = await readDay(q, LOCKED_DAY_SQL, restaurantId, date, span, [new Date(nowMs)]);
-  return { version: r.version, due: r.due ?? [], state: r.state };
+  q: Queryable, restaurantId: string, date: string, span: [number, number] | null, nowMs: number, ride?: RideAlong,
+): Promise<{ version: string | null; due: string[]; state: DayState; ride: unknown }> {
+  let sql = LOCKED_DAY_SQL;
+  if (ride) {
+    sql = lockedWithRide.get(ride.name) ?? prepared(ride.name, lockedDaySql(ride));
+    lockedWithRide.set(ride.name, sql);
+  }
+  const r = await readDay(q, sql, restaurantId, date, span, [new Date(nowMs), ...(ride?.params ?? [])]);
+  return { version: r.version, due: r.due ?? [], state: r.state, ride: r.ride };
 }
 
 /** loadVersionedDayState, plus the day stamp (loadDayStamp) on the same snapshot: what day-cache.ts keeps. */
@@ -76,21 +81,38 @@ const STAMPED_DAY_SQL = prepared('maitre_day_stamped', `SELECT v.version, v.days
 const PLAIN_DAY_SQL = prepared('maitre_day', DAY_SQL);
 /**
  * A booking's read under its date lock (src/modules/reservations/booking.ts): the versioned day, plus the ids of the
- * date's waitlist offers overdue at $6 (locked FOR UPDATE, as the waitlist's dueOffers reads them), in one round trip.
+ * date's waitlist offers overdue at $6 (locked FOR UPDATE, as the waitlist's dueOffers reads them); `ride`'s CTEs and
+ * value come first in the same statement.
  */
-const LOCKED_DAY_SQL = prepared('maitre_day_locked', `SELECT v.version, v.due, d.* FROM (SELECT updated_at::text AS version,
+function lockedDaySql(ride: { ctes: string; select: string } | undefined): string {
+  return `${ride ? `WITH ${ride.ctes} ` : ''}SELECT ${ride ? `${ride.select} AS ride, ` : ''}v.version, v.due, d.* FROM (SELECT updated_at::text AS version,
        ARRAY(SELECT w.id FROM waitlist_entries w WHERE w.restaurant_id = $1 AND w.date = $2 AND w.status = 'offered' AND w.offer_expires_at <= $6
               FOR UPDATE) AS due
      FROM restaurants WHERE id = $1) AS v
-  LEFT JOIN LATERAL (${DAY_SQL}) AS d ON true`);
+  LEFT JOIN LATERAL (${DAY_SQL}) AS d ON true`;
+}
+const LOCKED_DAY_SQL = prepared('maitre_day_locked', lockedDaySql(undefined));
+const lockedWithRide = new Map<string, string>();
+
+/**
+ * Another module's statement that rides along with the booking's locked read, one round trip for both: CTEs, and one
+ * expression whose value comes back as `ride`; its parameters are numbered from $7 (after the read's six). `name`
+ * names the prepared statement, one per ride.
+ */
+export interface RideAlong {
+  name: string;
+  ctes: string;
+  select: string;
+  params: unknown[];
+}
 const STAMP_SQL = prepared('maitre_day_stamp', `SELECT (SELECT updated_at::text FROM restaurants WHERE id = $1) AS version, ${DAYS_STAMP} AS days`);
 
 async function readDay(
   q: Queryable, sql: string, restaurantId: string, date: string, span: [number, number] | null, extra: unknown[] = [],
-): Promise<{ version: string | null; days?: string; due?: string[]; state: DayState }> {
+): Promise<{ version: string | null; days?: string; due?: string[]; ride?: unknown; state: DayState }> {
   const [from, to] = span ?? [0, 0];
   const { rows } = await q.query<{
-    version?: string; days?: string; due?: string[]; id: string | null; date: string; service_key: string; time: string; party_size: number; is_event: boolean;
+    version?: string; days?: string; due?: string[]; ride?: unknown; id: string | null; date: string; service_key: string; time: string; party_size: number; is_event: boolean;
     table_id: string | null; hold_start: number | null; hold_end: number | null;
   }>(sql, [restaurantId, date, iso(from - LOOKBACK_MS), iso(from), iso(to), ...extra]);
   const bookings: DayState['bookings'] = [];
@@ -108,7 +130,7 @@ async function readDay(
     if (list) list.push(hold);
     else holds.set(r.table_id, [hold]);
   }
-  return { version: rows[0]?.version ?? null, days: rows[0]?.days, due: rows[0]?.due, state: { bookings, holds } };
+  return { version: rows[0]?.version ?? null, days: rows[0]?.days, due: rows[0]?.due, ride: rows[0]?.ride, state: { bookings, holds } };
 }
 
 /**

@@ -7,7 +7,7 @@
  * announces `customer.created` / `customer.updated` in the same transaction (the outbox).
  */
 import { prepared } from '../../db/prepared.js';
-import type { Queryable } from '../../db/types.js';
+import type { Queryable, Row } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import { isInternational, looksLikePhone, PHONE_MESSAGE, phoneCountry, toE164 } from '../../lib/phone.js';
@@ -114,17 +114,29 @@ export async function findByContact(q: Queryable, restaurantId: string, email: s
   return rows[0]?.id ?? null;
 }
 
-const CUSTOMER_FIND_OR_CREATE_SQL = prepared('maitre_customer_find_or_create', `WITH found AS (
-       SELECT id, name, email, phone FROM customers WHERE restaurant_id = $2 AND (email = $4 OR phone = $5)
-        ORDER BY (email IS NOT DISTINCT FROM $4) DESC LIMIT 1
+/**
+ * The guest found by email (preferred) or phone — as findByContact — or else inserted: CTEs `found`, `created` and
+ * `guest` (one row: `found_*` of the record found, or the inserted record's fields; both null when a concurrent
+ * booking inserted the same guest first), over nine parameters from $`first` (GuestLookup.params).
+ */
+export function guestCtes(first: number): string {
+  const $ = (i: number) => `$${first + i - 1}`;
+  return `found AS (
+       SELECT id, name, email, phone FROM customers WHERE restaurant_id = ${$(2)} AND (email = ${$(4)} OR phone = ${$(5)})
+        ORDER BY (email IS NOT DISTINCT FROM ${$(4)}) DESC LIMIT 1
      ), created AS (
        INSERT INTO customers (id, restaurant_id, name, email, phone, marketing_consent, marketing_consent_at, marketing_consent_source,
          created_at, updated_at)
-       SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::timestamptz, $8::text, $9::timestamptz, $9::timestamptz WHERE NOT EXISTS (SELECT 1 FROM found)
+       SELECT ${$(1)}::text, ${$(2)}::text, ${$(3)}::text, ${$(4)}::text, ${$(5)}::text, ${$(6)}::boolean, ${$(7)}::timestamptz, ${$(8)}::text,
+         ${$(9)}::timestamptz, ${$(9)}::timestamptz WHERE NOT EXISTS (SELECT 1 FROM found)
        ON CONFLICT DO NOTHING RETURNING ${CUSTOMER_FIELDS}
-     )
-     SELECT found.id AS found_id, found.name AS found_name, found.email AS found_email, found.phone AS found_phone, created.*
-       FROM (SELECT 1) AS one LEFT JOIN found ON true LEFT JOIN created ON true`);
+     ), guest AS (
+       SELECT found.id AS found_id, found.name AS found_name, found.email AS found_email, found.phone AS found_phone, created.*
+         FROM (SELECT 1) AS one LEFT JOIN found ON true LEFT JOIN created ON true
+     )`;
+}
+
+const CUSTOMER_FIND_OR_CREATE_SQL = prepared('maitre_customer_find_or_create', `WITH ${guestCtes(1)} SELECT * FROM guest`);
 
 /** The guest a booking is for, as its reservation shows it (the record's name and contact details). */
 export interface ResolvedCustomer {
@@ -156,6 +168,27 @@ export async function findOrCreateCustomer(
 export async function resolveCustomer(
   tx: Queryable, restaurantId: string, input: CustomerInput, nowMs: number, consentSource = 'booking', options: ResolveOptions = {},
 ): Promise<ResolvedCustomer> {
+  const lookup = await lookUpGuest(tx, restaurantId, input, nowMs, consentSource, options);
+  const { rows } = await tx.query(CUSTOMER_FIND_OR_CREATE_SQL, lookup.params);
+  return lookup.settle(rows[0]);
+}
+
+/** A guest look-up to run in another statement (guestCtes), then settled with the `guest` row it gave. */
+export interface GuestLookup {
+  /** The nine parameters of guestCtes, in order. */
+  params: unknown[];
+  /** Finishes resolveCustomer from the `guest` row: fills in a known guest, announces, handles a concurrent insert. */
+  settle(row: Row): Promise<ResolvedCustomer>;
+}
+
+/**
+ * resolveCustomer in two halves, for a caller that runs the look-up inside a statement of its own (a booking reads the
+ * guest and its day in one round trip): the contact details checked and normalised now (a malformed phone is a 422
+ * before anything is written), the rest once the row is there.
+ */
+export async function lookUpGuest(
+  tx: Queryable, restaurantId: string, input: CustomerInput, nowMs: number, consentSource = 'booking', options: ResolveOptions = {},
+): Promise<GuestLookup> {
   const email = input.email ? normalizeEmail(input.email) : null;
   const phone = input.phone ? await resolvePhone(tx, restaurantId, input.phone, 'body.customer.phone') : null;
   const now = new Date(nowMs);
@@ -164,27 +197,25 @@ export async function resolveCustomer(
     ? (id: string, type: 'customer.created' | 'customer.updated', known?: CustomerView) =>
       announceCustomer(tx, restaurantId, id, type, known, options.deferEvents)
     : (id: string, type: 'customer.created' | 'customer.updated', known?: CustomerView) => announceCustomer(tx, restaurantId, id, type, known);
-  // One round trip: the guest found by email (preferred) or phone — as findByContact — or else the new record
-  // (`found_id` null and the inserted row's fields). Both null: a concurrent booking inserted the same guest first.
   const params = [newId('cus'), restaurantId, input.name, email, phone, consent, consent ? now : null, consent ? consentSource : null, now];
-  const { rows } = await tx.query(CUSTOMER_FIND_OR_CREATE_SQL, params);
-  const row = rows[0];
-  if (row.found_id) {
-    const filled = await refreshKnown(tx, restaurantId, row.found_id, email, phone, input, consentSource, now, announce);
-    // A fill is COALESCE(email, $email), COALESCE(phone, $phone): what the record holds now.
-    const found = { id: row.found_id, name: row.found_name, email: row.found_email, phone: row.found_phone };
-    return filled ? { ...found, email: found.email ?? email, phone: found.phone ?? phone } : found;
-  }
-  if (row.id) {
-    const view = customerFromRow(row);
-    await announce(row.id, 'customer.created', view);
-    return { id: row.id, name: row.name, email: row.email, phone: row.phone };
-  }
-  // A concurrent booking created the same guest first (the insert waited for it): use that record.
-  const raced = await findByContact(tx, restaurantId, email, phone);
-  if (!raced) throw new Error('customer insert conflicted but no matching customer is visible');
-  await refreshKnown(tx, restaurantId, raced, email, phone, input, consentSource, now, announce);
-  const view = await findCustomer(tx, restaurantId, raced);
-  if (!view || view.name === null) throw new Error(`customer ${raced} vanished inside its own transaction`);
-  return { id: raced, name: view.name, email: view.email, phone: view.phone };
+  const settle = async (row: Row): Promise<ResolvedCustomer> => {
+    if (row.found_id) {
+      const filled = await refreshKnown(tx, restaurantId, row.found_id, email, phone, input, consentSource, now, announce);
+      // A fill is COALESCE(email, $email), COALESCE(phone, $phone): what the record holds now.
+      const found = { id: row.found_id, name: row.found_name, email: row.found_email, phone: row.found_phone };
+      return filled ? { ...found, email: found.email ?? email, phone: found.phone ?? phone } : found;
+    }
+    if (row.id) {
+      await announce(row.id, 'customer.created', customerFromRow(row));
+      return { id: row.id, name: row.name, email: row.email, phone: row.phone };
+    }
+    // A concurrent booking created the same guest first (the insert waited for it): use that record.
+    const raced = await findByContact(tx, restaurantId, email, phone);
+    if (!raced) throw new Error('customer insert conflicted but no matching customer is visible');
+    await refreshKnown(tx, restaurantId, raced, email, phone, input, consentSource, now, announce);
+    const view = await findCustomer(tx, restaurantId, raced);
+    if (!view || view.name === null) throw new Error(`customer ${raced} vanished inside its own transaction`);
+    return { id: raced, name: view.name, email: view.email, phone: view.phone };
+  };
+  return { params, settle };
 }

@@ -20,6 +20,7 @@ import type { Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import type { BookingModel } from '../availability/model.js';
 import type { FloorCache } from '../availability/floor-cache.js';
+import type { RideAlong } from '../availability/queries.js';
 import { evaluateRequest, type DayState, type Reason } from '../availability/evaluate.js';
 import type { Placement } from './queries.js';
 
@@ -94,13 +95,16 @@ export async function place(tx: Queryable, floors: FloorCache, restaurantId: str
 /**
  * place() for a new booking whose caller holds the date's lock already: the day and the date's overdue waitlist
  * offers are one read (FloorCache.withLockedDay); only when some offers are overdue does `settleDue` expire them
- * (CapacityHooks.beforePlace, which may offer the freed tables to the waitlist) and the day is read again. Returns the
- * model decided with too (the booking's view names its tables).
+ * (CapacityHooks.beforePlace, which may offer the freed tables to the waitlist) and the day is read again. `ride`: a
+ * statement of another module run in the same round trip as the day (the booking's guest), settled with its value
+ * before anything else. Returns the model decided with too (the booking's view names its tables).
  */
 export async function placeLocked(
   tx: Queryable, floors: FloorCache, restaurantId: string, r: PlaceRequest, nowMs: number, settleDue: (due: string[]) => Promise<void>,
+  ride?: { along: RideAlong; settle: (value: unknown) => Promise<void> },
 ): Promise<{ placement: Placement; model: BookingModel }> {
-  let { model, state, due } = await floors.withLockedDay(tx, restaurantId, r.date, r.partySize, nowMs);
+  let { model, state, due, ride: value } = await floors.withLockedDay(tx, restaurantId, r.date, r.partySize, nowMs, ride?.along);
+  await ride?.settle(value);
   if (due.length > 0) {
     await settleDue(due);
     ({ model, state } = await floors.withDay(tx, restaurantId, r.date, r.partySize));

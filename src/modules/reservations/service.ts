@@ -5,11 +5,11 @@
  * transaction (booking.created / booking.updated / booking.cancelled, the reservation view as data), and a change
  * that frees tables or pacing lets the waitlist offer them (CapacityHooks), still in that transaction.
  */
-import type { Db, Queryable } from '../../db/types.js';
+import type { Db, Queryable, Row } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { FloorCache } from '../availability/floor-cache.js';
-import { findOrCreateCustomer, phoneOfSearch, resolveCustomer, type CustomerInput, type ResolvedCustomer } from '../customers/identity.js';
+import { findOrCreateCustomer, guestCtes, lookUpGuest, phoneOfSearch, type CustomerInput, type ResolvedCustomer } from '../customers/identity.js';
 import { placeEvent } from '../events/booking.js';
 import { KeyedQueue } from '../../lib/keyed-queue.js';
 import { enqueueEvent, type EventInput } from '../webhooks/outbox.js';
@@ -241,16 +241,26 @@ export class ReservationService {
     const customerEvents: EventInput[] = [];
     // A consent given with the booking is recorded with the booking's source (where the guest gave it).
     if (!locked) await lockServiceDate(tx, restaurantId, input.date);
-    const customer = await resolveCustomer(tx, restaurantId, input.customer, now, source, { deferEvents: customerEvents });
+    // The guest is found or created by the same statement that reads the day (the lock is held: both read after it).
+    const guest = await lookUpGuest(tx, restaurantId, input.customer, now, source, { deferEvents: customerEvents });
+    let customer: ResolvedCustomer | undefined;
+    const ride = {
+      along: { name: 'maitre_day_locked_guest', ctes: guestCtes(7), select: '(SELECT to_json(guest) FROM guest)', params: guest.params },
+      settle: async (row: unknown) => {
+        customer = await guest.settle(row as Row);
+      },
+    };
     const request: PlaceRequest = {
       date: input.date, time: input.time, partySize: input.partySize, area: input.area ?? null, areaPath: 'body.area', dateLocked: true,
     };
     const id = newId('res');
-    const row = { id, restaurantId, customerId: customer.id, requestedArea: input.area ?? null, notes: input.notes ?? null, source, now };
+    const fields = { id, restaurantId, requestedArea: input.area ?? null, notes: input.notes ?? null, source, now };
     for (let attempt = 1; ; attempt++) {
       const { placement, model } = await placeLocked(tx, this.floors, restaurantId, request, now, (due) =>
-        this.hooks.beforePlace(tx, restaurantId, input.date, due),
+        this.hooks.beforePlace(tx, restaurantId, input.date, due), customer ? undefined : ride,
       );
+      if (!customer) throw new Error('the booking\'s guest was not resolved with its day');
+      const row = { ...fields, customerId: customer.id };
       let reference = newReference();
       while (!(await insertWithReference(tx, row, reference, placement))) reference = newReference();
       const view = newView(row, reference, placement, model, customer);

@@ -16,6 +16,18 @@ import { CSS } from './styles.js';
 
 let sheet: CSSStyleSheet | null = null;
 
+/**
+ * The reference and contact of an email's manage link: `?maitre_manage=<reference>&maitre_contact=<email or phone>` on
+ * the page that embeds the widget (docs/notifications.md); null when either is missing or absurd.
+ */
+export function manageLinkOf(search: string): Proof | null {
+  const q = new URLSearchParams(search);
+  const reference = q.get('maitre_manage')?.trim() ?? '';
+  const contact = q.get('maitre_contact')?.trim() ?? '';
+  if (!reference || !contact || reference.length > 40 || contact.length > 254) return null;
+  return { reference, contact };
+}
+
 function sharedSheet(): CSSStyleSheet | null {
   try {
     if (!sheet) {
@@ -40,6 +52,8 @@ export class MaitreBooking extends HTMLElement {
   private toggleBtn!: HTMLButtonElement;
   private book!: BookView;
   private manage!: ManageView;
+  /** The booking form's times are still to load (the page opened on a manage link). */
+  private bookPending = false;
 
   constructor() {
     super();
@@ -61,6 +75,7 @@ export class MaitreBooking extends HTMLElement {
     const endpoint = this.getAttribute('endpoint')?.trim() ?? '';
     const key = this.getAttribute('key')?.trim() || null;
     this.proof = null;
+    this.bookPending = false;
 
     const css = sharedSheet();
     if (css) this.root.adoptedStyleSheets = [css];
@@ -96,7 +111,16 @@ export class MaitreBooking extends HTMLElement {
     this.book = new BookView(ctx, (r, contact) => this.booked(r, contact), () => void this.manageBooked(), () => this.bookAnother());
     this.manage = new ManageView(ctx);
     box.append(h('div', { class: 'top' }, this.heading, this.toggleBtn), this.book.el, this.book.done, this.manage.el, this.statusEl, this.errorEl);
-    void this.book.refresh();
+    const link = manageLinkOf(window.location.search);
+    if (link) void this.openManageLink(link);
+    else void this.book.refresh();
+  }
+
+  /** The page was opened from an email's "manage my booking" link: that booking, looked up, in the manage view. */
+  private async openManageLink(proof: Proof): Promise<void> {
+    this.showView('manage');
+    this.bookPending = true; // its times load when the guest turns to it (they would clear the lookup's messages)
+    await this.manage.open(proof);
   }
 
   // ---------------------------------------------------------------- messages
@@ -140,6 +164,10 @@ export class MaitreBooking extends HTMLElement {
     } else {
       this.showView('book');
       this.book.focus();
+      if (this.bookPending) {
+        this.bookPending = false;
+        void this.book.refresh();
+      }
     }
   }
 

@@ -343,6 +343,41 @@ test('manage my booking: a wrong contact is explained, then reschedule and cance
   await page.close();
 });
 
+test('an email\'s manage link (?maitre_manage=&maitre_contact=) opens the manage view on that booking; an incomplete or wrong one does not', async () => {
+  const created = await tenant.post('/reservations', { ...booking(date, '12:30', 3), customer: { name: 'Lina Link', email: 'lina+link@example.com' } });
+  assert.equal(created.statusCode, 201, created.body);
+  const { reference } = created.json();
+  const link = `${proxyOrigin}/?${new URLSearchParams({ maitre_manage: reference, maitre_contact: 'lina+link@example.com' })}`;
+  const { page } = await open(link);
+  await w(page).locator('#mb-booking', { hasText: '12:30' }).waitFor();
+  assert.equal(await w(page).locator('h2').innerText(), 'Manage my booking');
+  assert.equal(await w(page).locator('#mb-ref').inputValue(), reference, 'the lookup form is prefilled');
+  assert.equal(await w(page).locator('#mb-contact').inputValue(), 'lina+link@example.com', '"+" in the address survives the query string');
+  assert.match(await w(page).locator('#mb-booking').innerText(), new RegExp(reference));
+  await w(page).locator('[role=status]', { hasText: 'Booking found' }).waitFor();
+  assert.equal(await w(page).locator('#mb-booking-title').evaluate((el) => el === el.getRootNode().activeElement), true, 'focus on the booking');
+  assert.deepEqual(await axeViolations(page, WIDGET_ONLY), [], 'axe-core: the manage view opened from a link');
+  await page.screenshot({ path: 'test-results/widget-manage-link.png', fullPage: true });
+  // The booking form behind the toggle loads its times when the guest turns to it.
+  await w(page).getByRole('button', { name: 'Book a table' }).click();
+  await w(page).locator('.times input').first().waitFor({ state: 'attached' });
+  assert.equal(await w(page).locator('[role=alert]:visible').count(), 0);
+  await page.close();
+
+  // A link with a contact that is not the booking's: the same explanation as a typed one, nothing shown.
+  const wrong = await open(`${proxyOrigin}/?${new URLSearchParams({ maitre_manage: reference, maitre_contact: 'someone@example.com' })}`);
+  await w(wrong.page).locator('[role=alert]', { hasText: 'could not find a booking' }).waitFor();
+  assert.equal(await w(wrong.page).locator('h2').innerText(), 'Manage my booking');
+  assert.equal(await w(wrong.page).locator('#mb-booking').isVisible(), false);
+  await wrong.page.close();
+
+  // Half a link (no contact) is no link: the booking view, as usual.
+  const half = await open(`${proxyOrigin}/?maitre_manage=${reference}`);
+  await w(half.page).locator('.times input').first().waitFor({ state: 'attached' });
+  assert.equal(await w(half.page).locator('h2').innerText(), 'Book a table');
+  await half.page.close();
+});
+
 test('the details say an email or a phone is needed (not "optional"), and a form with neither is refused on the email field', async () => {
   const { page } = await open(`${proxyOrigin}/`);
   await chooseDate(page, date);

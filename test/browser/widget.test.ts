@@ -17,6 +17,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bistro, booking, createTenant, type Tenant } from '../helpers/booking.js';
 import { seedDemoIfEmpty, type DemoCredentials } from '../../src/demo.js';
 import { WIDGET_FILE } from '../../src/modules/widget/bundle.js';
+import { signIn as signInAdmin } from '../helpers/admin.js';
 import { axeViolations } from './axe.js';
 
 /** axe-core on the widget alone: landmarks and the page's own structure belong to the host page. */
@@ -376,6 +377,41 @@ test('an email\'s manage link (?maitre_manage=&maitre_contact=) opens the manage
   await w(half.page).locator('.times input').first().waitFor({ state: 'attached' });
   assert.equal(await w(half.page).locator('h2').innerText(), 'Book a table');
   await half.page.close();
+});
+
+test('the manage link of a real confirmation email opens /demo on that booking', async () => {
+  const demoId = (await t.app.services.restaurants.getProfile('demo')).id;
+  const { headers } = await signInAdmin(t, demoId, 'owner');
+  const booked = await t.app.inject({
+    method: 'POST', url: '/v1/restaurants/demo/reservations', headers: { authorization: `Bearer ${demo.key}` },
+    payload: { date: demo.date, time: '19:45', partySize: 2, customer: { name: 'Mia Mailbox', email: 'mia+mail@example.com' } },
+  });
+  assert.equal(booked.statusCode, 201, booked.body);
+  const { id, reference } = booked.json();
+  const list = await t.app.inject({ method: 'GET', url: `/admin/api/restaurants/demo/messages?reservationId=${id}&kind=confirmation`, headers });
+  assert.equal(list.statusCode, 200, list.body);
+  const [message] = list.json().data;
+  assert.ok(message, 'the booking wrote a confirmation');
+  const full = await t.app.inject({ method: 'GET', url: `/admin/api/restaurants/demo/messages/${message.id}`, headers });
+  assert.equal(full.statusCode, 200, full.body);
+  // The link, as the guest reads it in the plain text and clicks it in the HTML: the same URL.
+  const inText = /https?:\/\/\S*maitre_manage=\S+/.exec(full.json().text)?.[0];
+  assert.ok(inText, 'the plain text has the manage link');
+  const href = /<a href="([^"]*maitre_manage=[^"]*)"/.exec(full.json().html)?.[1]?.replaceAll('&amp;', '&');
+  assert.equal(href, inText);
+  const link = new URL(inText);
+  assert.equal(link.pathname, '/demo');
+  assert.equal(link.searchParams.get('maitre_manage'), reference);
+  assert.equal(link.searchParams.get('maitre_contact'), 'mia+mail@example.com');
+
+  // Opened on this server (the link's host is MAITRE_PUBLIC_URL; the test server listens on a random port).
+  const { page, watch } = await open(`${maitre}${link.pathname}${link.search}`);
+  await w(page).locator('#mb-booking', { hasText: '19:45' }).waitFor();
+  assert.match(await w(page).locator('#mb-booking').innerText(), new RegExp(reference));
+  assert.equal(await w(page).locator('h2').innerText(), 'Manage my booking');
+  assert.deepEqual(await axeViolations(page, WIDGET_ONLY), [], 'axe-core: /demo opened from the email');
+  assert.deepEqual(watch.pageErrors, [], 'no CSP violation, no script error');
+  await page.close();
 });
 
 test('the details say an email or a phone is needed (not "optional"), and a form with neither is refused on the email field', async () => {

@@ -13,6 +13,7 @@ import { findOrCreateCustomer, phoneOfSearch, type CustomerInput } from '../cust
 import { placeEvent } from '../events/booking.js';
 import { KeyedQueue } from '../../lib/keyed-queue.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
+import { enqueueGuestMessages } from '../notifications/enqueue.js';
 import { lockServiceDate, placeAndWrite } from './booking.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { listHistory, recordHistory, type HistoryEntry, type ReservationActor } from './history.js';
@@ -34,6 +35,8 @@ export interface CreateReservationInput {
   eventId?: string | null;
   notes?: string | null;
   source?: string;
+  /** The guest's language for their emails (the widget sends its own); default: the restaurant's. */
+  language?: 'en' | 'fr' | null;
 }
 
 /** A walk-in: seated now, at the slot under way (see walk-in.ts); no date, time or event. */
@@ -111,8 +114,11 @@ export class ReservationService {
     return rec;
   }
 
-  private async announce(tx: Queryable, restaurantId: string, type: 'booking.created' | 'booking.updated' | 'booking.cancelled', view: ReservationView) {
+  private async announce(
+    tx: Queryable, restaurantId: string, type: 'booking.created' | 'booking.updated' | 'booking.cancelled', view: ReservationView, language?: 'en' | 'fr' | null,
+  ) {
     await enqueueEvent(tx, { restaurantId, type, data: view });
+    await enqueueGuestMessages(tx, restaurantId, type, view, language); // guest emails, same transaction (notifications/enqueue.ts)
   }
 
   /**
@@ -177,7 +183,7 @@ export class ReservationService {
       } else {
         view = (await recordCreatedAndFind(tx, restaurantId, id, actor, now)).view; // history + read-back: one statement
       }
-      await this.announce(tx, restaurantId, 'booking.created', view);
+      await this.announce(tx, restaurantId, 'booking.created', view, input.language);
       return view;
     });
   }

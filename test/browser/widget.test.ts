@@ -254,6 +254,13 @@ test('direct with an origin-bound key, in French at phone width; a server-side f
   assert.deepEqual(await consentOf('camille@example.com'), { granted: false, at: null, source: null });
   const posts = watch.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/reservations'));
   assert.ok(posts.length >= 1 && posts.every((r) => !('marketingConsent' in (JSON.parse(r.body ?? '{}').customer ?? {}))));
+  // The widget's language goes with the booking: the guest's emails are written in French.
+  assert.ok(posts.every((r) => JSON.parse(r.body ?? '{}').language === 'fr'), 'lang="fr" books with language "fr"');
+  const { headers } = await signInAdmin(t, tenant.id, 'owner');
+  const mail = await t.app.inject({ method: 'GET', url: `/admin/api/restaurants/${tenant.slug}/messages?kind=confirmation&limit=100`, headers });
+  assert.equal(mail.statusCode, 200, mail.body);
+  const confirmation = (mail.json().data as { to: string; language: string }[]).find((m) => m.to === 'camille@example.com');
+  assert.equal(confirmation?.language, 'fr');
   const keyed = watch.requests.filter((r) => r.url.startsWith(`${maitre}/v1/`) && r.method !== 'OPTIONS');
   assert.ok(keyed.length >= 2 && keyed.every((r) => r.headers['x-api-key']?.startsWith('mtr_')), 'direct calls carry the key');
   assert.deepEqual(watch.pageErrors, []);
@@ -349,8 +356,10 @@ test('an email\'s manage link (?maitre_manage=&maitre_contact=) opens the manage
   assert.equal(created.statusCode, 201, created.body);
   const { reference } = created.json();
   const link = `${proxyOrigin}/?${new URLSearchParams({ maitre_manage: reference, maitre_contact: 'lina+link@example.com' })}`;
-  const { page } = await open(link);
+  const { page, watch } = await open(link);
   await w(page).locator('#mb-booking', { hasText: '12:30' }).waitFor();
+  // One lookup, although the element renders once per attribute as it is upgraded (a guest's budget is 10 a minute).
+  assert.equal(watch.requests.filter((r) => r.url.endsWith('/guest/lookup')).length, 1);
   assert.equal(await w(page).locator('h2').innerText(), 'Manage my booking');
   assert.equal(await w(page).locator('#mb-ref').inputValue(), reference, 'the lookup form is prefilled');
   assert.equal(await w(page).locator('#mb-contact').inputValue(), 'lina+link@example.com', '"+" in the address survives the query string');
@@ -406,6 +415,9 @@ test('the manage link of a real confirmation email opens /demo on that booking',
 
   // Opened on this server (the link's host is MAITRE_PUBLIC_URL; the test server listens on a random port).
   const { page, watch } = await open(`${maitre}${link.pathname}${link.search}`);
+  // The booking, or (to say why not) the widget's error.
+  await w(page).locator('#mb-booking:visible, [role=alert]:visible').first().waitFor();
+  assert.equal(await w(page).locator('[role=alert]:visible').count(), 0, await w(page).locator('[role=alert]').innerText());
   await w(page).locator('#mb-booking', { hasText: '19:45' }).waitFor();
   assert.match(await w(page).locator('#mb-booking').innerText(), new RegExp(reference));
   assert.equal(await w(page).locator('h2').innerText(), 'Manage my booking');

@@ -76,49 +76,11 @@ export type AuditEntry = AuditPage['data'][number];
 export type RestaurantConfig = Json<'adminGetConfig', 200>;
 
 /** Guest emails (issue 17, docs/notifications.md): GET …/messages, GET …/messages/{id}, GET …/messages/preview. */
-export type MessageKind = 'confirmation' | 'change' | 'cancellation' | 'reminder' | 'waitlist_offer';
-export type MessageStatus = 'pending' | 'sent' | 'failed' | 'not_sent' | 'skipped';
-export interface Message {
-  id: string;
-  kind: MessageKind;
-  channel: 'email';
-  status: MessageStatus;
-  to: string;
-  language: 'en' | 'fr';
-  subject: string;
-  reservationId: string | null;
-  customerId: string | null;
-  waitlistEntryId: string | null;
-  sendAfter: string;
-  sentAt: string | null;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-}
-export interface MessagePage {
-  data: Message[];
-  nextCursor: string | null;
-}
-export type MessageDetail = Message & { text: string; html: string; ics: string | null };
-export interface MessagePreview {
-  kind: MessageKind;
-  language: 'en' | 'fr';
-  subject: string;
-  text: string;
-  html: string;
-  ics: string | null;
-}
-export interface NotificationSettings {
-  confirmation: boolean;
-  change: boolean;
-  cancellation: boolean;
-  reminder: boolean;
-  waitlistOffer: boolean;
-  reminderLeadHours: number;
-  fromName: string | null;
-  fromAddress: string | null;
-  replyTo: string | null;
-  confirmationNote: string | null;
-  manageUrl: string | null;
-  defaultLanguage: 'en' | 'fr';
-}
+export type MessagePage = Json<'adminGetMessages', 200>;
+export type Message = MessagePage['data'][number];
+export type MessageKind = Message['kind'];
+export type MessageStatus = Message['status'];
+export type MessageDetail = Json<'adminGetMessagesById', 200>;
+export type MessagePreview = Json<'adminGetMessagesPreview', 200>;
+/** The configuration file's `notifications` section (Settings › Guest emails). */
+export type NotificationSettings = RestaurantConfig['notifications'];

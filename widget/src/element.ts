@@ -54,6 +54,10 @@ export class MaitreBooking extends HTMLElement {
   private manage!: ManageView;
   /** The booking form's times are still to load (the page opened on a manage link). */
   private bookPending = false;
+  /** Renders so far: the requests of a render are made only if no other render followed it in the same task. */
+  private renders = 0;
+  /** The page's manage link (?maitre_manage=…) has been opened. */
+  private linkUsed = false;
 
   constructor() {
     super();
@@ -111,9 +115,19 @@ export class MaitreBooking extends HTMLElement {
     this.book = new BookView(ctx, (r, contact) => this.booked(r, contact), () => void this.manageBooked(), () => this.bookAnother());
     this.manage = new ManageView(ctx);
     box.append(h('div', { class: 'top' }, this.heading, this.toggleBtn), this.book.el, this.book.done, this.manage.el, this.statusEl, this.errorEl);
-    const link = manageLinkOf(window.location.search);
-    if (link) void this.openManageLink(link);
-    else void this.book.refresh();
+    // The first requests wait for the end of this task: when the element is upgraded, every attribute it has calls
+    // attributeChangedCallback (a render each) before connectedCallback, and only the last render may ask the server.
+    const generation = ++this.renders;
+    queueMicrotask(() => {
+      if (generation !== this.renders) return;
+      const link = this.linkUsed ? null : manageLinkOf(window.location.search);
+      if (link) {
+        this.linkUsed = true; // once per page: a later re-render (an attribute changed) starts on the booking form
+        void this.openManageLink(link);
+      } else {
+        void this.book.refresh();
+      }
+    });
   }
 
   /** The page was opened from an email's "manage my booking" link: that booking, looked up, in the manage view. */

@@ -77,7 +77,9 @@ function MessageRow({ m, open, onToggle }: { m: Message; open: boolean; onToggle
       </td>
       <td>{whenSent(m)}</td>
       <td className="break">{m.to}</td>
-      <td className="break">{m.lastError ? <span className="message-error">{m.lastError}</span> : <span className="muted">—</span>}</td>
+      <td className="break">
+        {m.lastError ? <span className={m.status === 'not_sent' ? 'muted small' : 'message-error'}>{m.lastError}</span> : <span className="muted">—</span>}
+      </td>
       <td>
         <button type="button" className="small-button" aria-expanded={open} onClick={onToggle}>
           {open ? 'Hide' : 'Show'}

@@ -25,7 +25,7 @@ export const DEFAULT_SETTINGS: NotificationSettings = {
 
 /** The file's notifications section, with the defaults for what it leaves out. */
 export function settingsOf(config: RestaurantConfig): NotificationSettings {
-  return { ...DEFAULT_SETTINGS, ...(config as RestaurantConfig & { notifications?: Partial<NotificationSettings> }).notifications };
+  return { ...DEFAULT_SETTINGS, ...config.notifications };
 }
 
 interface Texts {
@@ -73,7 +73,7 @@ export function GuestEmailsForm({ config, save, canEdit }: { config: RestaurantC
       manageUrl: orNull(texts.manageUrl),
       defaultLanguage: on.defaultLanguage,
     };
-    return save({ ...config, notifications } as RestaurantConfig, 'Guest emails');
+    return save({ ...config, notifications }, 'Guest emails');
   };
 
   return (

@@ -165,7 +165,7 @@ export function ReservationDialog(props: { reservation: Reservation | null; onCl
           <section className="booking-emails" aria-labelledby={`${id}-emails`}>
             <div className="emails-head">
               <h3 id={`${id}-emails`}>Emails to the guest</h3>
-              {r.customer?.email && r.status !== 'cancelled' && (
+              {r.customer?.email && r.status === 'confirmed' && (
                 <button type="button" className="small-button" disabled={resend.busy} onClick={() => void resendConfirmation()}>
                   {resend.busy ? 'Sending…' : 'Resend confirmation'}
                 </button>

@@ -2,7 +2,7 @@
  * The guest emails of a booking or of a guest, newest first: kind, status, when it went out, the server's reply when it
  * failed; "Show" opens one (its subject, the HTML as a mail client shows it, the plain text). Owners, managers and staff.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { api, qs, rpath } from '../../api';
 import { DataTable } from '../../components/Table';
 import { Badge, ErrorBox, Loading, useLoad } from '../../components/ui';
@@ -12,6 +12,8 @@ import { EmailFrame } from './EmailFrame';
 import { KIND_LABEL, STATUS_HELP, STATUS_LABEL, STATUS_TONE, whenSent } from './messages-model';
 
 const PAGE = 20;
+const POLL_MS = 1500;
+const MAX_POLLS = 8;
 
 export function MessageList(props: {
   /** Whose messages: a booking's or a guest's. */
@@ -29,6 +31,19 @@ export function MessageList(props: {
     return api.get<MessagePage>(rpath(slug, `/messages${qs({ ...props.filter, limit: PAGE })}`));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [slug, key, props.version]);
+
+  // An email due now is sent (or kept, without SMTP) within moments: read the list again a few times to show how it went.
+  const [polls, setPolls] = useState(0);
+  const due = first.data?.data.some((m) => m.status === 'pending' && Date.parse(m.sendAfter) <= Date.now()) ?? false;
+  useEffect(() => {
+    if (!due || polls >= MAX_POLLS) return;
+    const t = setTimeout(() => {
+      setPolls((n) => n + 1);
+      first.reload();
+    }, POLL_MS);
+    return () => clearTimeout(t);
+  }, [due, polls, first.data, first.reload]);
+  useEffect(() => setPolls(0), [key, props.version]);
 
   if (first.error) return <ErrorBox error={first.error} title="The emails could not be read." />;
   if (!first.data) return <Loading what="Loading the emails" />;

@@ -46,7 +46,7 @@ export function ReservationDialog(props: { reservation: Reservation | null; onCl
   const resendConfirmation = () =>
     resend.run(async () => {
       const m = await api.post<Message>(rpath(slug, `/reservations/${r!.id}/messages`), { kind: 'confirmation' });
-      notify(m.status === 'not_sent' ? 'Confirmation written (email is not configured on this server: not sent).' : 'Confirmation queued for sending.');
+      notify(`Confirmation queued for ${m.to}.`);
       setMailVersion((v) => v + 1);
     });
   const setStatus = (status: ReservationStatus, done: string) =>

@@ -1,6 +1,6 @@
 /**
- * The guest emails of a booking or of a guest, newest first: kind, status, when it went out, the server's reply when it
- * failed; "Show" opens one (its subject, the HTML as a mail client shows it, the plain text). Owners, managers and staff.
+ * The guest emails of a booking or of a guest, newest first: kind, status, when it went out, the mail server's reply when
+ * it failed (or why a reminder was skipped); "Show" opens one (its subject, the HTML as a mail client shows it, the plain text). Owners, managers and staff.
  */
 import { useEffect, useId, useState } from 'react';
 import { api, qs, rpath } from '../../api';
@@ -60,9 +60,15 @@ export function MessageList(props: {
     }
   };
 
+  const kept = list.some((m) => m.status === 'not_sent');
   return (
     <>
-      <DataTable caption={props.caption} columns={['Email', 'Status', 'Sent', 'To', 'Problem', { label: 'Open', hidden: true }]} className="messages">
+      {kept && (
+        <p className="muted small">
+          “Not sent”: no mail server is configured on this server (MAITRE_SMTP_URL), so emails are written and kept here, not sent.
+        </p>
+      )}
+      <DataTable caption={props.caption} columns={['Email', 'Status', 'Sent', 'To', 'Details', { label: 'Open', hidden: true }]} className="messages">
         {list.map((m) => (
           <MessageRow key={m.id} m={m} open={open === m.id} onToggle={() => setOpen(open === m.id ? null : m.id)} />
         ))}
@@ -91,9 +97,13 @@ function MessageRow({ m, open, onToggle }: { m: Message; open: boolean; onToggle
         {m.attempts > 1 && <span className="muted small"> · {m.attempts} attempts</span>}
       </td>
       <td>{whenSent(m)}</td>
-      <td className="break">{m.to}</td>
+      <td className="address">{m.to}</td>
       <td className="break">
-        {m.lastError ? <span className={m.status === 'not_sent' ? 'muted small' : 'message-error'}>{m.lastError}</span> : <span className="muted">—</span>}
+        {!m.lastError || m.status === 'not_sent' ? (
+          <span className="muted">—</span>
+        ) : (
+          <span className={m.status === 'skipped' ? 'muted small' : 'message-error'}>{m.lastError}</span>
+        )}
       </td>
       <td>
         <button type="button" className="small-button" aria-expanded={open} onClick={onToggle}>

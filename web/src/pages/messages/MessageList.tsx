@@ -68,7 +68,7 @@ export function MessageList(props: {
           “Not sent”: no mail server is configured on this server (MAITRE_SMTP_URL), so emails are written and kept here, not sent.
         </p>
       )}
-      <DataTable caption={props.caption} columns={['Email', 'Status', 'Sent', 'To', 'Details', { label: 'Open', hidden: true }]} className="messages">
+      <DataTable caption={props.caption} columns={['Email', 'Status', 'Sent', 'Details', { label: 'Open', hidden: true }]} className="messages">
         {list.map((m) => (
           <MessageRow key={m.id} m={m} open={open === m.id} onToggle={() => setOpen(open === m.id ? null : m.id)} />
         ))}
@@ -90,6 +90,7 @@ function MessageRow({ m, open, onToggle }: { m: Message; open: boolean; onToggle
       <th scope="row">
         {KIND_LABEL[m.kind]}
         <span className="muted small"> · {m.language.toUpperCase()}</span>
+        <span className="message-to muted small">to {m.to}</span>
       </th>
       <td>
         <Badge tone={STATUS_TONE[m.status]}>{STATUS_LABEL[m.status]}</Badge>
@@ -97,7 +98,6 @@ function MessageRow({ m, open, onToggle }: { m: Message; open: boolean; onToggle
         {m.attempts > 1 && <span className="muted small"> · {m.attempts} attempts</span>}
       </td>
       <td>{whenSent(m)}</td>
-      <td className="address">{m.to}</td>
       <td className="break">
         {!m.lastError || m.status === 'not_sent' ? (
           <span className="muted">—</span>

@@ -106,10 +106,28 @@ function vtimezone(zone: string, aroundMs: number): string[] {
   return lines;
 }
 
+/**
+ * Whether the local wall time of `ms` occurs twice in `zone` (the hour repeated when clocks go back). RFC 5545 says
+ * such a local time means the first occurrence, but calendar software differs, so those are written in UTC instead.
+ */
+function ambiguous(ms: number, zone: string): boolean {
+  const dt = DateTime.fromMillis(ms, { zone });
+  const wall = local(dt);
+  for (const probe of [ms - 3 * 3_600_000, ms + 3 * 3_600_000]) {
+    const other = DateTime.fromMillis(probe, { zone }).offset;
+    if (other === dt.offset) continue;
+    if (local(DateTime.fromMillis(ms + (dt.offset - other) * 60_000, { zone })) === wall) return true;
+  }
+  return false;
+}
+
+/** DTSTART/DTEND: local time with TZID, or UTC for a local time that occurs twice. */
+function dateTime(name: string, ms: number, zone: string, tz: string): string {
+  return ambiguous(ms, zone) ? `${name}:${utc(ms)}` : `${name};TZID=${tz}:${local(DateTime.fromMillis(ms, { zone }))}`;
+}
+
 /** The whole calendar object, CRLF line ends, folded. */
 export function buildIcs(e: IcsEvent): string {
-  const start = DateTime.fromMillis(e.startMs, { zone: e.timezone });
-  const end = DateTime.fromMillis(e.endMs, { zone: e.timezone });
   const tz = escapeTzid(e.timezone);
   const lines = [
     'BEGIN:VCALENDAR',
@@ -122,8 +140,8 @@ export function buildIcs(e: IcsEvent): string {
     `UID:${e.uid}`,
     `SEQUENCE:${e.sequence}`,
     `DTSTAMP:${utc(e.stampMs)}`,
-    `DTSTART;TZID=${tz}:${local(start)}`,
-    `DTEND;TZID=${tz}:${local(end)}`,
+    dateTime('DTSTART', e.startMs, e.timezone, tz),
+    dateTime('DTEND', e.endMs, e.timezone, tz),
     `SUMMARY:${escapeText(e.summary)}`,
     `DESCRIPTION:${escapeText(e.description)}`,
     ...(e.location ? [`LOCATION:${escapeText(e.location)}`] : []),

@@ -53,8 +53,10 @@ export const listMessagesQuerySchema = z.object({
   cursor: z.string().min(1).max(200).optional(),
 });
 
-export const messageParamsSchema = restaurantParamsSchema.extend({ id: id('msg') });
-export const reservationMessageParamsSchema = restaurantParamsSchema.extend({ id: id('res') });
+/** Any id is looked up (404 when it is not one of the restaurant's), like the other admin routes. */
+const anyId = (what: string) => z.string().min(1).max(100).describe(what);
+export const messageParamsSchema = restaurantParamsSchema.extend({ id: anyId('Message id (msg_…)') });
+export const reservationMessageParamsSchema = restaurantParamsSchema.extend({ id: anyId('Reservation id (res_…)') });
 
 export const resendBodySchema = z.strictObject({
   kind: z.literal('confirmation').describe('What to send again (only the confirmation can be resent)'),

@@ -5721,6 +5721,7 @@ export interface operations {
             path: {
                 /** @description Restaurant id or slug */
                 restaurant: string;
+                /** @description Message id (msg_…) */
                 id: string;
             };
             cookie?: never;
@@ -5788,6 +5789,7 @@ export interface operations {
             path: {
                 /** @description Restaurant id or slug */
                 restaurant: string;
+                /** @description Reservation id (res_…) */
                 id: string;
             };
             cookie?: never;

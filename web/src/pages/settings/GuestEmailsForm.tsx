@@ -125,7 +125,7 @@ export function GuestEmailsForm({ config, save, canEdit }: { config: RestaurantC
         value={texts.manageUrl}
         onChange={set('manageUrl')}
         placeholder="https://www.example.com/book"
-        help="The page of your website with the booking widget: the “manage my booking” link in every email opens it there. Empty: the emails have no link and ask guests to contact you (the demo restaurant’s link opens this server’s /demo)."
+        help="The page of your website with the booking widget: the “manage my booking” link in every email opens it there. Empty: the emails have no manage link (the demo restaurant’s opens this server’s /demo)."
       />
     </Card>
   );

@@ -260,6 +260,26 @@ test('staff: see a booking’s emails and resend; Settings › Guest emails read
   await page.close();
 });
 
+test('at phone width: a booking’s emails, one shown, and Settings › Guest emails with the preview fit the screen', async () => {
+  const page = await d.newPage({ width: 375, height: 800 });
+  await signIn(page, d.base, d.owner);
+  await page.goto(`${d.base}/dashboard/r/${d.tenant.slug}/guests/${ada.customerId}`);
+  const table = page.getByRole('table', { name: 'The emails sent to the guest, newest first' });
+  await table.getByRole('button', { name: 'Show the cancellation email' }).click();
+  await (await emailFrame(page)).getByText(ada.reference).first().waitFor();
+  const pageWidth = () => page.evaluate('document.documentElement.scrollWidth') as Promise<number>;
+  assert.ok((await pageWidth()) <= 375, `the profile does not scroll sideways (${await pageWidth()}px); its table does`);
+  const frameWidth = await page.locator('iframe.email-frame').evaluate((el) => el.getBoundingClientRect().width);
+  assert.ok(frameWidth <= 375, `the email fits (${frameWidth}px)`);
+  await screenshot(page, 'guest-emails-phone');
+
+  await page.goto(`${d.base}/dashboard/r/${d.tenant.slug}/settings`);
+  await page.getByRole('region', { name: 'Email preview' }).locator('[data-preview-kind]').waitFor();
+  assert.ok((await pageWidth()) <= 375, `Settings does not scroll sideways (${await pageWidth()}px)`);
+  d.checkPage(page);
+  await page.close();
+});
+
 test('the email frame: served with its own policy (inline styles only, no script, framed by the dashboard alone)', async () => {
   const res = await fetch(`${d.base}/dashboard/email-frame`);
   assert.equal(res.status, 200);

@@ -2,8 +2,9 @@
  * `<maitre-booking restaurant="demo" endpoint="https://…" [key="…"] [lang="en|fr"] [max-party-size="12"] [restaurant-name="…"]>`:
  * book a table (book-view.ts: date, party size, times, details, an unticked marketing-consent box, confirmation) and
  * manage a booking (manage-view.ts: look up, move, cancel). This file holds the shell: attributes, the heading and the
- * switch between the two, the status line and the error box. Shadow DOM, no framework; the only requests go to
- * `endpoint` (see api.ts).
+ * switch between the two, the status line and the error box; a page opened from an email's manage link
+ * (`?maitre_manage=<reference>&maitre_contact=<email>`) starts on that booking in the manage view. Shadow DOM, no
+ * framework; the only requests go to `endpoint` (see api.ts).
  */
 import { BookingClient, type Reservation, type WidgetError } from './api.js';
 import { BookView } from './book-view.js';

@@ -1,6 +1,7 @@
 /**
  * The guest emails of a booking or of a guest, newest first: kind, status, when it went out, the mail server's reply when
- * it failed (or why a reminder was skipped); "Show" opens one (its subject, the HTML as a mail client shows it, the plain text). Owners, managers and staff.
+ * it failed (or why a reminder was skipped); "Show" opens one (its subject, the HTML as a mail client shows it, the plain
+ * text). Owners, managers and staff.
  */
 import { useEffect, useId, useState } from 'react';
 import { api, qs, rpath } from '../../api';

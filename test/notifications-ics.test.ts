@@ -72,6 +72,17 @@ for (const [zone, iso] of [
   });
 }
 
+test('VTIMEZONE observances start exactly at the transitions (Europe/Paris: 02:00 in March, 03:00 in October, local)', () => {
+  const text = buildIcs({ ...base, timezone: 'Europe/Paris', startMs: Date.parse('2026-07-14T18:30:00Z'), endMs: Date.parse('2026-07-14T20:30:00Z') });
+  assert.match(text, /BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:\+0100\r\nTZOFFSETTO:\+0200\r\n/);
+  assert.match(text, /BEGIN:STANDARD\r\nDTSTART:20261025T030000\r\nTZOFFSETFROM:\+0200\r\nTZOFFSETTO:\+0100\r\n/);
+  // An event in the hour after the spring change resolves with the new offset.
+  const after = Date.parse('2026-03-29T01:30:00Z'); // 03:30 CEST
+  const { start } = parse(buildIcs({ ...base, timezone: 'Europe/Paris', startMs: after, endMs: after + 3_600_000 }));
+  assert.equal(start.toString(), '2026-03-29T03:30:00');
+  assert.equal(start.toUnixTime() * 1000, after);
+});
+
 test('a cancellation: METHOD:CANCEL and STATUS:CANCELLED', () => {
   const text = buildIcs({ ...base, method: 'CANCEL', timezone: 'Europe/Paris', startMs: 0, endMs: 3_600_000 });
   const { cal, vevent } = parse(text);

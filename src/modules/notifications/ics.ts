@@ -76,12 +76,12 @@ function transitions(zone: string, fromMs: number, toMs: number): { atMs: number
     if (a === b) continue;
     let lo = t;
     let hi = t + step; // off(lo) = a, off(hi) = b: find the first instant with b
-    while (hi - lo > 60_000) {
+    while (hi - lo > 1) {
       const mid = lo + Math.floor((hi - lo) / 2);
       if (off(mid) === a) lo = mid;
       else hi = mid;
     }
-    out.push({ atMs: Math.ceil(hi / 60_000) * 60_000, from: a, to: b });
+    out.push({ atMs: hi, from: a, to: b }); // the first millisecond of the new offset
   }
   return out;
 }

@@ -35,6 +35,10 @@ import { AdminAuth } from './modules/admin/auth.js';
 import { WebhookService } from './modules/webhooks/service.js';
 import { WebhookDispatcher } from './modules/webhooks/dispatcher.js';
 import { webhookRoutes } from './modules/webhooks/routes.js';
+import { notificationAdminRoutes } from './modules/notifications/routes.js';
+import { NotificationService } from './modules/notifications/service.js';
+import { NotificationWorker } from './modules/notifications/worker.js';
+import { setMessageDefaults } from './modules/notifications/links.js';
 import { idempotencySweeper } from './http/idempotency.js';
 import { availabilityRoutes } from './modules/availability/routes.js';
 import { dayChangesCompactor } from './modules/availability/day-cache.js';
@@ -114,6 +118,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const usage = new UsageRecorder(db, logger, config.usageFlushMs);
   usage.start();
 
+  setMessageDefaults({ publicUrl: config.publicUrl, from: config.smtpFrom });
+  const booking = createBookingServices(db, now);
   const services: Services = {
     config, db, now, keyCache, limiter, usage, metrics, invalidateLocal,
     keys: new KeyService(db, invalidateLocal, now),
@@ -123,7 +129,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     webhookDispatcher: new WebhookDispatcher(db, logger as FastifyBaseLogger, {
       retryDelaysMs: config.webhookRetryDelaysMs, allowPrivate: config.webhookAllowPrivate,
     }, metrics),
-    ...createBookingServices(db, now),
+    ...booking,
+    notifications: new NotificationService(db, booking.availability, now),
+    notificationWorker: new NotificationWorker(db, logger as FastifyBaseLogger, now, {
+      retryDelaysMs: config.notifyRetryDelaysMs, smtpUrl: config.smtpUrl,
+    }),
   };
   app.decorate('services', services);
   services.availability.days.onRead = (result) => metrics.availabilityDayReads.inc({ result });
@@ -174,6 +184,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(mcpRoutes); // POST /mcp: the MCP server for AI agents, behind the same key pipeline as /v1
   await app.register(adminRoutes, { prefix: '/admin/api' });
   await app.register(guestAdminRoutes, { prefix: '/admin/api' }); // customers and events, behind the same admin guard
+  await app.register(notificationAdminRoutes, { prefix: '/admin/api' }); // guest emails, behind the same admin guard
   await app.register(docsRoutes); // GET /v1/openapi.json, /admin/api/openapi.json, /docs
   await app.register(llmsRoutes); // GET /llms.txt, /llms-full.txt, /docs/{guide}.md: generated at start-up from docs/ and the OpenAPI document
   await app.register(widgetRoutes); // GET /widget.js, /demo (+ /demo/api proxy with an in-memory key when MAITRE_DEMO is on)
@@ -182,9 +193,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Started when the app is ready (listen or ready()), so its options can still be tuned in between (tests).
   app.addHook('onReady', async () => services.webhookDispatcher.start());
+  app.addHook('onReady', async () => services.notificationWorker.start());
 
   app.addHook('onClose', async () => {
     await services.webhookDispatcher.stop();
+    await services.notificationWorker.stop();
     await unsubscribe();
     await usage.stop();
     await limiter.close?.();

@@ -29,6 +29,20 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  MAITRE_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  MAITRE_SMTP_FROM: z.email().optional(),
+  MAITRE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MAITRE_NOTIFY_RETRY_DELAYS: z
+    .string()
+    .default('1m,5m,30m,2h,6h')
+    .transform((v, ctx) => {
+      try {
+        return v.split(',').map((part) => parseDuration(part));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   MAITRE_DEMO: flag(true),
   MAITRE_TRUST_PROXY: flag(false),
 });
@@ -44,6 +58,14 @@ export interface Config {
   webhookAllowPrivate: boolean;
   webhookRetryDelaysMs: number[];
   demo: boolean;
+  /** MAITRE_SMTP_URL: where guest emails are sent; undefined = they are rendered and kept as `not_sent`. */
+  smtpUrl?: string;
+  /** MAITRE_SMTP_FROM: the sender when a restaurant sets no from address. */
+  smtpFrom: string;
+  /** MAITRE_PUBLIC_URL: base URL of this server in links (default http://HOST:PORT). */
+  publicUrl: string;
+  /** MAITRE_NOTIFY_RETRY_DELAYS: delays between attempts of a guest email after a temporary SMTP failure. */
+  notifyRetryDelaysMs: number[];
   /** Honour X-Forwarded-For (behind a load balancer). */
   trustProxy: boolean;
   /** Safety-net TTL of the in-process API key cache; invalidation normally reaches it first. */
@@ -71,6 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowPrivate: e.MAITRE_WEBHOOK_ALLOW_PRIVATE,
     webhookRetryDelaysMs: e.MAITRE_WEBHOOK_RETRY_DELAYS,
     demo: e.MAITRE_DEMO,
+    smtpUrl: e.MAITRE_SMTP_URL,
+    smtpFrom: e.MAITRE_SMTP_FROM ?? 'maitre@localhost',
+    publicUrl: (e.MAITRE_PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    notifyRetryDelaysMs: e.MAITRE_NOTIFY_RETRY_DELAYS,
     trustProxy: e.MAITRE_TRUST_PROXY,
     keyCacheTtlMs: 60_000,
     usageFlushMs: 2_000,

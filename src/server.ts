@@ -49,6 +49,12 @@ export async function serve(config: Config): Promise<void> {
   const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url: baseUrl, database: embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)', redis: Boolean(config.redisUrl) }, 'maitre is listening');
   if (demo) printDemoBanner(demo, baseUrl);
+  if (!config.smtpUrl) {
+    // Guest emails are rendered and kept (dashboard: a booking's messages) but not sent until SMTP is configured.
+    process.stdout.write(
+      '  Guest emails      not sent (kept as "not_sent"): set MAITRE_SMTP_URL=smtp://user:pass@host:587 (and MAITRE_SMTP_FROM) to send them — see docs/notifications.md\n',
+    );
+  }
 
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -18,6 +18,8 @@ import type { UsageRecorder } from './modules/keys/usage-recorder.js';
 import type { ReservationService } from './modules/reservations/service.js';
 import type { RestaurantService } from './modules/restaurants/service.js';
 import type { WaitlistService } from './modules/waitlist/service.js';
+import type { NotificationService } from './modules/notifications/service.js';
+import type { NotificationWorker } from './modules/notifications/worker.js';
 import type { WebhookDispatcher } from './modules/webhooks/dispatcher.js';
 import type { WebhookService } from './modules/webhooks/service.js';
 
@@ -35,6 +37,10 @@ export interface Services {
   webhooks: WebhookService;
   /** Sends outbox deliveries (started with the app, stopped on close). */
   webhookDispatcher: WebhookDispatcher;
+  /** Guest emails: the admin API's reads, resend and preview. */
+  notifications: NotificationService;
+  /** Sends queued guest emails (started with the app, stopped on close). */
+  notificationWorker: NotificationWorker;
   availability: AvailabilityService;
   reservations: ReservationService;
   customers: CustomerService;

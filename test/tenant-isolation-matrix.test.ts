@@ -61,6 +61,7 @@ const NOT_FOUND_CODE: Record<Exclude<IdKind, 'restaurant'>, string> = {
   key: 'key_not_found',
   event: 'not_found',
   delivery: 'not_found',
+  message: 'not_found',
 };
 
 /** Bodies that pass validation, so that the id lookup (not the schema) decides; the document's example otherwise. */
@@ -72,6 +73,7 @@ const BODIES: Record<string, unknown> = {
   'POST /keys/{id}/rotate': {},
   'PATCH /webhooks/{id}': { description: 'isolation' },
   'POST /webhooks/{id}/test': {},
+  'POST /reservations/{id}/messages': { kind: 'confirmation' },
   'POST /webhooks/{id}/replay': { since: '2026-01-01T00:00:00.000Z' },
   'PATCH /events/{id}': { name: 'isolation' },
 };

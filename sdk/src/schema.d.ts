@@ -2305,6 +2305,8 @@ export interface operations {
                     eventId?: string | null;
                     notes?: string | null;
                     source?: string;
+                    /** @description The guest's language for the booking's emails (confirmation, change, cancellation, reminder); default: the restaurant's. */
+                    language?: ("en" | "fr") | null;
                 };
             };
         };

@@ -17,6 +17,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { bistro, booking, createTenant, type Tenant } from '../helpers/booking.js';
 import { seedDemoIfEmpty, type DemoCredentials } from '../../src/demo.js';
 import { WIDGET_FILE } from '../../src/modules/widget/bundle.js';
+import { signIn as signInAdmin } from '../helpers/admin.js';
 import { axeViolations } from './axe.js';
 
 /** axe-core on the widget alone: landmarks and the page's own structure belong to the host page. */
@@ -253,6 +254,13 @@ test('direct with an origin-bound key, in French at phone width; a server-side f
   assert.deepEqual(await consentOf('camille@example.com'), { granted: false, at: null, source: null });
   const posts = watch.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/reservations'));
   assert.ok(posts.length >= 1 && posts.every((r) => !('marketingConsent' in (JSON.parse(r.body ?? '{}').customer ?? {}))));
+  // The widget's language goes with the booking: the guest's emails are written in French.
+  assert.ok(posts.every((r) => JSON.parse(r.body ?? '{}').language === 'fr'), 'lang="fr" books with language "fr"');
+  const { headers } = await signInAdmin(t, tenant.id, 'owner');
+  const mail = await t.app.inject({ method: 'GET', url: `/admin/api/restaurants/${tenant.slug}/messages?kind=confirmation&limit=100`, headers });
+  assert.equal(mail.statusCode, 200, mail.body);
+  const confirmation = (mail.json().data as { to: string; language: string }[]).find((m) => m.to === 'camille@example.com');
+  assert.equal(confirmation?.language, 'fr');
   const keyed = watch.requests.filter((r) => r.url.startsWith(`${maitre}/v1/`) && r.method !== 'OPTIONS');
   assert.ok(keyed.length >= 2 && keyed.every((r) => r.headers['x-api-key']?.startsWith('mtr_')), 'direct calls carry the key');
   assert.deepEqual(watch.pageErrors, []);
@@ -340,6 +348,81 @@ test('manage my booking: a wrong contact is explained, then reschedule and cance
   assert.equal(now.status, 'cancelled');
   await w(page).getByRole('button', { name: 'Book a table' }).click();
   assert.equal(await w(page).locator('h2').innerText(), 'Book a table');
+  await page.close();
+});
+
+test('an email\'s manage link (?maitre_manage=&maitre_contact=) opens the manage view on that booking; an incomplete or wrong one does not', async () => {
+  const created = await tenant.post('/reservations', { ...booking(date, '12:30', 3), customer: { name: 'Lina Link', email: 'lina+link@example.com' } });
+  assert.equal(created.statusCode, 201, created.body);
+  const { reference } = created.json();
+  const link = `${proxyOrigin}/?${new URLSearchParams({ maitre_manage: reference, maitre_contact: 'lina+link@example.com' })}`;
+  const { page, watch } = await open(link);
+  await w(page).locator('#mb-booking', { hasText: '12:30' }).waitFor();
+  // One lookup, although the element renders once per attribute as it is upgraded (a guest's budget is 10 a minute).
+  assert.equal(watch.requests.filter((r) => r.url.endsWith('/guest/lookup')).length, 1);
+  assert.equal(await w(page).locator('h2').innerText(), 'Manage my booking');
+  assert.equal(await w(page).locator('#mb-ref').inputValue(), reference, 'the lookup form is prefilled');
+  assert.equal(await w(page).locator('#mb-contact').inputValue(), 'lina+link@example.com', '"+" in the address survives the query string');
+  assert.match(await w(page).locator('#mb-booking').innerText(), new RegExp(reference));
+  await w(page).locator('[role=status]', { hasText: 'Booking found' }).waitFor();
+  assert.equal(await w(page).locator('#mb-booking-title').evaluate((el) => el === el.getRootNode().activeElement), true, 'focus on the booking');
+  assert.deepEqual(await axeViolations(page, WIDGET_ONLY), [], 'axe-core: the manage view opened from a link');
+  await page.screenshot({ path: 'test-results/widget-manage-link.png', fullPage: true });
+  // The booking form behind the toggle loads its times when the guest turns to it.
+  await w(page).getByRole('button', { name: 'Book a table' }).click();
+  await w(page).locator('.times input').first().waitFor({ state: 'attached' });
+  assert.equal(await w(page).locator('[role=alert]:visible').count(), 0);
+  await page.close();
+
+  // A link with a contact that is not the booking's: the same explanation as a typed one, nothing shown.
+  const wrong = await open(`${proxyOrigin}/?${new URLSearchParams({ maitre_manage: reference, maitre_contact: 'someone@example.com' })}`);
+  await w(wrong.page).locator('[role=alert]', { hasText: 'could not find a booking' }).waitFor();
+  assert.equal(await w(wrong.page).locator('h2').innerText(), 'Manage my booking');
+  assert.equal(await w(wrong.page).locator('#mb-booking').isVisible(), false);
+  await wrong.page.close();
+
+  // Half a link (no contact) is no link: the booking view, as usual.
+  const half = await open(`${proxyOrigin}/?maitre_manage=${reference}`);
+  await w(half.page).locator('.times input').first().waitFor({ state: 'attached' });
+  assert.equal(await w(half.page).locator('h2').innerText(), 'Book a table');
+  await half.page.close();
+});
+
+test('the manage link of a real confirmation email opens /demo on that booking', async () => {
+  const demoId = (await t.app.services.restaurants.getProfile('demo')).id;
+  const { headers } = await signInAdmin(t, demoId, 'owner');
+  const booked = await t.app.inject({
+    method: 'POST', url: '/v1/restaurants/demo/reservations', headers: { authorization: `Bearer ${demo.key}` },
+    payload: { date: demo.date, time: '19:45', partySize: 2, customer: { name: 'Mia Mailbox', email: 'mia+mail@example.com' } },
+  });
+  assert.equal(booked.statusCode, 201, booked.body);
+  const { id, reference } = booked.json();
+  const list = await t.app.inject({ method: 'GET', url: `/admin/api/restaurants/demo/messages?reservationId=${id}&kind=confirmation`, headers });
+  assert.equal(list.statusCode, 200, list.body);
+  const [message] = list.json().data;
+  assert.ok(message, 'the booking wrote a confirmation');
+  const full = await t.app.inject({ method: 'GET', url: `/admin/api/restaurants/demo/messages/${message.id}`, headers });
+  assert.equal(full.statusCode, 200, full.body);
+  // The link, as the guest reads it in the plain text and clicks it in the HTML: the same URL.
+  const inText = /https?:\/\/\S*maitre_manage=\S+/.exec(full.json().text)?.[0];
+  assert.ok(inText, 'the plain text has the manage link');
+  const href = /<a href="([^"]*maitre_manage=[^"]*)"/.exec(full.json().html)?.[1]?.replaceAll('&amp;', '&');
+  assert.equal(href, inText);
+  const link = new URL(inText);
+  assert.equal(link.pathname, '/demo');
+  assert.equal(link.searchParams.get('maitre_manage'), reference);
+  assert.equal(link.searchParams.get('maitre_contact'), 'mia+mail@example.com');
+
+  // Opened on this server (the link's host is MAITRE_PUBLIC_URL; the test server listens on a random port).
+  const { page, watch } = await open(`${maitre}${link.pathname}${link.search}`);
+  // The booking, or (to say why not) the widget's error.
+  await w(page).locator('#mb-booking:visible, [role=alert]:visible').first().waitFor();
+  assert.equal(await w(page).locator('[role=alert]:visible').count(), 0, await w(page).locator('[role=alert]').innerText());
+  await w(page).locator('#mb-booking', { hasText: '19:45' }).waitFor();
+  assert.match(await w(page).locator('#mb-booking').innerText(), new RegExp(reference));
+  assert.equal(await w(page).locator('h2').innerText(), 'Manage my booking');
+  assert.deepEqual(await axeViolations(page, WIDGET_ONLY), [], 'axe-core: /demo opened from the email');
+  assert.deepEqual(watch.pageErrors, [], 'no CSP violation, no script error');
   await page.close();
 });
 

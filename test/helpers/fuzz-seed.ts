@@ -13,7 +13,7 @@ import { bistro, booking, createTenant } from './booking.js';
 /** A Tuesday after MONDAY_9Z: lunch and dinner are served. */
 export const SEED_DATE = '2026-03-03';
 
-export type IdKind = 'restaurant' | 'reservation' | 'customer' | 'waitlist' | 'webhook' | 'delivery' | 'key' | 'event';
+export type IdKind = 'restaurant' | 'reservation' | 'customer' | 'waitlist' | 'webhook' | 'delivery' | 'key' | 'event' | 'message';
 
 export interface SeededTenant {
   id: string;
@@ -42,7 +42,7 @@ export async function seedTenant(t: TestApp, opts: { rateLimitPerMinute?: number
   const seeded: SeededTenant = {
     id: tenant.id, slug: tenant.slug, key: tenant.key, keyId: tenant.keyId, admin: session.headers, sessionToken: session.token,
     userId: session.user.id, guest: { reference: '', contact: '' },
-    ids: { restaurant: [tenant.id, tenant.slug], reservation: [], customer: [], waitlist: [], webhook: [], delivery: [], key: [tenant.keyId], event: [] },
+    ids: { restaurant: [tenant.id, tenant.slug], reservation: [], customer: [], waitlist: [], webhook: [], delivery: [], key: [tenant.keyId], event: [], message: [] },
   };
   await seedObjects(t, seeded);
   return seeded;
@@ -112,11 +112,18 @@ export async function seedObjects(t: TestApp, s: SeededTenant): Promise<void> {
   const second = await adminPost('/keys', { name: 'second key', scopes: ['config:read'] });
   ok(second, 201, 'key');
   s.ids.key.push(second.json().id);
+
+  // The bookings above queued their guest emails (confirmations): the newest one.
+  const { rows: messages } = await t.db.query<{ id: string }>(
+    'SELECT id FROM guest_messages WHERE restaurant_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1', [s.id],
+  );
+  assert.equal(messages.length, 1, 'seeding guest messages');
+  s.ids.message.push(messages[0]!.id);
 }
 
 const BY_COLLECTION: Record<string, IdKind> = {
   restaurants: 'restaurant', reservations: 'reservation', customers: 'customer', waitlist: 'waitlist', webhooks: 'webhook',
-  deliveries: 'delivery', keys: 'key', events: 'event',
+  deliveries: 'delivery', keys: 'key', events: 'event', messages: 'message',
 };
 
 /**

@@ -74,3 +74,13 @@ export type AuditEntry = AuditPage['data'][number];
 
 /** The restaurant configuration file (API.md §8), as GET /config returns it (canonical, defaults filled). */
 export type RestaurantConfig = Json<'adminGetConfig', 200>;
+
+/** Guest emails (issue 17, docs/notifications.md): GET …/messages, GET …/messages/{id}, GET …/messages/preview. */
+export type MessagePage = Json<'adminGetMessages', 200>;
+export type Message = MessagePage['data'][number];
+export type MessageKind = Message['kind'];
+export type MessageStatus = Message['status'];
+export type MessageDetail = Json<'adminGetMessagesById', 200>;
+export type MessagePreview = Json<'adminGetMessagesPreview', 200>;
+/** The configuration file's `notifications` section (Settings › Guest emails). */
+export type NotificationSettings = RestaurantConfig['notifications'];

@@ -60,6 +60,8 @@ export interface BookingBody {
   customer: { name: string; email?: string; phone?: string; marketingConsent?: true };
   notes?: string;
   source: string;
+  /** The widget's language: the booking's emails are written in it. */
+  language: 'en' | 'fr';
 }
 
 /** A fresh Idempotency-Key: one per booking attempt, re-sent as is when the same attempt is sent again. */

@@ -122,6 +122,7 @@ export class BookView {
       customer: guest.customer,
       ...(guest.notes ? { notes: guest.notes } : {}),
       source: 'widget',
+      language: this.ctx.lang,
     };
     return { body, contact: guest.contact };
   }

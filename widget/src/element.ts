@@ -2,8 +2,9 @@
  * `<maitre-booking restaurant="demo" endpoint="https://…" [key="…"] [lang="en|fr"] [max-party-size="12"] [restaurant-name="…"]>`:
  * book a table (book-view.ts: date, party size, times, details, an unticked marketing-consent box, confirmation) and
  * manage a booking (manage-view.ts: look up, move, cancel). This file holds the shell: attributes, the heading and the
- * switch between the two, the status line and the error box. Shadow DOM, no framework; the only requests go to
- * `endpoint` (see api.ts).
+ * switch between the two, the status line and the error box; a page opened from an email's manage link
+ * (`?maitre_manage=<reference>&maitre_contact=<email>`) starts on that booking in the manage view. Shadow DOM, no
+ * framework; the only requests go to `endpoint` (see api.ts).
  */
 import { BookingClient, type Reservation, type WidgetError } from './api.js';
 import { BookView } from './book-view.js';
@@ -15,6 +16,18 @@ import { ManageView, type Proof } from './manage-view.js';
 import { CSS } from './styles.js';
 
 let sheet: CSSStyleSheet | null = null;
+
+/**
+ * The reference and contact of an email's manage link: `?maitre_manage=<reference>&maitre_contact=<email or phone>` on
+ * the page that embeds the widget (docs/notifications.md); null when either is missing or absurd.
+ */
+export function manageLinkOf(search: string): Proof | null {
+  const q = new URLSearchParams(search);
+  const reference = q.get('maitre_manage')?.trim() ?? '';
+  const contact = q.get('maitre_contact')?.trim() ?? '';
+  if (!reference || !contact || reference.length > 40 || contact.length > 254) return null;
+  return { reference, contact };
+}
 
 function sharedSheet(): CSSStyleSheet | null {
   try {
@@ -40,6 +53,12 @@ export class MaitreBooking extends HTMLElement {
   private toggleBtn!: HTMLButtonElement;
   private book!: BookView;
   private manage!: ManageView;
+  /** The booking form's times are still to load (the page opened on a manage link). */
+  private bookPending = false;
+  /** Renders so far: the requests of a render are made only if no other render followed it in the same task. */
+  private renders = 0;
+  /** The page's manage link (?maitre_manage=…) has been opened. */
+  private linkUsed = false;
 
   constructor() {
     super();
@@ -61,6 +80,7 @@ export class MaitreBooking extends HTMLElement {
     const endpoint = this.getAttribute('endpoint')?.trim() ?? '';
     const key = this.getAttribute('key')?.trim() || null;
     this.proof = null;
+    this.bookPending = false;
 
     const css = sharedSheet();
     if (css) this.root.adoptedStyleSheets = [css];
@@ -96,7 +116,26 @@ export class MaitreBooking extends HTMLElement {
     this.book = new BookView(ctx, (r, contact) => this.booked(r, contact), () => void this.manageBooked(), () => this.bookAnother());
     this.manage = new ManageView(ctx);
     box.append(h('div', { class: 'top' }, this.heading, this.toggleBtn), this.book.el, this.book.done, this.manage.el, this.statusEl, this.errorEl);
-    void this.book.refresh();
+    // The first requests wait for the end of this task: when the element is upgraded, every attribute it has calls
+    // attributeChangedCallback (a render each) before connectedCallback, and only the last render may ask the server.
+    const generation = ++this.renders;
+    queueMicrotask(() => {
+      if (generation !== this.renders) return;
+      const link = this.linkUsed ? null : manageLinkOf(window.location.search);
+      if (link) {
+        this.linkUsed = true; // once per page: a later re-render (an attribute changed) starts on the booking form
+        void this.openManageLink(link);
+      } else {
+        void this.book.refresh();
+      }
+    });
+  }
+
+  /** The page was opened from an email's "manage my booking" link: that booking, looked up, in the manage view. */
+  private async openManageLink(proof: Proof): Promise<void> {
+    this.showView('manage');
+    this.bookPending = true; // its times load when the guest turns to it (they would clear the lookup's messages)
+    await this.manage.open(proof);
   }
 
   // ---------------------------------------------------------------- messages
@@ -140,6 +179,10 @@ export class MaitreBooking extends HTMLElement {
     } else {
       this.showView('book');
       this.book.focus();
+      if (this.bookPending) {
+        this.bookPending = false;
+        void this.book.refresh();
+      }
     }
   }
 

@@ -5,7 +5,8 @@
  * - its reservations lose their notes and cancellation reasons, and their history the changes that carried them;
  * - its waiting or offered waitlist entries are cancelled (a held table is released and offered on) and lose their notes;
  * - stored JSON snapshots that mention it — webhook events in the outbox (and receivers' answers to them) and
- *   idempotency records — are redacted (redact.ts).
+ *   idempotency records — are redacted (redact.ts);
+ * - its guest emails (guest_messages: confirmations, reminders, ...) are deleted.
  */
 import type { Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
@@ -13,6 +14,7 @@ import { lockServiceDate } from '../reservations/booking.js';
 import type { WaitlistOffers } from '../waitlist/offers.js';
 import { redactJson, redactText } from './redact.js';
 import { findCustomer } from './queries.js';
+import { deleteCustomerMessages } from '../notifications/queries.js';
 
 export interface EraseSummary {
   id: string;
@@ -106,5 +108,6 @@ export async function eraseCustomer(tx: Queryable, offers: WaitlistOffers, resta
     [id, now],
   );
   const snapshotsRedacted = await redactSnapshots(tx, restaurantId, id, secrets);
+  await deleteCustomerMessages(tx, restaurantId, id); // the guest's emails (addresses and bodies): gone, not redacted
   return { id, erasedAt: now.toISOString(), reservations: ids.length, waitlistEntriesCancelled, snapshotsRedacted };
 }

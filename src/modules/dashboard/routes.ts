@@ -5,6 +5,7 @@
  * - any other GET under /dashboard/ that is not a file answers index.html (client-side routes), never for /assets/;
  * - `/dashboard` redirects to `/dashboard/`;
  * - every response carries a strict Content-Security-Policy (no inline script, no framing) and the usual headers;
+ * - except /dashboard/email-frame: the empty page the dashboard frames to show an email's HTML (see EMAIL_FRAME_CSP);
  * - without a build (dist/dashboard/index.html missing) the dashboard answers 503 saying how to build it.
  * The directory is resolved from this file, the same from src/ (tsx, tests) and dist/ (npm start).
  */
@@ -31,6 +32,32 @@ export const DASHBOARD_CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * The email preview frame (web/src/pages/messages/EmailFrame.tsx): an empty document, framed by the dashboard only,
+ * into which the dashboard writes an email's HTML (rendered and escaped by the server). Emails carry inline styles, which
+ * the dashboard's own policy refuses (and a srcdoc or blob frame would inherit that policy); this one allows inline
+ * styles and nothing else: no script at all, no request anywhere (a remote image stays a blocked box, as in a mail
+ * client that blocks images). The dashboard also sandboxes the frame without `allow-scripts`.
+ */
+export const EMAIL_FRAME_CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  'img-src data:',
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+const EMAIL_FRAME_HEADERS: Record<string, string> = {
+  'content-security-policy': EMAIL_FRAME_CSP,
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'SAMEORIGIN',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+};
+
+const EMAIL_FRAME_HTML = '<!doctype html><html><head><meta charset="utf-8"><title>Email preview</title></head><body></body></html>\n';
 
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': DASHBOARD_CSP, // (nosniff is on every answer: src/http/security-headers.ts)
@@ -64,10 +91,16 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app,
   const indexFile = join(root, 'index.html');
   markGuard(app, 'public'); // the app's files (its API is /admin/api), including @fastify/static's routes
 
-  app.addHook('onSend', async (_req, reply, payload) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+  const emailFrame = `${app.prefix}/email-frame`;
+  app.addHook('onSend', async (req, reply, payload) => {
+    const headers = req.routeOptions.url === emailFrame ? EMAIL_FRAME_HEADERS : SECURITY_HEADERS;
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     return payload;
   });
+
+  app.get('/email-frame', { config: { auth: 'none' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.header('cache-control', 'public, max-age=3600').type('text/html; charset=utf-8').send(EMAIL_FRAME_HTML),
+  );
 
   /** index.html, read on each request (small, and a build made while the server runs is picked up). */
   const sendIndex = async (req: FastifyRequest, reply: FastifyReply) => {

@@ -176,7 +176,7 @@ const bookTable = defineTool({
     `party_size_out_of_range — the restaurant takes such parties by phone. ${DATES}`,
   scope: 'reservations:write',
   input: createReservationBodySchema
-    .omit({ source: true, eventId: true })
+    .omit({ source: true, eventId: true, language: true })
     .extend({
       date,
       time,

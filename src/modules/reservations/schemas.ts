@@ -40,6 +40,11 @@ export const createReservationBodySchema = z.strictObject({
     .describe('Book seats of this special event (GET /events) instead of a table; `date` must be its date, `time` within it.'),
   notes: notes.optional(),
   source: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, { error: 'must be 1–32 lower-case letters, digits, "_" or "-"' }).optional(),
+  language: z
+    .enum(['en', 'fr'])
+    .nullable()
+    .optional()
+    .describe("The guest's language for the booking's emails (confirmation, change, cancellation, reminder); default: the restaurant's."),
 });
 
 export const updateReservationBodySchema = z

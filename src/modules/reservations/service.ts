@@ -13,6 +13,7 @@ import { findOrCreateCustomer, guestCtes, lookUpGuest, phoneOfSearch, type Custo
 import { placeEvent } from '../events/booking.js';
 import { KeyedQueue } from '../../lib/keyed-queue.js';
 import { enqueueEvent, type EventInput } from '../webhooks/outbox.js';
+import { enqueueGuestMessages } from '../notifications/enqueue.js';
 import type { BookingModel } from '../availability/model.js';
 import { allBusy, dateLockKey, lockServiceDate, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest } from './booking.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -36,6 +37,8 @@ export interface CreateReservationInput {
   eventId?: string | null;
   notes?: string | null;
   source?: string;
+  /** The guest's language for their emails (the widget sends its own); default: the restaurant's. */
+  language?: 'en' | 'fr' | null;
 }
 
 /** A walk-in: seated now, at the slot under way (see walk-in.ts); no date, time or event. */
@@ -137,17 +140,22 @@ export class ReservationService {
 
   /**
    * The one place where a change announces itself, in the change's own transaction: the webhook event
-   * (booking.created / booking.updated / booking.cancelled, the reservation view as data). `write` puts the events in
-   * the database: by default a statement of their own (enqueueEvent); a new booking passes its last write, which
-   * carries them in the same statement (holdAndRecord).
+   * (booking.created / booking.updated / booking.cancelled, the reservation view as data), then the guest's emails
+   * (notifications/enqueue.ts). `write` puts the events in the database: by default a statement of their own
+   * (enqueueEvent); a new booking passes its last write, which carries them in the same statement (holdAndRecord),
+   * and answers false when that write did not happen (a table taken meanwhile): then no email is queued either.
    */
   private async announce(
     tx: Queryable, restaurantId: string, type: 'booking.created' | 'booking.updated' | 'booking.cancelled', view: ReservationView,
-    write: (events: EventInput[]) => Promise<void> = async (events) => {
+    options: { language?: 'en' | 'fr' | null; write?: (events: EventInput[]) => Promise<boolean> } = {},
+  ): Promise<boolean> {
+    const write = options.write ?? (async (events: EventInput[]) => {
       for (const e of events) await enqueueEvent(tx, e);
-    },
-  ): Promise<void> {
-    await write([{ restaurantId, type, data: view }]);
+      return true;
+    });
+    if (!(await write([{ restaurantId, type, data: view }]))) return false;
+    await enqueueGuestMessages(tx, restaurantId, type, view, options.language);
+    return true;
   }
 
   /**
@@ -221,7 +229,7 @@ export class ReservationService {
       } else {
         view = (await recordCreatedAndFind(tx, restaurantId, id, actor, now)).view; // history + read-back: one statement
       }
-      await this.announce(tx, restaurantId, 'booking.created', view);
+      await this.announce(tx, restaurantId, 'booking.created', view, { language: input.language });
       return view;
     });
   }
@@ -264,9 +272,9 @@ export class ReservationService {
       let reference = newReference();
       while (!(await insertWithReference(tx, row, reference, placement))) reference = newReference();
       const view = newView(row, reference, placement, model, customer);
-      let held = false;
-      await this.announce(tx, restaurantId, 'booking.created', view, async (events) => {
-        held = await holdAndRecord(tx, restaurantId, id, placement, actor, now, [...customerEvents, ...events]);
+      const held = await this.announce(tx, restaurantId, 'booking.created', view, {
+        language: input.language,
+        write: (events) => holdAndRecord(tx, restaurantId, id, placement, actor, now, [...customerEvents, ...events]),
       });
       if (held) return view;
       await deleteReservation(tx, id);

@@ -4,6 +4,7 @@
  * and export produces it, so parse(export(x)) deep-equals the normalised import.
  */
 import { WEEKDAYS } from './clock.js';
+import { canonicalSettings } from '../notifications/settings.js';
 import type { ConfigSpecialService, Pacing, RestaurantConfig } from './config-shape.js';
 
 /** Drops undefined and null fields; undefined when nothing is left. */
@@ -74,5 +75,6 @@ export function normalizeConfig(c: RestaurantConfig): RestaurantConfig {
         key: e.key, name: e.name, date: e.date, start: e.start, end: e.end, capacity: e.capacity, closesRegularService: e.closesRegularService,
       })),
     specialHours: [...c.specialHours].sort(byDate).map((d) => ({ date: d.date, services: d.services.map(canonicalSpecialService) })),
+    notifications: canonicalSettings(c.notifications),
   };
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { phoneCountry } from '../../lib/phone.js';
+import { notificationSettingsSchema } from '../notifications/settings.js';
 import { HHMM, WEEKDAYS, isCalendarDate, isSupportedDate, SUPPORTED_DATES_MESSAGE } from './clock.js';
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -113,6 +114,8 @@ export const restaurantConfigSchema = z.strictObject({
     .max(5000)
     .default([]),
   specialHours: z.array(z.strictObject({ date, services: z.array(specialServiceSchema).min(1).max(20) })).max(5000).default([]),
+  /** Guest emails (docs/notifications.md): every field optional, defaults all on. */
+  notifications: notificationSettingsSchema.prefault({}),
 });
 
 /** A validated configuration in canonical form (defaults filled, dates sorted): what export returns. */

@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import type { RestaurantConfig } from './config-schema.js';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../notifications/settings.js';
 
 /** `today` is a `YYYY-MM-DD` date in Europe/Paris; the calendar entries land 10, 14 and 21 days later. */
 export function demoConfig(today: string): RestaurantConfig {
@@ -69,5 +70,7 @@ export function demoConfig(today: string): RestaurantConfig {
     specialHours: [
       { date: inDays(21), services: [{ key: 'brunch', name: 'Brunch', start: '11:00', lastSeating: '13:30', end: '15:00', pacing: { maxCoversPerSlot: 20 } }] },
     ],
+    // Guest emails: the defaults, with a note the demo's confirmations show (the manage link opens this server's /demo).
+    notifications: { ...DEFAULT_NOTIFICATION_SETTINGS, confirmationNote: 'Tell us about allergies or a special occasion: reply to this email.' },
   };
 }

@@ -6,6 +6,7 @@ import type { Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { canonicalPacing, canonicalSpecialService, compact } from './config-normalize.js';
 import type { RestaurantConfig } from './config-schema.js';
+import { canonicalSettings } from '../notifications/settings.js';
 import {
   AREA_SQL, CLOSURE_SQL, COMBINATION_SQL, EVENT_SQL, RESTAURANT_COLUMNS, SERVICE_SQL, SPECIAL_HOURS_SQL, TABLE_SQL,
   areaFromRow, closureFromRow, combinationFromRow, eventFromRow, profileFromRow, serviceFromRow, specialHoursFromRow, tableFromRow,
@@ -97,5 +98,6 @@ export function toConfig(profile: RestaurantProfile, floor: Floor): RestaurantCo
       key: e.key, name: e.name, date: e.date, start: e.start, end: e.end, capacity: e.capacity, closesRegularService: e.closesRegularService,
     })),
     specialHours: floor.specialHours.map((d) => ({ date: d.date, services: d.services.map(canonicalSpecialService) })),
+    notifications: canonicalSettings(profile.notifications),
   };
 }

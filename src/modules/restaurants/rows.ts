@@ -5,6 +5,7 @@
  */
 import type { Row } from '../../db/types.js';
 import type { Weekday } from './clock.js';
+import { settingsFromJson, type NotificationSettings } from '../notifications/settings.js';
 import { policySchema, type Plan, type Policy } from './config-schema.js';
 
 export type { Policy, Plan } from './config-schema.js';
@@ -37,6 +38,8 @@ export interface RestaurantProfile {
   contact: Contact;
   location: Location;
   policy: Policy;
+  /** Guest-email settings (docs/notifications.md); not part of the public profile. */
+  notifications: NotificationSettings;
   createdAt: string;
   updatedAt: string;
 }
@@ -123,7 +126,7 @@ const pacing = (covers: unknown, bookings: unknown): PacingLimits => ({
   maxBookingsPerSlot: bookings == null ? null : Number(bookings),
 });
 
-export const RESTAURANT_COLUMNS = 'id, slug, name, timezone, plan, policy, contact, location, created_at, updated_at';
+export const RESTAURANT_COLUMNS = 'id, slug, name, timezone, plan, policy, contact, location, notifications, created_at, updated_at';
 
 export function profileFromRow(r: Row): RestaurantProfile {
   const c = (r.contact ?? {}) as Row;
@@ -137,6 +140,7 @@ export function profileFromRow(r: Row): RestaurantProfile {
     contact: { phone: str(c.phone), email: str(c.email), website: str(c.website) },
     location: { address: str(l.address), city: str(l.city), postalCode: str(l.postalCode), country: str(l.country) },
     policy: policyFromJson(r.policy),
+    notifications: settingsFromJson(r.notifications),
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
   };

@@ -31,7 +31,7 @@ function validated(config: RestaurantConfig): RestaurantConfig {
 }
 
 function restaurantRow(c: RestaurantConfig): unknown[] {
-  return [c.name, c.timezone, c.plan, JSON.stringify(c.policy), JSON.stringify(c.contact ?? {}), JSON.stringify(c.location ?? {})];
+  return [c.name, c.timezone, c.plan, JSON.stringify(c.policy), JSON.stringify(c.contact ?? {}), JSON.stringify(c.location ?? {}), JSON.stringify(c.notifications)];
 }
 
 export class RestaurantService {
@@ -112,7 +112,7 @@ export class RestaurantService {
         const taken = await tx.query('SELECT 1 FROM restaurants WHERE slug = $1', [config.slug]);
         if (taken.rows.length > 0) throw slugTaken(config.slug);
         await tx.query(
-          `INSERT INTO restaurants (id, slug, name, timezone, plan, policy, contact, location) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          `INSERT INTO restaurants (id, slug, name, timezone, plan, policy, contact, location, notifications) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
           [id, config.slug, ...restaurantRow(config)],
         );
         await writeFloor(tx, id, config);
@@ -146,7 +146,7 @@ export class RestaurantService {
         );
       }
       await tx.query(
-        `UPDATE restaurants SET name = $2, timezone = $3, plan = $4, policy = $5, contact = $6, location = $7, updated_at = now() WHERE id = $1`,
+        `UPDATE restaurants SET name = $2, timezone = $3, plan = $4, policy = $5, contact = $6, location = $7, notifications = $8, updated_at = now() WHERE id = $1`,
         [before.id, ...restaurantRow(config)],
       );
       await writeFloor(tx, before.id, config);

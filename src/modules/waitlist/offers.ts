@@ -26,6 +26,7 @@ import { lockServiceDate, placeAndWrite } from '../reservations/booking.js';
 import { insertReservation } from '../reservations/queries.js';
 import type { CapacityHooks } from '../reservations/service.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
+import { enqueueWaitlistOffer } from '../notifications/enqueue.js';
 import { closeEntries, dueOffers, findEntry, markOffered, waitingEntries, type WaitingEntry } from './queries.js';
 import { chooseSlot } from './window.js';
 
@@ -104,6 +105,7 @@ export class WaitlistOffers implements CapacityHooks {
     await markOffered(tx, e.id, holdId, nowMs, nowMs + OFFER_TTL_MS);
     const entry = await findEntry(tx, restaurantId, e.id);
     await enqueueEvent(tx, { restaurantId, type: 'waitlist.offered', data: entry!.view });
+    await enqueueWaitlistOffer(tx, restaurantId, entry!.view, nowMs); // the guest's email, same transaction
     return true;
   }
 }

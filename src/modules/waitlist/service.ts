@@ -3,6 +3,7 @@
  * by the offer engine (offers.ts) whenever capacity is freed; accepting turns the offer's hold into a confirmed
  * reservation under the date's lock, the same atomic path as any booking. See docs/guests.md.
  */
+import { enqueueGuestMessages } from '../notifications/enqueue.js';
 import type { Db, Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -138,6 +139,7 @@ export class WaitlistService {
       }, now);
       const view = (await findReservation(tx, restaurantId, { id: rec.reservationId }))!.view;
       await enqueueEvent(tx, { restaurantId, type: 'booking.created', data: view });
+      await enqueueGuestMessages(tx, restaurantId, 'booking.created', view); // the confirmation, same transaction
       return view;
     });
   }

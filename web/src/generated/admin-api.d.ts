@@ -1029,6 +1029,92 @@ export interface paths {
         patch: operations["adminPatchEventsById"];
         trace?: never;
     };
+    "/admin/api/restaurants/{restaurant}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List guest emails
+         * @description Newest first; filter by `reservationId`, `customerId`, `kind`, `status`. Paginated with `limit` and `cursor`.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`, `staff`.
+         */
+        get: operations["adminGetMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/restaurants/{restaurant}/messages/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview a guest email template
+         * @description The subject, text, HTML and calendar file of a kind in a language, rendered with the restaurant's real data and settings (name, policy, time zone, note, links) and its next bookable slot as a sample booking. Nothing is sent or stored.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`.
+         */
+        get: operations["adminGetMessagesPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/restaurants/{restaurant}/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A guest email with its content
+         * @description **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`, `staff`.
+         */
+        get: operations["adminGetMessagesById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api/restaurants/{restaurant}/reservations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend the confirmation
+         * @description Queues a new confirmation with the booking's current data (sent like any other: `not_sent` without SMTP). A booking that is not confirmed: 409 `conflict`; one without a guest email: 422 `validation_failed`.
+         *
+         *     **Authentication:** admin session cookie (`POST /admin/api/login`). Roles: `owner`, `manager`, `staff`.
+         */
+        post: operations["adminPostReservationsByIdMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/api/openapi.json": {
         parameters: {
             query?: never;
@@ -2136,6 +2222,69 @@ export interface operations {
                                 };
                             }[];
                         }[];
+                        notifications: {
+                            /**
+                             * @description Send a confirmation when a booking is made.
+                             * @default true
+                             */
+                            confirmation: boolean;
+                            /**
+                             * @description Send a message when the date, time or party size of a booking changes.
+                             * @default true
+                             */
+                            change: boolean;
+                            /**
+                             * @description Send a message when a booking is cancelled (by the guest, staff or the API).
+                             * @default true
+                             */
+                            cancellation: boolean;
+                            /**
+                             * @description Send a reminder `reminderLeadHours` before the booking.
+                             * @default true
+                             */
+                            reminder: boolean;
+                            /**
+                             * @description Tell a waitlisted guest that a table is held for them.
+                             * @default true
+                             */
+                            waitlistOffer: boolean;
+                            /**
+                             * @description How long before the booking the reminder goes out (1–168 h).
+                             * @default 24
+                             */
+                            reminderLeadHours: number;
+                            /**
+                             * @description Sender name (default: the restaurant's name).
+                             * @default null
+                             */
+                            fromName: string | null;
+                            /**
+                             * @description Sender address (default: MAITRE_SMTP_FROM).
+                             * @default null
+                             */
+                            fromAddress: string | null;
+                            /**
+                             * @description Reply-To address (default: the restaurant's contact email).
+                             * @default null
+                             */
+                            replyTo: string | null;
+                            /**
+                             * @description A short note added to the confirmation.
+                             * @default null
+                             */
+                            confirmationNote: string | null;
+                            /**
+                             * @description The https page that embeds the widget: the "manage my booking" link opens it.
+                             * @default null
+                             */
+                            manageUrl: string | null;
+                            /**
+                             * @description Language of a booking that does not say its own (the widget sends the guest's).
+                             * @default en
+                             * @enum {string}
+                             */
+                            defaultLanguage: "en" | "fr";
+                        };
                     };
                 };
             };
@@ -2273,6 +2422,69 @@ export interface operations {
                                 };
                             }[];
                         }[];
+                        notifications: {
+                            /**
+                             * @description Send a confirmation when a booking is made.
+                             * @default true
+                             */
+                            confirmation: boolean;
+                            /**
+                             * @description Send a message when the date, time or party size of a booking changes.
+                             * @default true
+                             */
+                            change: boolean;
+                            /**
+                             * @description Send a message when a booking is cancelled (by the guest, staff or the API).
+                             * @default true
+                             */
+                            cancellation: boolean;
+                            /**
+                             * @description Send a reminder `reminderLeadHours` before the booking.
+                             * @default true
+                             */
+                            reminder: boolean;
+                            /**
+                             * @description Tell a waitlisted guest that a table is held for them.
+                             * @default true
+                             */
+                            waitlistOffer: boolean;
+                            /**
+                             * @description How long before the booking the reminder goes out (1–168 h).
+                             * @default 24
+                             */
+                            reminderLeadHours: number;
+                            /**
+                             * @description Sender name (default: the restaurant's name).
+                             * @default null
+                             */
+                            fromName: string | null;
+                            /**
+                             * @description Sender address (default: MAITRE_SMTP_FROM).
+                             * @default null
+                             */
+                            fromAddress: string | null;
+                            /**
+                             * @description Reply-To address (default: the restaurant's contact email).
+                             * @default null
+                             */
+                            replyTo: string | null;
+                            /**
+                             * @description A short note added to the confirmation.
+                             * @default null
+                             */
+                            confirmationNote: string | null;
+                            /**
+                             * @description The https page that embeds the widget: the "manage my booking" link opens it.
+                             * @default null
+                             */
+                            manageUrl: string | null;
+                            /**
+                             * @description Language of a booking that does not say its own (the widget sends the guest's).
+                             * @default en
+                             * @enum {string}
+                             */
+                            defaultLanguage: "en" | "fr";
+                        };
                     };
                 };
             };
@@ -2401,6 +2613,8 @@ export interface operations {
                     eventId?: string | null;
                     notes?: string | null;
                     source?: string;
+                    /** @description The guest's language for the booking's emails (confirmation, change, cancellation, reminder); default: the restaurant's. */
+                    language?: ("en" | "fr") | null;
                     /** @description Seat the party now: booked at the slot under way (no date/time) and set `seated` at once; source `walk_in`. */
                     walkIn?: boolean;
                 };
@@ -5374,6 +5588,268 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetMessages: {
+        parameters: {
+            query?: {
+                reservationId?: string;
+                customerId?: string;
+                /** @description confirmation | change | cancellation | reminder | waitlist_offer */
+                kind?: "confirmation" | "change" | "cancellation" | "reminder" | "waitlist_offer";
+                /** @description pending (queued, maybe retrying) | sent | failed (final: lastError has the SMTP reply) | not_sent (no SMTP configured: rendered and kept) | skipped (a reminder whose booking was cancelled, marked no-show or moved first) */
+                status?: "pending" | "sent" | "failed" | "not_sent" | "skipped";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description msg_… */
+                            id: string;
+                            /**
+                             * @description confirmation | change | cancellation | reminder | waitlist_offer
+                             * @enum {string}
+                             */
+                            kind: "confirmation" | "change" | "cancellation" | "reminder" | "waitlist_offer";
+                            /** @enum {string} */
+                            channel: "email";
+                            /**
+                             * @description pending (queued, maybe retrying) | sent | failed (final: lastError has the SMTP reply) | not_sent (no SMTP configured: rendered and kept) | skipped (a reminder whose booking was cancelled, marked no-show or moved first)
+                             * @enum {string}
+                             */
+                            status: "pending" | "sent" | "failed" | "not_sent" | "skipped";
+                            /** @description The guest's email address */
+                            to: string;
+                            /** @enum {string} */
+                            language: "en" | "fr";
+                            subject: string;
+                            reservationId: string | null;
+                            customerId: string | null;
+                            waitlistEntryId: string | null;
+                            /** @description ISO 8601 UTC: not sent before (a reminder: start − lead time) */
+                            sendAfter: string;
+                            sentAt: string | null;
+                            attempts: number;
+                            /** @description The SMTP server's reply of the last failed attempt */
+                            lastError: string | null;
+                            createdAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetMessagesPreview: {
+        parameters: {
+            query?: {
+                /** @description confirmation | change | cancellation | reminder | waitlist_offer */
+                kind?: "confirmation" | "change" | "cancellation" | "reminder" | "waitlist_offer";
+                language?: "en" | "fr";
+            };
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description confirmation | change | cancellation | reminder | waitlist_offer
+                         * @enum {string}
+                         */
+                        kind: "confirmation" | "change" | "cancellation" | "reminder" | "waitlist_offer";
+                        /** @enum {string} */
+                        language: "en" | "fr";
+                        subject: string;
+                        text: string;
+                        html: string;
+                        ics: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminGetMessagesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+                /** @description Message id (msg_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A guest email with its content */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description msg_… */
+                        id: string;
+                        /**
+                         * @description confirmation | change | cancellation | reminder | waitlist_offer
+                         * @enum {string}
+                         */
+                        kind: "confirmation" | "change" | "cancellation" | "reminder" | "waitlist_offer";
+                        /** @enum {string} */
+                        channel: "email";
+                        /**
+                         * @description pending (queued, maybe retrying) | sent | failed (final: lastError has the SMTP reply) | not_sent (no SMTP configured: rendered and kept) | skipped (a reminder whose booking was cancelled, marked no-show or moved first)
+                         * @enum {string}
+                         */
+                        status: "pending" | "sent" | "failed" | "not_sent" | "skipped";
+                        /** @description The guest's email address */
+                        to: string;
+                        /** @enum {string} */
+                        language: "en" | "fr";
+                        subject: string;
+                        reservationId: string | null;
+                        customerId: string | null;
+                        waitlistEntryId: string | null;
+                        /** @description ISO 8601 UTC: not sent before (a reminder: start − lead time) */
+                        sendAfter: string;
+                        sentAt: string | null;
+                        attempts: number;
+                        /** @description The SMTP server's reply of the last failed attempt */
+                        lastError: string | null;
+                        createdAt: string;
+                        /** @description The plain-text part */
+                        text: string;
+                        /** @description The HTML part */
+                        html: string;
+                        /** @description The attached iCalendar file (RFC 5545), if any */
+                        ics: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    adminPostReservationsByIdMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Restaurant id or slug */
+                restaurant: string;
+                /** @description Reservation id (res_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description What to send again (only the confirmation can be resent)
+                     * @enum {string}
+                     */
+                    kind: "confirmation";
+                };
+            };
+        };
+        responses: {
+            /** @description A guest email */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description msg_… */
+                        id: string;
+                        /**
+                         * @description confirmation | change | cancellation | reminder | waitlist_offer
+                         * @enum {string}
+                         */
+                        kind: "confirmation" | "change" | "cancellation" | "reminder" | "waitlist_offer";
+                        /** @enum {string} */
+                        channel: "email";
+                        /**
+                         * @description pending (queued, maybe retrying) | sent | failed (final: lastError has the SMTP reply) | not_sent (no SMTP configured: rendered and kept) | skipped (a reminder whose booking was cancelled, marked no-show or moved first)
+                         * @enum {string}
+                         */
+                        status: "pending" | "sent" | "failed" | "not_sent" | "skipped";
+                        /** @description The guest's email address */
+                        to: string;
+                        /** @enum {string} */
+                        language: "en" | "fr";
+                        subject: string;
+                        reservationId: string | null;
+                        customerId: string | null;
+                        waitlistEntryId: string | null;
+                        /** @description ISO 8601 UTC: not sent before (a reminder: start − lead time) */
+                        sendAfter: string;
+                        sentAt: string | null;
+                        attempts: number;
+                        /** @description The SMTP server's reply of the last failed attempt */
+                        lastError: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden2"];
+            404: components["responses"]["NotFound5"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];

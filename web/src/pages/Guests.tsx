@@ -1,4 +1,4 @@
-/** Guests: search, and a profile with stats, history, notes and tags; GDPR export and erasure for owners. */
+/** Guests: search, and a profile with stats, history, emails, notes and tags; GDPR export and erasure for owners. */
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api, downloadJson, qs, rpath } from '../api';
 import { useNotify } from '../components/Notify';
@@ -8,6 +8,7 @@ import { useRestaurant } from '../context';
 import { formatDate, formatDateTime, formatLocalDate } from '../format';
 import { Link, navigate } from '../router';
 import type { CustomerPage, CustomerProfile } from '../types';
+import { MessageList } from './messages/MessageList';
 
 export function GuestsPage() {
   const { slug } = useRestaurant();
@@ -212,6 +213,8 @@ export function GuestProfilePage({ customerId }: { customerId: string }) {
               ))}
             </DataTable>
           )}
+          <h2>Emails</h2>
+          <MessageList filter={{ customerId: c.id }} caption="The emails sent to the guest, newest first" />
           {role === 'owner' && !c.erasedAt && (
             <section className="danger-zone" aria-labelledby={`${id}-gdpr`}>
               <h2 id={`${id}-gdpr`}>Personal data (GDPR)</h2>
@@ -240,8 +243,8 @@ export function GuestProfilePage({ customerId }: { customerId: string }) {
             }}
           >
             <p>
-              The name, contact details, notes and tags of <strong>{c.name}</strong> are removed everywhere, including booking notes, history
-              and stored webhook events. The bookings stay, anonymous, in your statistics. <strong>This cannot be undone.</strong>
+              The name, contact details, notes and tags of <strong>{c.name}</strong> are removed everywhere, including booking notes, history,
+              the emails sent to them and stored webhook events. The bookings stay, anonymous, in your statistics. <strong>This cannot be undone.</strong>
             </p>
           </ConfirmDialog>
           <p className="muted small">Updated {formatDateTime(c.updatedAt)}</p>

@@ -1,6 +1,6 @@
 /**
  * Settings: the restaurant configuration file (API.md §8) edited through forms — profile, booking policy, closures,
- * special hours — each saved with PUT /config; the floor plan and services shown; import (with the importer's own
+ * special hours, guest emails (with a preview of each email for owners and managers) — each saved with PUT /config; the floor plan and services shown; import (with the importer's own
  * errors) and export of the whole file. Staff see it read-only.
  */
 import { api, ApiError, downloadJson, rpath } from '../../api';
@@ -9,7 +9,9 @@ import { ErrorBox, Loading, useLoad } from '../../components/ui';
 import { isManager, useRestaurant } from '../../context';
 import type { RestaurantConfig } from '../../types';
 import { ClosuresForm } from './ClosuresForm';
+import { EmailPreview } from './EmailPreview';
 import { FloorView } from './FloorView';
+import { GuestEmailsForm } from './GuestEmailsForm';
 import { ImportForm } from './ImportForm';
 import { PolicyForm } from './PolicyForm';
 import { ProfileForm } from './ProfileForm';
@@ -55,6 +57,8 @@ export function SettingsPage() {
           <PolicyForm config={c} save={save} canEdit={canEdit} />
           <ClosuresForm config={c} save={save} canEdit={canEdit} />
           <SpecialHoursForm config={c} save={save} canEdit={canEdit} />
+          <GuestEmailsForm config={c} save={save} canEdit={canEdit} />
+          {canEdit && <EmailPreview />}
           <FloorView config={c} />
           {canEdit && <ImportForm save={save} slug={c.slug} />}
         </>

@@ -1,4 +1,7 @@
-/** One reservation: its details, and the status changes staff make from it (seat, complete, no-show, cancel). */
+/**
+ * One reservation: its details, the status changes staff make from it (seat, complete, no-show, cancel), and the emails
+ * the guest got about it, with "Resend confirmation".
+ */
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { api, rpath } from '../../api';
 import { Dialog } from '../../components/Dialog';
@@ -8,7 +11,8 @@ import { useAction } from '../../components/useAction';
 import { useRestaurant } from '../../context';
 import { formatDateTime, formatLocalDate } from '../../format';
 import { Link } from '../../router';
-import type { Reservation, ReservationStatus } from '../../types';
+import type { Message, Reservation, ReservationStatus } from '../../types';
+import { MessageList } from '../messages/MessageList';
 import { STATUS_TONE } from './status';
 import { STATUS_LABEL } from './tonight-model';
 
@@ -20,9 +24,13 @@ export function ReservationDialog(props: { reservation: Reservation | null; onCl
   const { busy, error } = action;
   const [cancelling, setCancelling] = useState(false);
   const [reason, setReason] = useState('');
+  /** Bumped when the emails change (a resend, a status change that sends one). */
+  const [mailVersion, setMailVersion] = useState(0);
+  const resend = useAction();
   const r = props.reservation;
   useEffect(() => {
     action.setError(null);
+    resend.setError(null);
     setCancelling(false);
     setReason('');
   }, [r?.id]);
@@ -32,7 +40,14 @@ export function ReservationDialog(props: { reservation: Reservation | null; onCl
       const updated = await what();
       notify(done);
       setCancelling(false);
+      setMailVersion((v) => v + 1);
       props.onChanged(updated);
+    });
+  const resendConfirmation = () =>
+    resend.run(async () => {
+      const m = await api.post<Message>(rpath(slug, `/reservations/${r!.id}/messages`), { kind: 'confirmation' });
+      notify(`Confirmation queued for ${m.to}.`);
+      setMailVersion((v) => v + 1);
     });
   const setStatus = (status: ReservationStatus, done: string) =>
     run(() => api.patch<Reservation>(rpath(slug, `/reservations/${r!.id}`), { status }), done);
@@ -46,7 +61,7 @@ export function ReservationDialog(props: { reservation: Reservation | null; onCl
   const name = r?.customer?.name ?? 'Guest';
 
   return (
-    <Dialog open={r !== null} title={r ? `${name} · ${r.time} · ${r.partySize} ${r.partySize === 1 ? 'guest' : 'guests'}` : ''} onClose={props.onClose}>
+    <Dialog wide open={r !== null} title={r ? `${name} · ${r.time} · ${r.partySize} ${r.partySize === 1 ? 'guest' : 'guests'}` : ''} onClose={props.onClose}>
       {r && (
         <>
           <dl className="facts compact">
@@ -147,6 +162,22 @@ export function ReservationDialog(props: { reservation: Reservation | null; onCl
               </button>
             </div>
           )}
+          <section className="booking-emails" aria-labelledby={`${id}-emails`}>
+            <div className="emails-head">
+              <h3 id={`${id}-emails`}>Emails to the guest</h3>
+              {r.customer?.email && r.status === 'confirmed' && (
+                <button type="button" className="small-button" disabled={resend.busy} onClick={() => void resendConfirmation()}>
+                  {resend.busy ? 'Sending…' : 'Resend confirmation'}
+                </button>
+              )}
+            </div>
+            <ErrorBox error={resend.error} title="Not resent." />
+            {r.customer?.email ? (
+              <MessageList filter={{ reservationId: r.id }} version={mailVersion} caption={`Emails about booking ${r.reference}, newest first`} />
+            ) : (
+              <p className="muted small">No email address on this booking: the guest gets no email.</p>
+            )}
+          </section>
         </>
       )}
     </Dialog>

@@ -1,0 +1,219 @@
+/**
+ * The notification worker: one per instance (started with the app like the webhook dispatcher), all sharing the
+ * queue through the database.
+ * - Woken by the NOTIFY of a queued message (on commit), by its own timer when a retry falls due, and by a poll (the
+ *   safety net, and how a reminder's time comes).
+ * - Claims due messages with FOR UPDATE SKIP LOCKED (one statement), taking a lease (locked_until): two instances never
+ *   hold the same message, and a message whose instance died mid-send is claimable again once the lease ends — a
+ *   restart loses none.
+ * - Sends with no transaction open. Sent: `sent`. A temporary failure (4xx, connection errors): `pending` again after
+ *   the next delay of MAITRE_NOTIFY_RETRY_DELAYS; when none is left, `failed`. A permanent one (5xx): `failed` with the
+ *   server's reply. Outcomes are recorded only by the claim's holder (claimed_by), so a stale instance cannot overwrite.
+ * - Without MAITRE_SMTP_URL, due messages become `not_sent`: rendered and kept, visible in the dashboard.
+ * An SMTP server that is down never touches a booking: bookings only insert rows.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../db/types.js';
+import { newId } from '../../lib/ids.js';
+import { getDefaultFrom } from './links.js';
+import { smtpMailer, type Mailer, type OutgoingMessage, type SendOutcome } from './mailer.js';
+import { MESSAGE_CHANNEL } from './queries.js';
+
+export interface WorkerOptions {
+  /** Delay before retry n (n = 1..length) after a temporary failure; after the last one the message is failed. */
+  retryDelaysMs: number[];
+  /** How long a claim is ours; then the message is claimable again. */
+  leaseMs: number;
+  pollIntervalMs: number;
+  /** Messages sent at once by this instance. */
+  concurrency: number;
+}
+
+const DEFAULTS: Omit<WorkerOptions, 'retryDelaysMs'> = { leaseMs: 60_000, pollIntervalMs: 1_000, concurrency: 4 };
+
+const CLAIM_SQL = `UPDATE guest_messages m
+    SET attempts = m.attempts + 1, locked_until = $2, next_attempt_at = $2, claimed_by = $3, updated_at = $1
+  WHERE m.id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1
+                  ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+  RETURNING m.id, m.kind, m.recipient, m.from_name, m.from_address, m.reply_to, m.subject, m.text_body, m.html_body, m.ics, m.language,
+            m.attempts, m.claimed_by`;
+
+const NOT_SENT_SQL = `UPDATE guest_messages SET status = 'not_sent', last_error = 'no SMTP server configured (MAITRE_SMTP_URL)',
+    locked_until = NULL, claimed_by = NULL, updated_at = $1
+  WHERE id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT 500 FOR UPDATE SKIP LOCKED)`;
+
+interface Claimed {
+  message: OutgoingMessage;
+  attempts: number;
+  token: string;
+}
+
+export class NotificationWorker {
+  readonly options: WorkerOptions;
+  readonly instanceId = newId('ntf', 12);
+  private mailer: Mailer | null;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private unlisten?: () => Promise<void>;
+  private running = false;
+  private ticking = false;
+  private again = false;
+  private currentTick: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: FastifyBaseLogger,
+    private readonly now: () => number,
+    options: Partial<WorkerOptions> & { retryDelaysMs: number[]; smtpUrl?: string; mailer?: Mailer | null },
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.mailer = options.mailer !== undefined ? options.mailer : options.smtpUrl ? smtpMailer(options.smtpUrl) : null;
+  }
+
+  /** Whether email is configured (MAITRE_SMTP_URL). */
+  get sending(): boolean {
+    return this.mailer !== null;
+  }
+
+  /** Replaces the mailer (tests: point at an SMTP server started after the app). */
+  useMailer(mailer: Mailer | null): void {
+    this.mailer?.close();
+    this.mailer = mailer;
+    this.kick();
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.unlisten = await this.db.listen(MESSAGE_CHANNEL, () => this.kick(), () => this.kick());
+    this.schedulePoll();
+    this.kick();
+  }
+
+  /** Stops claiming and waits for the sends in flight to be recorded. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await this.unlisten?.().catch(() => {});
+    await this.currentTick;
+    await Promise.allSettled([...this.inFlight]);
+    this.mailer?.close();
+  }
+
+  kick(): void {
+    if (!this.running) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.currentTick = this.tick();
+  }
+
+  private later(fn: () => void, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.running) fn();
+    }, delayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private schedulePoll(): void {
+    this.later(() => {
+      this.kick();
+      this.schedulePoll();
+    }, this.options.pollIntervalMs);
+  }
+
+  private async tick(): Promise<void> {
+    this.ticking = true;
+    try {
+      do {
+        this.again = false;
+        if (!this.running) break;
+        const now = new Date(this.now());
+        if (!this.mailer) {
+          await this.db.query(NOT_SENT_SQL, [now]);
+          continue;
+        }
+        const room = this.options.concurrency - this.inFlight.size;
+        if (room <= 0) continue;
+        const claims = await this.claim(now, room);
+        for (const c of claims) this.launch(c);
+        if (claims.length === room) this.again = true;
+      } while (this.again && this.running);
+    } catch (err) {
+      if (this.running) this.log.error({ err }, 'notification worker: claiming messages failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async claim(now: Date, limit: number): Promise<Claimed[]> {
+    const token = `${this.instanceId}:${newId('c', 10)}`;
+    const { rows } = await this.db.query(CLAIM_SQL, [now, new Date(now.getTime() + this.options.leaseMs), token, limit]);
+    return rows.map((r) => ({
+      token,
+      attempts: r.attempts,
+      message: {
+        id: r.id, kind: r.kind, to: r.recipient, fromName: r.from_name, fromAddress: r.from_address ?? getDefaultFrom(), replyTo: r.reply_to,
+        subject: r.subject, text: r.text_body, html: r.html_body, ics: r.ics, language: r.language,
+      },
+    }));
+  }
+
+  private launch(c: Claimed): void {
+    const mailer = this.mailer!;
+    const done: Promise<void> = mailer
+      .send(c.message)
+      .then((outcome) => this.record(c, outcome))
+      .catch((err) => this.log.error({ err, messageId: c.message.id }, 'notification worker: recording an outcome failed'))
+      .finally(() => {
+        this.inFlight.delete(done);
+        this.kick();
+      });
+    this.inFlight.add(done);
+  }
+
+  /** The delay before the attempt after `attempt` (1-based) failed; null when none is left. */
+  retryDelay(attempt: number): number | null {
+    return this.options.retryDelaysMs[attempt - 1] ?? null;
+  }
+
+  private async record(c: Claimed, outcome: SendOutcome): Promise<void> {
+    const now = new Date(this.now());
+    const id = c.message.id;
+    if (outcome.ok) {
+      await this.db.query(
+        `UPDATE guest_messages SET status = 'sent', sent_at = $3, smtp_message_id = $4, last_error = NULL, locked_until = NULL, updated_at = $3
+          WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`,
+        [id, c.token, now, outcome.smtpMessageId],
+      );
+      this.log.info({ messageId: id, kind: c.message.kind, attempt: c.attempts }, 'guest email sent');
+      return;
+    }
+    const delay = outcome.permanent ? null : this.retryDelay(c.attempts);
+    if (delay === null) {
+      const error = outcome.permanent ? outcome.error : `gave up after ${c.attempts} attempt(s): ${outcome.error}`;
+      await this.db.query(
+        `UPDATE guest_messages SET status = 'failed', last_error = $3, locked_until = NULL, updated_at = $4
+          WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`,
+        [id, c.token, error, now],
+      );
+    } else {
+      await this.db.query(
+        `UPDATE guest_messages SET last_error = $3, locked_until = NULL, next_attempt_at = $4, updated_at = $5
+          WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`,
+        [id, c.token, outcome.error, new Date(now.getTime() + delay), now],
+      );
+      this.later(() => this.kick(), delay + 5);
+    }
+    // Codes only: the server's reply may quote the address.
+    this.log.warn(
+      { messageId: id, kind: c.message.kind, attempt: c.attempts, responseCode: outcome.responseCode, code: outcome.code, final: delay === null },
+      'guest email not sent',
+    );
+  }
+}

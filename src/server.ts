@@ -37,7 +37,7 @@ export async function serve(config: Config): Promise<void> {
     if (applied.length) logger.info({ applied }, 'migrations applied');
     // What piled up in availability's change log while no server ran (an import, a long stop): compacted before the
     // first request sums it (src/modules/availability/day-cache.ts).
-    await compactDayChanges(db, Date.now());
+    await compactDayChanges(db, Date.now()).catch((err) => logger.warn({ err }, 'day change log compaction failed (retried every minute)'));
     app = await buildApp({ config, db, logger });
     demo = config.demo ? await seedDemoIfEmpty(app.services) : null;
     await app.listen({ port: config.port, host: config.host });

@@ -56,7 +56,7 @@ const requests = presented.map(
   (k) => ({ headers: { authorization: `Bearer ${k}` }, routeOptions: { config: { scope: 'config:read' } }, params: { restaurant: 'bench-bistro' } }) as unknown as FastifyRequest,
 );
 // Fewer calls: the limiter's per-key log of the last minute grows with every admitted request.
-const usPerAuthenticateKey = await time(Math.max(1, Math.round(N / 10)), (i) => authenticateKey(requests[i & (KEYS - 1)], reply, deps));
+const usPerAuthenticateKey = await time(Math.max(1, Math.round(N / 10)), async (i) => authenticateKey(requests[i & (KEYS - 1)], reply, deps));
 await limiter.close();
 
 process.stdout.write(`${JSON.stringify({ iterations: N, usPerVerification, usPerAuthenticateKey })}\n`);

@@ -9,7 +9,7 @@
  * Each scenario uses fresh API keys, enough that the per-key limiter (1,000 a minute) admits its whole load: any 429
  * is counted apart from the other errors.
  */
-import { cpuWindow, otherPercent, settle, type CpuWindow } from './cpu.js';
+import { cpuWindow, otherPercent, processJiffies, settle, type CpuWindow } from './cpu.js';
 import { runLoad, runLoadRaw, summarise, type LoadRequest, type LoadResult, type RawLoad } from './load.js';
 import { addDays, type Booking, type Planner } from './plan.js';
 import { startCeiling, type Running } from './processes.js';
@@ -32,6 +32,11 @@ export interface Measured extends LoadResult {
   otherCpuPercent: number;
   /** The measured slices, µs of the monotonic clock (to cut a CPU profile). */
   windows: [number, number][];
+  /**
+   * CPU time of the measured server's own process (the Node process: not its database) per response over the slices,
+   * µs: what a request costs it, which a busy machine distorts far less than requests per second.
+   */
+  serverCpuUs?: number;
 }
 
 /** The server a scenario measures. */
@@ -56,11 +61,12 @@ export async function runGroup(entries: Entry[], s: Settings, log: (msg: string)
     log(`warming ${e.name}`);
     await runLoad({ url: e.target.url, connections: s.connections, duration: s.warmup, requests: e.requests });
   }
-  const slices = entries.map(() => ({ raw: [] as RawLoad[], cpu: [] as CpuWindow[], windows: [] as [number, number][] }));
+  const slices = entries.map(() => ({ raw: [] as RawLoad[], cpu: [] as CpuWindow[], windows: [] as [number, number][], serverJiffies: 0 }));
   for (let round = 0; round < s.rounds; round++) {
     log(`round ${round + 1}/${s.rounds}: ${entries.map((e) => e.name).join(', ')}`);
     for (const [i, e] of entries.entries()) {
       const end = cpuWindow(e.target.pid);
+      const j0 = processJiffies(e.target.pid)?.jiffies ?? 0;
       const t0 = monotonicUs();
       const raw = await runLoadRaw({ url: e.target.url, connections: s.connections, duration: s.duration / s.rounds, requests: e.requests });
       // Work the server deferred (usage batches, ...) is charged to this slice, and kept out of the next one.
@@ -68,7 +74,12 @@ export async function runGroup(entries: Entry[], s: Settings, log: (msg: string)
       slices[i].raw.push(raw);
       slices[i].windows.push([t0, monotonicUs()]);
       slices[i].cpu.push(end());
+      slices[i].serverJiffies += (processJiffies(e.target.pid)?.jiffies ?? j0) - j0;
     }
+  }
+  for (const [i, e] of entries.entries()) {
+    const responses = slices[i].raw.reduce((a, r) => a + r.latencies.length, 0);
+    if (responses > 0) log(`${e.name}: server process CPU ${((slices[i].serverJiffies * 10_000) / responses).toFixed(1)} µs per response`);
   }
   return entries.map((e, i) => ({
     name: e.name,
@@ -76,6 +87,7 @@ export async function runGroup(entries: Entry[], s: Settings, log: (msg: string)
     ...summarise(slices[i].raw),
     otherCpuPercent: otherPercent(slices[i].cpu),
     windows: slices[i].windows,
+    serverCpuUs: Math.round((slices[i].serverJiffies * 10_000 * 10) / Math.max(1, slices[i].raw.reduce((a, r) => a + r.latencies.length, 0))) / 10,
   }));
 }
 

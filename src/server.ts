@@ -8,6 +8,7 @@ import pino from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { migrate } from './db/migrate.js';
+import { compactDayChanges } from './modules/availability/queries.js';
 import { openDatabase } from './db/open.js';
 import { loggerOptions } from './logger.js';
 import { seedDemoIfEmpty, printDemoBanner } from './demo.js';
@@ -34,6 +35,9 @@ export async function serve(config: Config): Promise<void> {
   try {
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    // What piled up in availability's change log while no server ran (an import, a long stop): compacted before the
+    // first request sums it (src/modules/availability/day-cache.ts).
+    await compactDayChanges(db, Date.now()).catch((err) => logger.warn({ err }, 'day change log compaction failed (retried every minute)'));
     app = await buildApp({ config, db, logger });
     demo = config.demo ? await seedDemoIfEmpty(app.services) : null;
     await app.listen({ port: config.port, host: config.host });

@@ -64,10 +64,20 @@ const HTTP_DATE = (ms: number) => new Date(ms).toUTCString();
  * `key_hash = $1`), which is all the comparison there is to make: the hash of a 190-bit secret gives nothing away.
  */
 export async function verifyKey(presented: string, cache: KeyCache, now: number): Promise<AuthenticatedKey> {
+  const found = findKey(presented, cache);
+  return checkKey(found instanceof Promise ? await found : found, now);
+}
+
+/** Structure, checksum and the record by hash: from the cache without a wait, else the load's promise. */
+function findKey(presented: string, cache: KeyCache): AuthenticatedKey | null | Promise<AuthenticatedKey | null> {
   if (!parseKey(presented)) throw errors.apiKeyInvalid();
   const hash = hashKey(presented);
   const cached = cache.peek(hash);
-  const key = cached !== undefined ? cached : await cache.get(hash);
+  return cached !== undefined ? cached : cache.get(hash);
+}
+
+/** Steps 2–3 on the record found: unknown, revoked, past its rotation grace → invalid; then expiry. */
+function checkKey(key: AuthenticatedKey | null, now: number): AuthenticatedKey {
   if (!key) throw errors.apiKeyInvalid();
   if (key.status === 'revoked') throw errors.apiKeyInvalid();
   if (key.status === 'rotating' && key.graceEndsAt !== null && now >= key.graceEndsAt) throw errors.apiKeyInvalid();
@@ -89,20 +99,41 @@ export async function drawBookingBudget(limiter: RateLimiter, key: Authenticated
   }
 }
 
-export async function authenticateKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps): Promise<void> {
-  const config = req.routeOptions.config;
-  // 1: presence; 2–3: verifyKey
-  const key = await verifyKey(presentedKey(req), deps.keyCache, deps.now());
+/**
+ * The whole pipeline for one request. Synchronous (no promise, no microtask) on the hot path — a cached key and a
+ * limiter that decides locally (consumeSync) — and a promise only where it has to wait: a key to load, a shared
+ * limiter, the booking budget.
+ */
+export function authenticateKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps): void | Promise<void> {
+  // 1: presence; 2–3: verification
+  const found = findKey(presentedKey(req), deps.keyCache);
+  if (found instanceof Promise) return found.then((key) => admitKey(req, reply, deps, checkKey(key, deps.now())));
+  return admitKey(req, reply, deps, checkKey(found, deps.now()));
+}
+
+function admitKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps, key: AuthenticatedKey): void | Promise<void> {
   req.apiKey = key;
   if (key.status === 'rotating') {
     reply.header('deprecation', 'true');
     if (key.graceEndsAt !== null) reply.header('sunset', HTTP_DATE(key.graceEndsAt));
   }
   // 4: rate limit (and the stricter booking budget on routes that create reservations)
-  const rl = await deps.limiter.consume(`key:${key.id}`, key.rateLimitPerMinute);
+  const bucket = `key:${key.id}`;
+  const rl = deps.limiter.consumeSync ? deps.limiter.consumeSync(bucket, key.rateLimitPerMinute) : deps.limiter.consume(bucket, key.rateLimitPerMinute);
+  if (rl instanceof Promise) return rl.then((r) => limited(req, reply, deps, key, r));
+  return limited(req, reply, deps, key, rl);
+}
+
+function limited(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps, key: AuthenticatedKey, rl: RateLimitResult): void | Promise<void> {
   setRateLimitHeaders(reply, rl);
   if (!rl.allowed) throw errors.rateLimited(rl.retryAfterSeconds, rl.limit);
-  if (config.bookingBudget) await drawBookingBudget(deps.limiter, key, reply);
+  if (req.routeOptions.config.bookingBudget) return drawBookingBudget(deps.limiter, key, reply).then(() => admitted(req, key));
+  admitted(req, key);
+}
+
+/** Steps 5–8, none of which waits. */
+function admitted(req: FastifyRequest, key: AuthenticatedKey): void {
+  const config = req.routeOptions.config;
   // 5: browser origin against a non-empty allow-list
   const origin = req.headers.origin;
   if (typeof origin === 'string' && origin !== '' && !keyAllowsOrigin(key, origin)) throw errors.originNotAllowed(origin);
@@ -112,9 +143,12 @@ export async function authenticateKey(req: FastifyRequest, reply: FastifyReply, 
   // 7: plan
   if (key.restaurant.plan === 'starter') throw errors.planUpgradeRequired(key.restaurant.plan);
   // 8: scopes
-  const required: Scope[] = config.scope === undefined ? [] : Array.isArray(config.scope) ? config.scope : [config.scope];
-  const missing = required.find((s) => !key.scopes.includes(s));
-  if (missing) throw errors.scopeMissing(missing, required, key.scopes);
+  const scope = config.scope;
+  if (scope !== undefined) {
+    const required: Scope[] = Array.isArray(scope) ? scope : [scope];
+    const missing = required.find((s) => !key.scopes.includes(s));
+    if (missing) throw errors.scopeMissing(missing, required, key.scopes);
+  }
   req.restaurant = key.restaurant;
   req.restaurantId = key.restaurant.id;
 }
@@ -125,16 +159,24 @@ export async function authenticateKey(req: FastifyRequest, reply: FastifyReply, 
  */
 export function registerKeyAuth(app: FastifyInstance, deps: KeyAuthDeps): void {
   markGuard(app, 'key');
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.is404 || req.method === 'OPTIONS') return;
+  // Callback hooks, not async ones: the synchronous hot path of authenticateKey costs no promise.
+  app.addHook('onRequest', (req, reply, done) => {
+    if (req.is404 || req.method === 'OPTIONS') return done();
     const config = req.routeOptions.config;
-    if ((config.auth ?? 'key') !== 'key') return;
-    if (config.scope === undefined) throw new Error(`route ${req.routeOptions.url} declares no scope`); // fail closed
-    await authenticateKey(req, reply, deps);
+    if ((config.auth ?? 'key') !== 'key') return done();
+    let pending: void | Promise<void>;
+    try {
+      if (config.scope === undefined) throw new Error(`route ${req.routeOptions.url} declares no scope`); // fail closed
+      pending = authenticateKey(req, reply, deps);
+    } catch (err) {
+      return done(err as Error);
+    }
+    if (pending) pending.then(() => done(), done);
+    else done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const key = req.apiKey;
-    if (!key) return;
+    if (!key) return done();
     deps.usage.record({
       keyId: key.id,
       at: deps.now(),
@@ -144,5 +186,6 @@ export function registerKeyAuth(app: FastifyInstance, deps: KeyAuthDeps): void {
       origin: typeof req.headers.origin === 'string' ? req.headers.origin.slice(0, 200) : null,
       durationMs: reply.elapsedTime,
     });
+    done();
   });
 }

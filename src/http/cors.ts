@@ -13,10 +13,11 @@ const EXPOSE_HEADERS = [
 ].join(', ');
 
 export function registerCors(app: FastifyInstance, isPublicPath: (url: string) => boolean): void {
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.method !== 'OPTIONS' || !isPublicPath(req.url)) return;
+  // Callback hooks, not async ones: they run on every request and most return at once, with no promise to make.
+  app.addHook('onRequest', (req, reply, done) => {
+    if (req.method !== 'OPTIONS' || !isPublicPath(req.url)) return done();
     const origin = req.headers.origin;
-    if (typeof origin !== 'string' || !req.headers['access-control-request-method']) return;
+    if (typeof origin !== 'string' || !req.headers['access-control-request-method']) return done();
     reply
       .code(204)
       .header('access-control-allow-origin', origin)
@@ -24,12 +25,11 @@ export function registerCors(app: FastifyInstance, isPublicPath: (url: string) =
       .header('access-control-allow-headers', ALLOW_HEADERS)
       .header('access-control-max-age', '600')
       .header('vary', 'Origin')
-      .send();
-    return reply;
+      .send(); // answered here: done() is not called
   });
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     const origin = req.headers.origin;
-    if (typeof origin !== 'string' || req.method === 'OPTIONS' || !isPublicPath(req.url)) return payload;
+    if (typeof origin !== 'string' || req.method === 'OPTIONS' || !isPublicPath(req.url)) return done(null, payload);
     reply.header('vary', 'Origin');
     const auth = req.routeOptions.config?.auth ?? 'key';
     const allowed = req.apiKey ? keyAllowsOrigin(req.apiKey, origin) : auth === 'none' && !req.is404;
@@ -37,6 +37,6 @@ export function registerCors(app: FastifyInstance, isPublicPath: (url: string) =
       reply.header('access-control-allow-origin', origin);
       reply.header('access-control-expose-headers', EXPOSE_HEADERS);
     }
-    return payload;
+    done(null, payload);
   });
 }

@@ -8,6 +8,7 @@ import type { FastifyContextConfig, FastifyInstance, RouteHandlerMethod } from '
 import type { z } from 'zod';
 import type { Services } from '../services.js';
 import { restaurantIdOf } from './context.js';
+import { JSON_CONTENT_TYPE, SerializedJson } from './serializer.js';
 
 export interface RestaurantRead<Q extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   /** Below each API's /restaurants/:restaurant. */
@@ -16,7 +17,8 @@ export interface RestaurantRead<Q extends z.ZodType = z.ZodType, R extends z.Zod
   querystring: Q;
   /** The 200 response. */
   response: R;
-  read: (services: Services, restaurantId: string, query: z.output<Q>) => Promise<z.input<R>>;
+  /** The answer, or the same already serialized with the response's own serializer (serializerFor). */
+  read: (services: Services, restaurantId: string, query: z.output<Q>) => Promise<z.input<R> | SerializedJson>;
 }
 
 /** Declares a shared read (typed: `read` gets the parsed query and must answer the response's shape). */
@@ -38,7 +40,11 @@ export interface ReadMount {
 /** Adds the route to `app` (a context under /restaurants/:restaurant behind a guard that resolves the restaurant). */
 export function mountRead<Q extends z.ZodType, R extends z.ZodType>(app: FastifyInstance, route: RestaurantRead<Q, R>, mount: ReadMount): void {
   const { config, params, tags, description, operationId, summary = route.summary } = mount;
-  const handler: RouteHandlerMethod = async (req) => route.read(app.services, restaurantIdOf(req), req.query as z.output<Q>);
+  const handler: RouteHandlerMethod = async (req, reply) => {
+    const answer = await route.read(app.services, restaurantIdOf(req), req.query as z.output<Q>);
+    if (answer instanceof SerializedJson) return reply.header('content-type', JSON_CONTENT_TYPE).send(answer.bytes);
+    return answer;
+  };
   app.route({
     method: 'GET',
     url: route.url,

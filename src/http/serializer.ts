@@ -17,3 +17,19 @@ export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schem
   if (!(schema instanceof z.ZodType)) return (data) => JSON.stringify(data);
   return fastJson(toJsonSchema(schema) as any);
 };
+
+/** The serializer Fastify compiles for a route's response `schema`: for answers serialized ahead of the reply (SerializedJson). */
+export function serializerFor<S extends z.ZodType>(schema: S): (data: z.input<S>) => string {
+  return fastJson(toJsonSchema(schema) as any) as (data: z.input<S>) => string;
+}
+
+/** The content type Fastify gives a serialized JSON answer. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * A response body already serialized by serializerFor (kept bytes, written as they are): a route handler that gets one
+ * sends it with JSON_CONTENT_TYPE instead of having the object serialized again.
+ */
+export class SerializedJson {
+  constructor(readonly bytes: Buffer) {}
+}

@@ -53,6 +53,9 @@ export class RedisRateLimiter implements RateLimiter {
       maxRetriesPerRequest: 0,
       commandTimeout: options.timeoutMs ?? 250,
       lazyConnect: false,
+      // The scripts of requests arriving in the same turn of the event loop go out in one write (and one read of the
+      // replies) instead of one socket write each: under load most of the limiter's cost was those writes.
+      enableAutoPipelining: true,
       retryStrategy: (times) => Math.min(times * 200, 2_000),
     });
     this.redis.on('error', () => {}); // reported through degraded() below; ioredis reconnects by itself

@@ -16,6 +16,8 @@ export interface RateLimitResult {
 
 export interface RateLimiter {
   consume(bucket: string, limit: number, windowMs?: number): Promise<RateLimitResult>;
+  /** consume, decided without waiting (a limiter whose state is in this process): the key pipeline's hot path. */
+  consumeSync?(bucket: string, limit: number, windowMs?: number): RateLimitResult;
   /** Resolves once a shared backend is connected (or it gave up waiting); local limiters are always ready. */
   ready?(): Promise<boolean>;
   close?(): Promise<void>;

@@ -16,7 +16,7 @@ import { candidatesFor, chooseUnit, type Holds, type Unit } from './assignment.j
 import type { BookingModel } from './model.js';
 import { scheduleOn, type DaySchedule } from './schedule.js';
 import { slotsOf, type Slot } from './slots.js';
-import { addDays, localDate } from './time.js';
+import { addDays, localDate, wallToInstant } from './time.js';
 
 export type Reason = 'outside_opening_hours' | 'party_size_out_of_range' | 'slot_limit_reached' | 'no_tables_available';
 
@@ -171,6 +171,33 @@ export function evaluateDay(model: BookingModel, state: DayState, date: string, 
   const { day, groups } = daySlots(model, date, request.partySize);
   const ctx = contextFor(model, state, request);
   return { date, closed: day.closed, slots: groups.map((group) => pick(ctx, group)) };
+}
+
+/**
+ * The first instant after `nowMs` at which evaluateDay (not a walk-in) could answer otherwise for the same model and
+ * state: its checks that depend on the clock — a slot becoming past or entering the minimum notice, the booking window
+ * moving with the local date — give the same verdicts at every instant of [nowMs, that instant). Infinity when none
+ * can change.
+ */
+export function dayVerdictsStableUntil(model: BookingModel, date: string, partySize: number, nowMs: number): number {
+  const { slots } = daySlots(model, date, partySize);
+  const noticeMs = model.policy.minNoticeMinutes * 60_000;
+  let until = Infinity;
+  for (const slot of slots) {
+    // `slot.startMs < now` and `slot.startMs < now + notice` turn true once now passes these instants.
+    const notice = slot.startMs - noticeMs;
+    if (notice >= nowMs && notice < until) until = notice;
+    if (slot.startMs >= nowMs && slot.startMs < until) until = slot.startMs;
+  }
+  // A date beyond the booking window can enter it when the local date turns (a date inside stays inside as time goes).
+  const today = localDate(nowMs, model.timezone);
+  if (slots.length > 0 && date > addDays(today, model.policy.bookingWindowDays)) {
+    const tomorrow = addDays(today, 1);
+    // The next local midnight (01:00 where midnight falls in a DST gap); when neither exists, nothing is kept.
+    const midnight = wallToInstant(tomorrow, 0, model.timezone) ?? wallToInstant(tomorrow, 60, model.timezone) ?? nowMs;
+    if (midnight < until) until = midnight;
+  }
+  return until;
 }
 
 /**

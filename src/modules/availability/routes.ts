@@ -8,7 +8,7 @@ export const availabilityRead = restaurantRead({
   summary: 'Slots of a date for a party size',
   querystring: availabilityQuerySchema,
   response: availabilitySchema,
-  read: (services, restaurantId, query) => services.availability.forDate(restaurantId, query),
+  read: (services, restaurantId, query) => services.availability.forDateSerialized(restaurantId, query),
 });
 
 export const hoursRead = restaurantRead({

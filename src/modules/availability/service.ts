@@ -5,7 +5,11 @@
  */
 import type { Db } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
-import { evaluateDay, type Reason } from './evaluate.js';
+import { SerializedJson, serializerFor } from '../../http/serializer.js';
+import { dayVerdictsStableUntil, evaluateDay, type Reason } from './evaluate.js';
+import type { BookingModel } from './model.js';
+import type { DayState } from './evaluate.js';
+import { availabilitySchema } from './schemas.js';
 import { DayCache } from './day-cache.js';
 import { FloorCache } from './floor-cache.js';
 import { hoursBetween, type HoursDay } from './schedule.js';
@@ -39,6 +43,9 @@ export interface HoursView {
 
 export const MAX_HOURS_RANGE_DAYS = 92;
 
+/** The serializer of GET /availability's 200 answer: the one Fastify compiles for the route, from the same schema. */
+const serializeAvailability = serializerFor(availabilitySchema);
+
 export class AvailabilityService {
   readonly floors = new FloorCache();
   readonly days = new DayCache(this.floors);
@@ -50,12 +57,30 @@ export class AvailabilityService {
 
   /** Every slot of the date's services for a party, each available or with the reason it is not. */
   async forDate(restaurantId: string, q: { date: string; partySize: number; area?: string | null }): Promise<AvailabilityView> {
-    const { model, state } = await this.days.read(this.db, restaurantId, q.date, q.partySize); // two key lookups when nothing changed
+    const { model, state } = await this.days.read(this.db, restaurantId, q.date, q.partySize); // one statement when nothing changed
+    return this.view(model, state, q, this.now());
+  }
+
+  /**
+   * forDate serialized (GET /availability): the bytes are kept per restaurant, date, party size and area beside the day
+   * cache, and a request that finds the day's stamp unchanged and the clock inside their validity writes them as they
+   * are — one statement, nothing evaluated or serialized (day-cache.ts, answer()).
+   */
+  async forDateSerialized(restaurantId: string, q: { date: string; partySize: number; area?: string | null }): Promise<SerializedJson> {
+    const nowMs = this.now();
+    const bytes = await this.days.answer(this.db, restaurantId, q.date, q.partySize, q.area ?? '', nowMs, ({ model, state }) => ({
+      bytes: Buffer.from(serializeAvailability(this.view(model, state, q, nowMs))),
+      validUntil: dayVerdictsStableUntil(model, q.date, q.partySize, nowMs),
+    }));
+    return new SerializedJson(bytes);
+  }
+
+  private view(model: BookingModel, state: DayState, q: { date: string; partySize: number; area?: string | null }, nowMs: number): AvailabilityView {
     const area = q.area ?? null;
     if (area !== null && !model.areas.some((a) => a.key === area)) {
       throw errors.validation([{ path: 'querystring.area', message: `unknown area "${area}" (areas: ${model.areas.map((a) => a.key).join(', ') || 'none'})` }]);
     }
-    const day = evaluateDay(model, state, q.date, { partySize: q.partySize, area, nowMs: this.now() });
+    const day = evaluateDay(model, state, q.date, { partySize: q.partySize, area, nowMs });
     return {
       date: q.date,
       partySize: q.partySize,

@@ -9,10 +9,22 @@
  * OpenAPI documents like /metrics.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { registerKeyAuth } from '../../http/auth.js';
 import type { Scope } from '../keys/scopes.js';
-import { createMcpServer } from './server.js';
+
+/**
+ * The MCP SDK (and the server built on it) is loaded on the first POST /mcp, not at start: ~15 MB of heap that a
+ * server whose clients never speak MCP does not carry.
+ */
+let sdk: Promise<{ createMcpServer: typeof import('./server.js').createMcpServer; Transport: typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js').WebStandardStreamableHTTPServerTransport }> | undefined;
+function loadSdk(): NonNullable<typeof sdk> {
+  sdk ??= Promise.all([import('./server.js'), import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js')]).then(([server, transport]) => ({
+    createMcpServer: server.createMcpServer,
+    Transport: transport.WebStandardStreamableHTTPServerTransport,
+  }));
+  sdk.catch(() => (sdk = undefined)); // a failed load is tried again by the next request
+  return sdk;
+}
 
 export const MCP_PATH = '/mcp';
 
@@ -39,8 +51,9 @@ async function handle(req: FastifyRequest, reply: FastifyReply): Promise<Fastify
   const key = req.apiKey;
   if (!key) throw new Error('POST /mcp ran without the key pipeline'); // cannot happen: the route declares auth 'key'
   // A key belongs to one restaurant: /mcp/{restaurant} was refused by the pipeline unless it names the key's own.
+  const { createMcpServer, Transport } = await loadSdk();
   const server = createMcpServer({ req, services: req.server.services, key, restaurant: key.restaurant });
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  const transport = new Transport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   try {
     await server.connect(transport);
     const response = await transport.handleRequest(webRequest(req), { parsedBody: req.body });

@@ -14,7 +14,18 @@ export function minutesOf(hhmm: string): number {
 
 /** True for a real calendar date written `YYYY-MM-DD` (2026-02-30 is not one). */
 export function isCalendarDate(value: string): boolean {
-  return YMD.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
+  if (!YMD.test(value)) return false;
+  // Arithmetic, not a date library: every dated request validates its date (luxon's parse was a few % of
+  // GET /availability); the proleptic Gregorian calendar, as luxon's `isValid`.
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**

@@ -145,7 +145,7 @@ try {
   const plan = want('booking') || want('scale') ? planner.fill(today, 61, config.policy.bookingWindowDays - 5, 100, 2) : [];
   let booking: ReturnType<typeof bookingEntry> | undefined;
   if (want('booking')) {
-    await group('C', 0.3, async (maxRps) => [(booking = bookingEntry(maitre, config.slug, plan, await keysForRun(pool, settings, maxRps)))]);
+    await group('C', 0.25, async (maxRps) => [(booking = bookingEntry(maitre, config.slug, plan, await keysForRun(pool, settings, maxRps)))]);
     if (booking && booking.sent() > plan.length) log(`warning: the booking plan (${plan.length}) ran out after ${booking.sent()} requests; the repeats were refused`);
   }
 

@@ -189,7 +189,7 @@ export class ReservationService {
     }
     if (!input.eventId && !walkIn) {
       const book = (tx: Queryable, locked: boolean) => this.book(tx, restaurantId, input, actor, options.now ?? this.now(), locked);
-      // Our own transaction takes the date's lock with its BEGIN (one round trip); a caller's takes it with the guest.
+      // Our own transaction takes the date's lock with its BEGIN (one round trip); in a caller's, book() takes it first.
       if (tx) return book(tx, false);
       return this.bookingQueue.run(`${restaurantId}:${input.date}`, () =>
         this.db.transaction((tx) => book(tx, true), { lock: dateLockKey(restaurantId, input.date) }),
@@ -236,20 +236,20 @@ export class ReservationService {
 
   /**
    * A table booking (not a walk-in, not an event) in five round trips: BEGIN with the date's lock (`locked`; in a
-   * caller's transaction, e.g. an idempotent request's, the lock is a statement of its own), the guest found or
-   * created, the day and its overdue waitlist offers, the reservation row, then its holds with its history row and
-   * every event of the booking (customer.created or .updated, booking.created) — and COMMIT. The view is built here from what was
-   * written. A table taken meanwhile (the exclusion constraint) removes the row and decides again, at most
-   * MAX_PLACE_ATTEMPTS times. Lock order: the date, then the guest (as the waitlist's join takes them).
+   * caller's transaction, e.g. an idempotent request's, the lock is a statement of its own); the guest found or created
+   * together with the day and its overdue waitlist offers (one statement); the reservation row; its holds with its
+   * history row and every event of the booking (customer.created or .updated, booking.created); COMMIT. The view is
+   * built here from what was written. A table taken meanwhile (the exclusion constraint) removes the row and decides
+   * again, at most MAX_PLACE_ATTEMPTS times. Lock order: the date, then the guest (as the waitlist's join takes them).
    */
   private async book(
     tx: Queryable, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number, locked: boolean,
   ): Promise<ReservationView> {
     const source = input.source ?? 'api';
     const customerEvents: EventInput[] = [];
-    // A consent given with the booking is recorded with the booking's source (where the guest gave it).
     if (!locked) await lockServiceDate(tx, restaurantId, input.date);
     // The guest is found or created by the same statement that reads the day (the lock is held: both read after it).
+    // A consent given with the booking is recorded with the booking's source (where the guest gave it).
     const guest = await lookUpGuest(tx, restaurantId, input.customer, now, source, { deferEvents: customerEvents });
     let customer: ResolvedCustomer | undefined;
     const ride = {

@@ -168,6 +168,7 @@ test('reminder: sent when its time comes (clock moved), never for a booking made
 });
 
 test('waitlist offer: the held table and until when, no calendar file; kinds switched off are not queued', async () => {
+  clock.advance(Date.parse('2026-03-03T05:00:00Z') - clock.now()); // Tuesday 06:00 in Paris: lunch is less than 24 h away
   const r = await createTenant(t.app, bistro({
     tables: [{ key: 'T1', area: 'main', minCovers: 1, maxCovers: 2 }], combinations: [],
     notifications: { cancellation: false },
@@ -186,7 +187,7 @@ test('waitlist offer: the held table and until when, no calendar file; kinds swi
   const until = new Date(entry.offer.expiresAt).toLocaleTimeString('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
   assert.ok(mail.text!.includes(`held for you until ${until}`), mail.text);
   assert.equal(mail.attachments.length, 0);
-  // Accepting the offer books it: a confirmation follows (no reminder: the clock of the previous test is less than 24 h before).
+  // Accepting the offer books it: a confirmation follows (no reminder: it is less than 24 h before).
   const booked = (await r.post(`/waitlist/${w.id}/accept`)).json();
   assert.ok(Date.parse(booked.startsAt) - clock.now() < 24 * 3_600_000);
   assert.deepEqual((await messagesOf(booked.id)).map((m) => m.kind), ['confirmation']);

@@ -86,9 +86,24 @@ function transitions(zone: string, fromMs: number, toMs: number): { atMs: number
   return out;
 }
 
+/** Built VTIMEZONEs by zone and year: finding the transitions costs tens of milliseconds, a booking must not pay it. */
+const VTIMEZONES = new Map<string, string[]>();
+
 /** A VTIMEZONE valid from a year before the event to a year after it. */
 function vtimezone(zone: string, aroundMs: number): string[] {
-  const from = DateTime.fromMillis(aroundMs, { zone }).startOf('year').minus({ years: 1 });
+  const year = DateTime.fromMillis(aroundMs, { zone }).year;
+  const key = `${zone}\u0000${year}`;
+  let lines = VTIMEZONES.get(key);
+  if (!lines) {
+    if (VTIMEZONES.size >= 1000) VTIMEZONES.clear();
+    lines = buildVtimezone(zone, year);
+    VTIMEZONES.set(key, lines);
+  }
+  return lines;
+}
+
+function buildVtimezone(zone: string, year: number): string[] {
+  const from = DateTime.fromObject({ year: year - 1, month: 1, day: 1 }, { zone });
   const to = from.plus({ years: 3 });
   const startOffset = from.offset;
   const lines = ['BEGIN:VTIMEZONE', `TZID:${zone}`];

@@ -217,7 +217,9 @@ test('Settings › Guest emails: saved through PUT /config (the importer’s err
   await frame.getByText('The terrace opens at 18:00 <in summer> & "always" on Fridays.').waitFor();
   assert.equal(await frame.locator('in').count(), 0, 'the note is text, not markup');
   await frame.getByText('Manage my booking').first().waitFor();
-  assert.match((await frame.getByRole('link').first().getAttribute('href')) ?? '', /^https:\/\/chez\.example\.com\/book\?maitre_manage=/);
+  const manage = frame.getByRole('link').first();
+  assert.match((await manage.getAttribute('href')) ?? '', /^https:\/\/chez\.example\.com\/book\?maitre_manage=/);
+  assert.equal(await manage.getAttribute('target'), '_blank', 'a link opens a new tab, never inside the frame');
   assert.deepEqual(await axeViolations(page), [], 'axe-core: Settings with Guest emails and the preview');
   await screenshot(page, 'settings-emails');
 

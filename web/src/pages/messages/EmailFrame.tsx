@@ -1,7 +1,8 @@
 /**
  * An email's HTML, shown as a mail client would: written into /dashboard/email-frame, an empty same-origin page whose
  * own Content-Security-Policy allows inline styles and nothing else (no script, no request: src/modules/dashboard/
- * routes.ts), in a frame sandboxed without scripts. The HTML comes from the server, which escapes what it puts in.
+ * routes.ts), in a frame sandboxed without scripts (its links open a new tab). The HTML comes from the server, which
+ * escapes what it puts in.
  */
 import { useCallback, useEffect, useRef } from 'react';
 
@@ -16,6 +17,11 @@ export function EmailFrame({ html, title }: { html: string; title: string }) {
     doc.open();
     doc.write(html);
     doc.close();
+    // A link opens in a new tab, as from a mail client (the frame itself never navigates away).
+    for (const a of Array.from(doc.querySelectorAll('a[href]'))) {
+      a.setAttribute('target', '_blank');
+      a.setAttribute('rel', 'noopener noreferrer');
+    }
     // As tall as the email (no inner scroll bar); the page scrolls instead.
     f.style.height = `${Math.min(4000, Math.max(120, doc.documentElement.scrollHeight + 8))}px`;
   }, [html]);
@@ -27,7 +33,7 @@ export function EmailFrame({ html, title }: { html: string; title: string }) {
       ref={frame}
       className="email-frame"
       src="/dashboard/email-frame"
-      sandbox="allow-same-origin"
+      sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
       title={title}
       onLoad={() => {
         // The first load is the empty page; writing into it fires no further load event.

@@ -12,6 +12,7 @@ import { DateTime } from 'luxon';
 import { addMembership } from '../../src/modules/admin/users.js';
 import { bistro, createTenant } from '../helpers/booking.js';
 import { startReceiver, verifyStandard, type Receiver } from '../webhooks-support.js';
+import { axeViolations } from './axe.js';
 import { screenshot, signIn, startDashboard, type Dashboard } from './dashboard-support.js';
 
 let d: Dashboard;
@@ -140,7 +141,10 @@ test('Tonight: book from the day view and see the block, seat it from the block,
   // The block is on the timeline, on a table that fits three, with party size, name and status.
   const block = page.getByRole('button', { name: /^19:30, 3 guests, Ada Lovelace, Confirmed/ }).first();
   await block.waitFor();
-  assert.match((await block.innerText()).replace(/\s+/g, ' '), /3 Ada Lovelace/);
+  // What the eye sees is inside the accessible name (WCAG 2.5.3, axe's label-content-name-mismatch).
+  assert.equal(await block.locator('.tl-party').innerText(), '3');
+  assert.equal(await block.locator('.tl-name').innerText(), 'Ada Lovelace');
+  assert.deepEqual(await axeViolations(page), [], 'axe-core: Tonight with a booking on the timeline');
   assert.match((await block.getAttribute('class')) ?? '', /status-confirmed/);
   await page.getByText('1 booking · 3 covers').waitFor();
   const api = await d.tenant.get(`/reservations?date=${date}`);

@@ -64,13 +64,18 @@ export function DayGrid(props: {
                     className={`tl-block status-${r.status}`}
                     style={{ gridRow, gridColumn: `${b.colStart + 1} / ${b.colEnd + 1}` }}
                     onClick={() => props.onOpen(r)}
-                    aria-label={`${r.time}, ${r.partySize} ${r.partySize === 1 ? 'guest' : 'guests'}, ${name}, ${STATUS_LABEL[r.status]}${
-                      r.tables.length > 1 ? `, tables ${r.tables.join('+')}` : ''
-                    }`}
                     title={`${r.time} · ${r.partySize}p · ${name} · ${STATUS_LABEL[r.status]}`}
                   >
+                    {/* The name is the content itself (WCAG 2.5.3: the visible "2 Ada" is inside it); the rest is for
+                        screen readers only: "19:30, 2 guests, Ada Lovelace, Confirmed". */}
+                    <span className="sr-only">{r.time}, </span>
                     <span className="tl-party">{r.partySize}</span>
+                    <span className="sr-only"> {r.partySize === 1 ? 'guest' : 'guests'}, </span>
                     <span className="tl-name">{name}</span>
+                    <span className="sr-only">
+                      , {STATUS_LABEL[r.status]}
+                      {r.tables.length > 1 ? `, tables ${r.tables.join('+')}` : ''}
+                    </span>
                   </button>
                 );
               })}

@@ -205,6 +205,14 @@ test('splitReference: Redoc markup cut at its api-content; anything else is refu
   assert.throws(() => splitReference({ css: '', html: `<div class="api-content">${section('section/X', 'x')}</div>` }), /no tag/);
 });
 
+test('accessibleMarkup: Redoc\'s <h5> sub-headings become <h3>; scrolling code blocks are focusable', async () => {
+  const { accessibleMarkup } = await import('../src/modules/docs/prerender.js');
+  assert.equal(
+    accessibleMarkup('<h2>Op</h2><h5 class="a">Authorizations:</h5><pre class="c">x</pre><pre tabindex="-1">y</pre><h50>'),
+    '<h2>Op</h2><h3 class="a">Authorizations:</h3><pre tabindex="0" class="c">x</pre><pre tabindex="-1">y</pre><h50>',
+  );
+});
+
 test('docsHtml without a pre-render: Redoc renders in the browser from the reference document', async () => {
   const { docsHtml } = await import('../src/modules/docs/page.js');
   const html = docsHtml('public', { bundleUrl: '/docs/assets/redoc.0123456789abcdef.js', referenceUrl: '/docs/reference/public.json', prerendered: null });

@@ -1,6 +1,6 @@
 /**
  * Worker thread of prerender.ts: renders one document with Redoc's server-side rendering and posts the markup back.
- * workerData: { document, options, renderer }: renderer is the bundled dist/docs/redoc-ssr.mjs, or null for
+ * workerData: { document, options, renderer }: renderer is the bundled dist/docs-ssr/redoc-ssr.mjs, or null for
  * render.mjs beside this file (a checkout with its dev dependencies).
  */
 import { parentPort, workerData } from 'node:worker_threads';

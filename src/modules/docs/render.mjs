@@ -5,7 +5,7 @@
  *
  * Plain JavaScript on purpose: React's type declarations would add their DOM stand-ins to the server's type scope.
  * `npm run build` bundles this file and its dependencies (Vite, scripts/redoc-ssr.vite.config.mjs) into
- * dist/docs/redoc-ssr.mjs, so a production install (no dev dependencies) renders too; from a checkout it runs as is.
+ * dist/docs-ssr/redoc-ssr.mjs, so a production install (no dev dependencies) renders too; from a checkout it runs as is.
  * CPU-heavy (seconds): only ever called in a worker thread (render-worker.mjs).
  */
 import { createElement } from 'react';

@@ -28,7 +28,7 @@ export interface DocsOptions {
   bundlePath?: string;
   /** false: no pre-render, Redoc renders in the browser (as when the renderer is missing). */
   prerender?: boolean;
-  /** The server-side renderer module (default: dist/docs/redoc-ssr.mjs when built, else render.mjs). */
+  /** The server-side renderer module (default: dist/docs-ssr/redoc-ssr.mjs when built, else render.mjs). */
   renderer?: string | null;
   prerenderWaitMs?: number;
 }

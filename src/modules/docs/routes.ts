@@ -1,7 +1,9 @@
 /**
  * The API descriptions and their reference pages, all without a key:
- * GET /v1/openapi.json (public API) · GET /admin/api/openapi.json (admin API) · GET /docs and /docs/admin (Redoc,
- * page.ts) with /docs/init.js and the bundle at /docs/assets/redoc.<hash>.js.
+ * GET /v1/openapi.json (public API) · GET /admin/api/openapi.json (admin API) · GET /docs and /docs/admin (Redoc's
+ * server-side render, prerender.ts, in page.ts's page) with /docs/init.js, the parts /docs/parts/<kind>/<hash>/<n>.html,
+ * the document with its curl examples /docs/reference/<kind>.json and Redoc's bundle /docs/assets/redoc.<hash>.js
+ * (for the browser render).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';

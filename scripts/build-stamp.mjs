@@ -14,9 +14,9 @@ const STAMP = join(root, 'dist/.build-stamp');
 const PENDING = `${STAMP}.pending`;
 /** The inputs of `npm run build`: the three source trees and the files that configure the build. */
 const INPUTS = ['src', 'web', 'widget', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json',
-  'scripts/build-web.mjs', 'scripts/copy-assets.mjs', 'scripts/build-stamp.mjs'];
-/** What a build leaves: the server, the dashboard and the widget. */
-const OUTPUTS = ['dist/main.js', 'dist/dashboard/index.html', 'dist/widget/widget.js'];
+  'scripts/build-web.mjs', 'scripts/copy-assets.mjs', 'scripts/build-stamp.mjs', 'scripts/redoc-ssr.vite.config.mjs'];
+/** What a build leaves: the server, the dashboard, the widget and the reference's renderer. */
+const OUTPUTS = ['dist/main.js', 'dist/dashboard/index.html', 'dist/widget/widget.js', 'dist/docs-ssr/redoc-ssr.mjs'];
 
 function files(path) {
   if (!existsSync(path)) return [];

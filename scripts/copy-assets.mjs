@@ -12,3 +12,7 @@ rmSync('dist/docs', { recursive: true, force: true });
 mkdirSync('dist/docs', { recursive: true });
 for (const file of ['redoc.standalone.js', 'redoc.standalone.js.LICENSE.txt']) cpSync(join(dirname(redoc), file), join('dist/docs', file));
 cpSync(join(dirname(redoc), '..', 'LICENSE'), 'dist/docs/redoc.LICENSE');
+
+// The reference's server-side renderer runs in a worker thread from plain JavaScript files (src/modules/docs/*.mjs):
+// tsc does not compile them, so they are copied beside the compiled module.
+for (const file of ['render.mjs', 'render-worker.mjs']) cpSync(join('src/modules/docs', file), join('dist/modules/docs', file));

@@ -20,8 +20,9 @@ const get = (url: string, encoding: string, headers: Record<string, string> = {}
 
 test('the OpenAPI documents, the pages and the reference renderer are compressed: brotli first, else gzip', async () => {
   const page = await get('/docs', 'identity');
-  const bundle = /src="(\/docs\/assets\/redoc\.[0-9a-f]+\.js)"/.exec(page.body)![1];
-  for (const url of ['/v1/openapi.json', '/admin/api/openapi.json', '/', '/docs', bundle]) {
+  const bundle = /data-bundle="(\/docs\/assets\/redoc\.[0-9a-f]+\.js)"/.exec(page.body)![1]!;
+  const part = /data-part="(\/docs\/parts\/[^"]+)"/.exec(page.body)![1]!; // a part of the pre-rendered reference
+  for (const url of ['/v1/openapi.json', '/admin/api/openapi.json', '/', '/docs', bundle, part, '/docs/reference/public.json']) {
     const plain = await get(url, 'identity');
     assert.equal(plain.headers['content-encoding'], undefined, `${url}: not compressed when not accepted`);
     const br = await get(url, 'gzip, deflate, br');

@@ -83,7 +83,7 @@ test('a booking’s emails in its dialog: kind, status, shown as HTML and text; 
   const page = await d.newPage({ width: 1280, height: 1000 });
   await signIn(page, d.base, d.owner);
   await page.getByLabel('Date', { exact: true }).fill(date);
-  await page.getByRole('button', { name: /^19:30, 2 guests, Ada Mailer, Confirmed/ }).first().click();
+  await page.getByRole('button', { name: /^19:30, 2 guests, Ada Mailer \(Confirmed/ }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Ada Mailer · 19:30 · 2 guests' });
   const emails = dialog.getByRole('table', { name: `Emails about booking ${ada.reference}, newest first` });
   const row = emails.locator(`tr[data-message-id="${confirmation.id}"]`);
@@ -143,7 +143,7 @@ test('a booking without an email says the guest gets none; the guest profile lis
   const page = await d.newPage();
   await signIn(page, d.base, d.owner);
   await page.getByLabel('Date', { exact: true }).fill(date);
-  await page.getByRole('button', { name: /^20:00, 2 guests, Paul Phone, Confirmed/ }).first().click();
+  await page.getByRole('button', { name: /^20:00, 2 guests, Paul Phone \(Confirmed/ }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Paul Phone · 20:00 · 2 guests' });
   await dialog.getByText('No email address on this booking: the guest gets no email.').waitFor();
   assert.equal(await dialog.getByRole('button', { name: 'Resend confirmation' }).count(), 0);
@@ -241,7 +241,7 @@ test('staff: see a booking’s emails and resend; Settings › Guest emails read
   const page = await d.newPage();
   await signIn(page, d.base, staff);
   await page.getByLabel('Date', { exact: true }).fill(date);
-  await page.getByRole('button', { name: /^21:00, 2 guests, Stella Staffed, Confirmed/ }).first().click();
+  await page.getByRole('button', { name: /^21:00, 2 guests, Stella Staffed \(Confirmed/ }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Stella Staffed · 21:00 · 2 guests' });
   await dialog.getByRole('table', { name: /^Emails about booking/ }).getByRole('rowheader', { name: /^Confirmation/ }).waitFor();
   await dialog.getByRole('button', { name: 'Resend confirmation' }).click();

@@ -66,15 +66,15 @@ export function DayGrid(props: {
                     onClick={() => props.onOpen(r)}
                     title={`${r.time} · ${r.partySize}p · ${name} · ${STATUS_LABEL[r.status]}`}
                   >
-                    {/* The name is the content itself (WCAG 2.5.3: the visible "2 Ada" is inside it); the rest is for
-                        screen readers only: "19:30, 2 guests, Ada Lovelace, Confirmed". */}
-                    <span className="sr-only">{r.time}, </span>
+                    {/* The name is the content itself (WCAG 2.5.3: the visible "3" and "Ada Lovelace" are inside it); the rest
+                        is for screen readers only: "19:30, 3 guests, Ada Lovelace (Confirmed, tables 4+5)". */}
+                    <span className="sr-only">{r.time},</span>
                     <span className="tl-party">{r.partySize}</span>
-                    <span className="sr-only"> {r.partySize === 1 ? 'guest' : 'guests'}, </span>
+                    <span className="sr-only">{r.partySize === 1 ? 'guest' : 'guests'},</span>
                     <span className="tl-name">{name}</span>
                     <span className="sr-only">
-                      , {STATUS_LABEL[r.status]}
-                      {r.tables.length > 1 ? `, tables ${r.tables.join('+')}` : ''}
+                      ({STATUS_LABEL[r.status]}
+                      {r.tables.length > 1 ? `, tables ${r.tables.join('+')}` : ''})
                     </span>
                   </button>
                 );

@@ -74,3 +74,6 @@ export type AuditEntry = AuditPage['data'][number];
 
 /** The restaurant configuration file (API.md §8), as GET /config returns it (canonical, defaults filled). */
 export type RestaurantConfig = Json<'adminGetConfig', 200>;
+
+/** Every report of a range (GET …/reports): the range header and one section per report. */
+export type Reports = Json<'adminGetReports', 200>;

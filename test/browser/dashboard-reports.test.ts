@@ -9,6 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { createAdminUser } from '../helpers/admin.js';
 import type { Tenant } from '../helpers/booking.js';
@@ -237,6 +238,13 @@ test('presets, a custom range and its checks, the previous period compared, an e
   // The charts draw both periods.
   await section(page, 'Party sizes').getByRole('group').getByRole('button', { name: 'Chart' }).click();
   assert.ok((await section(page, 'Party sizes').locator('rect.series-previous').count()) > 0);
+  // The picture of docs/dashboard.md: the top of the page, compared (the whole page is dashboard-reports.png).
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  for (const title of ['Covers per day', 'Status mix', 'Occupancy by weekday and hour']) {
+    await section(page, title).getByRole('group').getByRole('button', { name: 'Chart' }).click();
+  }
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: fileURLToPath(new URL('../../test-results/dashboard-reports-compared.png', import.meta.url)) });
   // The address keeps the view: a reload shows the same range, compared.
   await page.reload();
   await waitForRange(page, '2026-03-24', '2026-03-30');

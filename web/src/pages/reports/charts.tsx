@@ -44,11 +44,12 @@ export function BarChart(props: { label: string; categories: string[]; series: S
   const x0 = scaleBand<string>({ domain: props.categories, range: [0, innerW], padding: 0.2 });
   const x1 = scaleBand<number>({ domain: props.series.map((_, i) => i), range: [0, x0.bandwidth()], padding: 0.08 });
   const y = scaleLinear<number>({ domain: [0, max], range: [innerH, 0], nice: true });
+  const ticks = y.ticks(4).filter(Number.isInteger); // counts: no 0.5 booking
   return (
     <>
       <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label={props.label}>
         <Group left={PAD.left} top={PAD.top}>
-          {y.ticks(4).map((v) => (
+          {ticks.map((v) => (
             <line key={v} x1={0} x2={innerW} y1={y(v)} y2={y(v)} className="grid-line" />
           ))}
           {props.categories.map((c, ci) => (
@@ -60,7 +61,7 @@ export function BarChart(props: { label: string; categories: string[]; series: S
               })}
             </Group>
           ))}
-          <AxisLeft scale={y} numTicks={4} tickFormat={(v) => (props.format ?? String)(Number(v))} tickLabelProps={tickLabel} hideTicks
+          <AxisLeft scale={y} tickValues={ticks} tickFormat={(v) => (props.format ?? String)(Number(v))} tickLabelProps={tickLabel} hideTicks
             axisLineClassName="axis-line" />
           <AxisBottom top={innerH} scale={x0} tickLabelProps={tickLabel} hideTicks axisLineClassName="axis-line" />
         </Group>
@@ -78,12 +79,13 @@ export function StackedDaysChart(props: { label: string; dates: string[]; series
   const totals = props.dates.map((_, i) => props.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
   const x = scaleBand<string>({ domain: props.dates, range: [0, innerW], padding: props.dates.length > 60 ? 0.05 : 0.2 });
   const y = scaleLinear<number>({ domain: [0, Math.max(1, ...totals)], range: [innerH, 0], nice: true });
+  const ticks = y.ticks(4).filter(Number.isInteger);
   const every = Math.max(1, Math.ceil(props.dates.length / 12));
   return (
     <>
       <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label={props.label}>
         <Group left={PAD.left} top={PAD.top}>
-          {y.ticks(4).map((v) => (
+          {ticks.map((v) => (
             <line key={v} x1={0} x2={innerW} y1={y(v)} y2={y(v)} className="grid-line" />
           ))}
           {props.dates.map((date, i) => {
@@ -101,7 +103,7 @@ export function StackedDaysChart(props: { label: string; dates: string[]; series
               </Group>
             );
           })}
-          <AxisLeft scale={y} numTicks={4} tickLabelProps={tickLabel} hideTicks axisLineClassName="axis-line" />
+          <AxisLeft scale={y} tickValues={ticks} tickLabelProps={tickLabel} hideTicks axisLineClassName="axis-line" />
           <AxisBottom top={innerH} scale={x} tickValues={props.dates.filter((_, i) => i % every === 0)} tickFormat={(d) => String(d).slice(5)}
             tickLabelProps={tickLabel} hideTicks axisLineClassName="axis-line" />
         </Group>

@@ -42,21 +42,30 @@ export async function dailyRows(q: Queryable, r: ReportRange): Promise<Sections[
  */
 export async function statusMixRows(q: Queryable, r: ReportRange, cutoffMinutes: number): Promise<Sections['statusMix']['rows']> {
   const { rows } = await q.query<Sections['statusMix']['rows'][number]>(
-    `WITH booked AS (
-       SELECT r.party_size,
-              CASE WHEN r.status = 'cancelled'
-                    AND coalesce((SELECT max(h.at) FROM reservation_history h
-                                   WHERE h.reservation_id = r.id AND h.to_status = 'cancelled'), r.updated_at)
-                        >= r.starts_at - make_interval(mins => $4::int)
-                   THEN 'late_cancelled' ELSE r.status END AS status
+    `WITH ranged AS (
+       SELECT r.id, r.party_size, r.status, r.starts_at, r.updated_at
          FROM reservations r
         WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status <> 'held'
+     ), cancelled_at AS (
+       -- One pass over the history of the range's cancelled bookings (not a look-up per booking).
+       SELECT h.reservation_id AS id, max(h.at) AS at FROM reservation_history h
+        WHERE h.restaurant_id = $1 AND h.to_status = 'cancelled' AND h.reservation_id IN (SELECT id FROM ranged WHERE status = 'cancelled')
+        GROUP BY h.reservation_id
+     ), booked AS (
+       SELECT r.party_size,
+              CASE WHEN r.status <> 'cancelled' THEN r.status
+                   WHEN coalesce(c.at, r.updated_at) >= r.starts_at - make_interval(mins => $4::int) THEN 'late_cancelled'
+                   ELSE 'cancelled' END AS status
+         FROM ranged r LEFT JOIN cancelled_at c ON c.id = r.id
+     ), by_status AS (
+       -- Each booking is classified once, then the six statuses pick their counts (not the booking rows joined to
+       -- the list of statuses).
+       SELECT status, count(*)::int AS bookings, sum(party_size)::int AS covers FROM booked GROUP BY status
      ), counted AS (
-       SELECT k.status, k.ord, count(b.status)::int AS bookings, coalesce(sum(b.party_size), 0)::int AS covers
+       SELECT k.status, k.ord, coalesce(b.bookings, 0) AS bookings, coalesce(b.covers, 0) AS covers
          FROM (VALUES ('confirmed', 1), ('seated', 2), ('completed', 3), ('no_show', 4), ('cancelled', 5), ('late_cancelled', 6))
               AS k(status, ord)
-         LEFT JOIN booked b ON b.status = k.status
-        GROUP BY k.status, k.ord
+         LEFT JOIN by_status b ON b.status = k.status
      )
      SELECT status, bookings, covers, ${share('bookings')} AS share FROM counted ORDER BY ord`,
     [r.restaurantId, r.from, r.to, cutoffMinutes],

@@ -167,7 +167,7 @@ try {
   let reports: ReportTiming[] = [];
   if (reportSeed) {
     log(`reports over ${reportSeed.from}..${reportSeed.to}, one request at a time`);
-    reports = await timeReports(maitre.url, config.slug, reportSeed, 30, log);
+    reports = await timeReports(maitre, config.slug, reportSeed, 30, log);
   }
   clearInterval(sampler);
   const lifetimePeakRssMb = memoryOf(maitre.pid)?.peakRssMb ?? null;

@@ -201,12 +201,17 @@ export async function guestRows(q: Queryable, r: ReportRange): Promise<Sections[
        SELECT k.customer_id, k.party_size,
               CASE WHEN k.customer_id IS NULL THEN 'unknown' WHEN rt.customer_id IS NOT NULL THEN 'returning' ELSE 'new' END AS kind
          FROM kept k LEFT JOIN seen_before rt ON rt.customer_id = k.customer_id
+     ), per_guest AS (
+       -- Distinct guests in two hashed steps (per guest, then per kind) instead of count(DISTINCT), which sorts every
+       -- booking of the range.
+       SELECT kind, customer_id, count(*) AS bookings, sum(party_size) AS covers FROM classified GROUP BY kind, customer_id
+     ), by_kind AS (
+       SELECT kind, count(customer_id)::int AS guests, sum(bookings)::int AS bookings, sum(covers)::int AS covers FROM per_guest GROUP BY kind
      )
-     SELECT g.kind, CASE WHEN g.kind = 'unknown' THEN NULL ELSE count(DISTINCT c.customer_id)::int END AS guests,
-            count(c.kind)::int AS bookings, coalesce(sum(c.party_size), 0)::int AS covers
+     SELECT g.kind, CASE WHEN g.kind = 'unknown' THEN NULL ELSE coalesce(b.guests, 0) END AS guests,
+            coalesce(b.bookings, 0) AS bookings, coalesce(b.covers, 0) AS covers
        FROM (VALUES ('new', 1), ('returning', 2), ('unknown', 3)) AS g(kind, ord)
-       LEFT JOIN classified c ON c.kind = g.kind
-      GROUP BY g.kind, g.ord
+       LEFT JOIN by_kind b ON b.kind = g.kind
       ORDER BY g.ord`,
     [r.restaurantId, r.from, r.to],
   );

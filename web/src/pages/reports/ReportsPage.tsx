@@ -25,10 +25,10 @@ function fromAddress(today: string): { range: DateRange; compare: boolean } {
 export function ReportsPage() {
   const { restaurant } = useRestaurant();
   if (!restaurant) return <Loading what="Opening the reports" />;
-  return <Reports timezone={restaurant.timezone} />;
+  return <ReportsView timezone={restaurant.timezone} />;
 }
 
-function Reports({ timezone }: { timezone: string }) {
+function ReportsView({ timezone }: { timezone: string }) {
   const { slug } = useRestaurant();
   const today = todayIn(timezone);
   const [initial] = useState(() => fromAddress(today));

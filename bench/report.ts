@@ -118,7 +118,8 @@ function targetLine(t: TargetCheck): string {
 }
 
 function reportsLine(s: ReportSeed): string {
-  return `reports over ${s.from}..${s.to}: ${s.reservations.toLocaleString('en-US')} past bookings, ${s.history.toLocaleString('en-US')} history rows and ` +
+  return `reports over ${s.from}..${s.to}: ${s.reservations.toLocaleString('en-US')} past bookings ` +
+    `(${s.beforeRange.toLocaleString('en-US')} of them before the range), ${s.history.toLocaleString('en-US')} history rows and ` +
     `${s.waitlist.toLocaleString('en-US')} waitlist entries seeded in ${s.seconds} s; each route warm, one request at a time`;
 }
 

@@ -2,7 +2,8 @@
  * `npm run bench -- --only reports`: the reports over a year of a busy restaurant.
  *
  * seedReportYear writes, in bulk SQL before the server starts, the 365 local dates before today with ~150 bookings a
- * day (lunch and dinner, every 15 minutes): a mix of statuses (completed, no-show, cancelled in time and late, with
+ * day (lunch and dinner, every 15 minutes), and the same kind of book on the 60 dates before them (so that regulars
+ * seen before the timed range are `returning` guests): a mix of statuses (completed, no-show, cancelled in time and late, with
  * their history rows), sources, party sizes, lead times (created_at) and guests (a pool of regulars who come back
  * often, a long tail of one-time guests, a few bookings without a guest record), and ~8 waitlist entries a day. The
  * draws are seeded (setseed), so every run writes the same year. Past bookings hold no reservation_tables rows: the
@@ -21,10 +22,15 @@ import { OWNER } from './seed.js';
 export const REPORT_TARGET_MS = 200;
 const PER_DAY = 150;
 const DAYS = 365;
+/** Dates seeded before the timed range: the history that makes guests `returning`. */
+const DAYS_BEFORE = 60;
 const GUEST_POOL = 30_000;
 
 export interface ReportSeed {
+  /** Every seeded booking, those of the DAYS_BEFORE dates before `from` included. */
   reservations: number;
+  /** Of which before `from`. */
+  beforeRange: number;
   waitlist: number;
   history: number;
   from: string;
@@ -107,7 +113,7 @@ export async function seedReportYear(env: NodeJS.ProcessEnv, bench: BenchConfig,
                      ELSE starts_at - lead * interval '1 day' - floor(r_hour * 600) * interval '1 minute' END,
                 starts_at
            FROM coded`,
-        [restaurantId, from, DAYS, PER_DAY, bench.timezone, GUEST_POOL, REFERENCE_ALPHABET, bench.policy.bufferMinutes],
+        [restaurantId, addDays(from, -DAYS_BEFORE), DAYS + DAYS_BEFORE, PER_DAY, bench.timezone, GUEST_POOL, REFERENCE_ALPHABET, bench.policy.bufferMinutes],
       );
       // History: created, and the cancellation — late for a third of them (inside the 120 min cut-off), else days before.
       const created = await tx.query(
@@ -143,8 +149,13 @@ export async function seedReportYear(env: NodeJS.ProcessEnv, bench: BenchConfig,
       await tx.query('ANALYZE reservations');
       await tx.query('ANALYZE reservation_history');
       await tx.query('ANALYZE waitlist_entries');
+      const before = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM reservations WHERE restaurant_id = $1 AND id LIKE 'res_rpt%' AND date < $2::date`,
+        [restaurantId, from],
+      );
       return {
         reservations: inserted.rowCount ?? 0,
+        beforeRange: before.rows[0].n,
         history: (created.rowCount ?? 0) + (cancelled.rowCount ?? 0),
         waitlist: waitlist.rowCount ?? 0,
       };

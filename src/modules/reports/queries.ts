@@ -42,26 +42,19 @@ export async function dailyRows(q: Queryable, r: ReportRange): Promise<Sections[
  */
 export async function statusMixRows(q: Queryable, r: ReportRange, cutoffMinutes: number): Promise<Sections['statusMix']['rows']> {
   const { rows } = await q.query<Sections['statusMix']['rows'][number]>(
-    `WITH ranged AS (
-       SELECT r.id, r.party_size, r.status, r.starts_at, r.updated_at
+    `WITH by_status AS (
+       -- Each booking is classified once and grouped; only a cancelled one looks up its history, in the partial index
+       -- of cancellations (0008: an index-only probe of one entry).
+       SELECT CASE WHEN r.status <> 'cancelled' THEN r.status
+                   WHEN coalesce((SELECT max(h.at) FROM reservation_history h WHERE h.reservation_id = r.id AND h.to_status = 'cancelled'),
+                                 r.updated_at) >= r.starts_at - make_interval(mins => $4::int) THEN 'late_cancelled'
+                   ELSE 'cancelled' END AS status,
+              count(*)::int AS bookings, sum(r.party_size)::int AS covers
          FROM reservations r
         WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status <> 'held'
-     ), cancelled_at AS (
-       -- One pass over the history of the range's cancelled bookings (not a look-up per booking).
-       SELECT h.reservation_id AS id, max(h.at) AS at FROM reservation_history h
-        WHERE h.restaurant_id = $1 AND h.to_status = 'cancelled' AND h.reservation_id IN (SELECT id FROM ranged WHERE status = 'cancelled')
-        GROUP BY h.reservation_id
-     ), booked AS (
-       SELECT r.party_size,
-              CASE WHEN r.status <> 'cancelled' THEN r.status
-                   WHEN coalesce(c.at, r.updated_at) >= r.starts_at - make_interval(mins => $4::int) THEN 'late_cancelled'
-                   ELSE 'cancelled' END AS status
-         FROM ranged r LEFT JOIN cancelled_at c ON c.id = r.id
-     ), by_status AS (
-       -- Each booking is classified once, then the six statuses pick their counts (not the booking rows joined to
-       -- the list of statuses).
-       SELECT status, count(*)::int AS bookings, sum(party_size)::int AS covers FROM booked GROUP BY status
+        GROUP BY 1
      ), counted AS (
+       -- The six statuses pick their counts (not the booking rows joined to the list of statuses).
        SELECT k.status, k.ord, coalesce(b.bookings, 0) AS bookings, coalesce(b.covers, 0) AS covers
          FROM (VALUES ('confirmed', 1), ('seated', 2), ('completed', 3), ('no_show', 4), ('cancelled', 5), ('late_cancelled', 6))
               AS k(status, ord)
@@ -88,9 +81,12 @@ export async function occupancyRows(q: Queryable, r: ReportRange): Promise<{ sea
      ), seated AS (
        -- Bookings with the same span are cut into hours once (they share slots and turn times: a busy year has about
        -- half as many spans as seated bookings).
+       -- The bookings are found through the partial index of seated ones by end (0008): those ending after the range's
+       -- start, whatever the length of the history before it.
        SELECT sum(r.party_size) AS party_size, greatest(r.starts_at, bounds.lo) AS s, least(r.ends_at, bounds.hi) AS e, bounds.lo
          FROM reservations r, bounds
-        WHERE r.restaurant_id = $1 AND r.status IN ${SEATED} AND r.starts_at < bounds.hi AND r.ends_at > bounds.lo
+        WHERE r.restaurant_id = $1 AND r.status IN ${SEATED} AND r.ends_at > ($2::date::timestamp AT TIME ZONE $4)
+          AND r.starts_at < bounds.hi
         GROUP BY 2, 3, 4
      ), pieces AS (
        SELECT bk AS b, s.party_size * extract(epoch FROM least(bk + interval '1 hour', s.e) - greatest(bk, s.s)) / 3600 AS cover_hours
@@ -116,18 +112,26 @@ export async function occupancyRows(q: Queryable, r: ReportRange): Promise<{ sea
   return { seats, rows: rows.map(({ seats: _seats, ...row }) => row) };
 }
 
-/** Lead time: local calendar days from the day a kept booking was made (its created_at, local) to its service date. */
+/**
+ * Lead time: local calendar days from the day a kept booking was made (its created_at, local) to its service date.
+ * Without a time-zone conversion per booking: for each date of the range the local midnights 0, 1, 3, 7, 14 and 30
+ * days before it are computed once (366 rows), and a booking's bucket is where its created_at falls among its date's
+ * midnights (made on local day D − k or later ⟺ created_at ≥ local midnight starting D − k).
+ */
 export async function leadTimeRows(q: Queryable, r: ReportRange): Promise<Sections['leadTime']['rows']> {
   const { rows } = await q.query<Sections['leadTime']['rows'][number]>(
-    `WITH booked AS (
-       SELECT r.party_size, greatest(r.date - (r.created_at AT TIME ZONE $4)::date, 0) AS days
-         FROM reservations r
-        WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status IN ${KEPT}
+    `WITH days AS (
+       SELECT d AS date, (d::timestamp AT TIME ZONE $4) AS m0, ((d - 1)::timestamp AT TIME ZONE $4) AS m1,
+              ((d - 3)::timestamp AT TIME ZONE $4) AS m3, ((d - 7)::timestamp AT TIME ZONE $4) AS m7,
+              ((d - 14)::timestamp AT TIME ZONE $4) AS m14, ((d - 30)::timestamp AT TIME ZONE $4) AS m30
+         FROM (SELECT $2::date + i AS d FROM generate_series(0, $3::date - $2::date) AS i) AS dates
      ), by_bucket AS (
-       SELECT CASE WHEN days = 0 THEN 1 WHEN days = 1 THEN 2 WHEN days <= 3 THEN 3 WHEN days <= 7 THEN 4
-                   WHEN days <= 14 THEN 5 WHEN days <= 30 THEN 6 ELSE 7 END AS ord,
-              count(*)::int AS bookings, sum(party_size)::int AS covers
-         FROM booked GROUP BY 1
+       SELECT CASE WHEN r.created_at >= d.m0 THEN 1 WHEN r.created_at >= d.m1 THEN 2 WHEN r.created_at >= d.m3 THEN 3
+                   WHEN r.created_at >= d.m7 THEN 4 WHEN r.created_at >= d.m14 THEN 5 WHEN r.created_at >= d.m30 THEN 6 ELSE 7 END AS ord,
+              count(*)::int AS bookings, sum(r.party_size)::int AS covers
+         FROM reservations r JOIN days d ON d.date = r.date
+        WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status IN ${KEPT}
+        GROUP BY 1
      ), counted AS (
        SELECT k.bucket, k.min_days, k.max_days, k.ord, coalesce(b.bookings, 0) AS bookings, coalesce(b.covers, 0) AS covers
          FROM (VALUES ('same_day', 0, 0, 1), ('1_day', 1, 1, 2), ('2_3_days', 2, 3, 3), ('4_7_days', 4, 7, 4),
@@ -189,27 +193,26 @@ export async function waitlistRows(q: Queryable, r: ReportRange): Promise<Sectio
 
 /**
  * New and returning guests among the kept bookings of the range: returning when the guest was seated (a seated or
- * completed booking) on a date before `from`.
+ * completed booking) on a date before `from`. The range's bookings are counted per guest first (one hashed step), then
+ * each guest is classified once (an EXISTS the planner runs as a hashed set of the earlier seated guests or as a
+ * look-up per guest in reservations_customer_idx, whichever is cheaper for the history's length).
  */
 export async function guestRows(q: Queryable, r: ReportRange): Promise<Sections['guests']['rows']> {
   const { rows } = await q.query<Sections['guests']['rows'][number]>(
-    `WITH kept AS (
-       SELECT customer_id, party_size FROM reservations
+    `WITH per_guest AS (
+       SELECT customer_id, count(*) AS bookings, sum(party_size) AS covers FROM reservations
         WHERE restaurant_id = $1 AND date BETWEEN $2::date AND $3::date AND status IN ${KEPT}
-     ), seen_before AS (
-       SELECT DISTINCT p.customer_id FROM reservations p
-        WHERE p.restaurant_id = $1 AND p.date < $2::date AND p.status IN ${SEATED}
-          AND p.customer_id IN (SELECT customer_id FROM kept WHERE customer_id IS NOT NULL)
+        GROUP BY customer_id
      ), classified AS (
-       SELECT k.customer_id, k.party_size,
-              CASE WHEN k.customer_id IS NULL THEN 'unknown' WHEN rt.customer_id IS NOT NULL THEN 'returning' ELSE 'new' END AS kind
-         FROM kept k LEFT JOIN seen_before rt ON rt.customer_id = k.customer_id
-     ), per_guest AS (
-       -- Distinct guests in two hashed steps (per guest, then per kind) instead of count(DISTINCT), which sorts every
-       -- booking of the range.
-       SELECT kind, customer_id, count(*) AS bookings, sum(party_size) AS covers FROM classified GROUP BY kind, customer_id
+       SELECT CASE WHEN g.customer_id IS NULL THEN 'unknown'
+                   WHEN EXISTS (SELECT 1 FROM reservations p
+                                 WHERE p.restaurant_id = $1 AND p.customer_id = g.customer_id AND p.date < $2::date AND p.status IN ${SEATED})
+                     THEN 'returning'
+                   ELSE 'new' END AS kind,
+              g.bookings, g.covers
+         FROM per_guest g
      ), by_kind AS (
-       SELECT kind, count(customer_id)::int AS guests, sum(bookings)::int AS bookings, sum(covers)::int AS covers FROM per_guest GROUP BY kind
+       SELECT kind, count(*)::int AS guests, sum(bookings)::int AS bookings, sum(covers)::int AS covers FROM classified GROUP BY kind
      )
      SELECT g.kind, CASE WHEN g.kind = 'unknown' THEN NULL ELSE coalesce(b.guests, 0) END AS guests,
             coalesce(b.bookings, 0) AS bookings, coalesce(b.covers, 0) AS covers

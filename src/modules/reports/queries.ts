@@ -71,39 +71,51 @@ export async function statusMixRows(q: Queryable, r: ReportRange, cutoffMinutes:
  * it is cut into one-hour buckets from its start (so a DST day has 23 or 25), each labelled with its local weekday
  * and hour. A seated or completed booking adds guests × the part of [starts_at, ends_at) inside each bucket; the
  * capacity of a bucket is the floor plan's seats × 1 hour.
+ *
+ * Without cutting each booking into hour pieces: a booking is two events, +guests at its start and −guests at its end
+ * (clamped to the range), at x seconds from the range's start. An event of weight w adds w × (the seconds from x to
+ * the end of its own bucket) to that bucket, and w × 3600 to every later bucket. So each bucket's seated cover-seconds
+ * are the partial terms of the events in it plus a running sum of the steps of the events in earlier buckets: one
+ * hashed aggregation of the events by bucket, then a window over the range's buckets. Exact: seconds are numeric
+ * (microseconds), divided by 3600 once per cell.
  */
 export async function occupancyRows(q: Queryable, r: ReportRange): Promise<{ seats: number; rows: Sections['occupancy']['rows'] }> {
   const { rows } = await q.query<Sections['occupancy']['rows'][number] & { seats: number }>(
     `WITH bounds AS (
        SELECT ($2::date::timestamp AT TIME ZONE $4) AS lo, (($3::date + 1)::timestamp AT TIME ZONE $4) AS hi
-     ), buckets AS (
-       SELECT b FROM bounds, generate_series(lo, hi - interval '1 hour', interval '1 hour') AS b
      ), seated AS (
-       -- Bookings with the same span are cut into hours once (they share slots and turn times: a busy year has about
-       -- half as many spans as seated bookings).
        -- The bookings are found through the partial index of seated ones by end (0008): those ending after the range's
        -- start, whatever the length of the history before it.
-       SELECT sum(r.party_size) AS party_size, greatest(r.starts_at, bounds.lo) AS s, least(r.ends_at, bounds.hi) AS e, bounds.lo
-         FROM reservations r, bounds
+       SELECT r.starts_at, r.ends_at, r.party_size FROM reservations r
         WHERE r.restaurant_id = $1 AND r.status IN ${SEATED} AND r.ends_at > ($2::date::timestamp AT TIME ZONE $4)
-          AND r.starts_at < bounds.hi
-        GROUP BY 2, 3, 4
-     ), pieces AS (
-       SELECT bk AS b, s.party_size * extract(epoch FROM least(bk + interval '1 hour', s.e) - greatest(bk, s.s)) / 3600 AS cover_hours
-         FROM seated s,
-              generate_series(s.lo + floor(extract(epoch FROM s.s - s.lo) / 3600) * interval '1 hour', s.e - interval '1 microsecond',
-                              interval '1 hour') AS bk
+          AND r.starts_at < (($3::date + 1)::timestamp AT TIME ZONE $4)
+     ), events AS (
+       -- Bookings share slots and turn times: their events are grouped by instant (a hashed step on timestamps) before
+       -- any arithmetic, in whole microseconds from the range's start (bigint).
+       SELECT (date_part('epoch', x - bounds.lo) * 1000000)::bigint AS us, w
+         FROM (SELECT x, sum(w) AS w
+                 FROM (SELECT greatest(s.starts_at, bounds.lo) AS x, s.party_size AS w FROM seated s, bounds
+                       UNION ALL
+                       SELECT least(s.ends_at, bounds.hi), -s.party_size FROM seated s, bounds) AS e
+                GROUP BY x) AS g, bounds
      ), per_bucket AS (
-       SELECT b, sum(cover_hours) AS cover_hours FROM pieces GROUP BY b
+       SELECT us / 3600000000 AS k, sum(w * ((us / 3600000000 + 1) * 3600000000 - us)) AS partial, sum(w) * 3600000000 AS step
+         FROM events GROUP BY 1
+     ), buckets AS (
+       SELECT b, k - 1 AS k FROM bounds, generate_series(lo, hi - interval '1 hour', interval '1 hour') WITH ORDINALITY AS g(b, k)
+     ), filled AS (
+       SELECT bk.b, coalesce(p.partial, 0)
+                    + coalesce(sum(p.step) OVER (ORDER BY bk.k ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cover_us
+         FROM buckets bk LEFT JOIN per_bucket p ON p.k = bk.k
      ), capacity AS (
        SELECT coalesce(sum(max_covers), 0)::int AS seats FROM tables WHERE restaurant_id = $1
      )
-     SELECT extract(isodow FROM b.b AT TIME ZONE $4)::int AS weekday, extract(hour FROM b.b AT TIME ZONE $4)::int AS hour,
-            count(*)::int AS hours, round(coalesce(sum(p.cover_hours), 0)::numeric, 2)::float8 AS "seatedCoverHours",
+     SELECT extract(isodow FROM f.b AT TIME ZONE $4)::int AS weekday, extract(hour FROM f.b AT TIME ZONE $4)::int AS hour,
+            count(*)::int AS hours, round(sum(f.cover_us) / 3600000000, 2)::float8 AS "seatedCoverHours",
             (count(*) * c.seats)::int AS "capacityCoverHours",
-            round(coalesce(sum(p.cover_hours), 0)::numeric / nullif(count(*) * c.seats, 0), 4)::float8 AS occupancy,
+            round(sum(f.cover_us) / 3600000000 / nullif(count(*) * c.seats, 0), 4)::float8 AS occupancy,
             c.seats
-       FROM buckets b LEFT JOIN per_bucket p ON p.b = b.b CROSS JOIN capacity c
+       FROM filled f CROSS JOIN capacity c
       GROUP BY 1, 2, c.seats
       ORDER BY 1, 2`,
     [r.restaurantId, r.from, r.to, r.timezone],
@@ -120,7 +132,8 @@ export async function occupancyRows(q: Queryable, r: ReportRange): Promise<{ sea
  */
 export async function leadTimeRows(q: Queryable, r: ReportRange): Promise<Sections['leadTime']['rows']> {
   const { rows } = await q.query<Sections['leadTime']['rows'][number]>(
-    `WITH days AS (
+    `WITH days AS MATERIALIZED (
+       -- Materialized: computed once per date, not once per joined booking.
        SELECT d AS date, (d::timestamp AT TIME ZONE $4) AS m0, ((d - 1)::timestamp AT TIME ZONE $4) AS m1,
               ((d - 3)::timestamp AT TIME ZONE $4) AS m3, ((d - 7)::timestamp AT TIME ZONE $4) AS m7,
               ((d - 14)::timestamp AT TIME ZONE $4) AS m14, ((d - 30)::timestamp AT TIME ZONE $4) AS m30

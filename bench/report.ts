@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ContendedCase, Measured } from './scenarios.js';
 import type { SeedResult } from './seed.js';
 import { scaleTable, type ScaleResult } from './scale.js';
+import { reportTimingRows, type ReportSeed, type ReportTiming } from './reports.js';
 
 export interface Row extends Measured {
   ceiling?: 'A' | 'B' | 'C';
@@ -55,6 +56,8 @@ export interface Results {
   /** VmHWM at the end: the peak over the server's whole life (start-up and the admin login's scrypt included), MB. */
   lifetimePeakRssMb: number | null;
   keyVerification: KeyVerification | null;
+  /** --only reports: the seeded year and each report route's timings over it. */
+  reports?: { seed: ReportSeed; timings: ReportTiming[] };
   keysCreated: number;
   targets: TargetCheck[];
   profiles?: Record<string, string>;
@@ -119,6 +122,12 @@ function targetLine(t: TargetCheck): string {
   return `${t.applies ? (t.met ? 'met   ' : 'MISSED') : 'info  '} ${t.name}: ${t.value} (target ${t.target}${t.applies ? '' : ', set for the other engine'})`;
 }
 
+function reportsLine(s: ReportSeed): string {
+  return `reports over ${s.from}..${s.to}: ${s.reservations.toLocaleString('en-US')} past bookings ` +
+    `(${s.beforeRange.toLocaleString('en-US')} of them before the range), ${s.history.toLocaleString('en-US')} history rows and ` +
+    `${s.waitlist.toLocaleString('en-US')} waitlist entries seeded in ${s.seconds} s; each route warm, one request at a time`;
+}
+
 /** Warns when unrelated processes took a noticeable share of the machine, or the limiter refused requests. */
 export function noiseWarning(r: Results): string | null {
   const noisy = r.rows.filter((x) => x.otherCpuPercent > 10);
@@ -153,6 +162,7 @@ export function formatText(r: Results): string {
     ...(kv ? [`key verification (warm cache, verifyKey): ${kv.usPerVerification} µs; the whole authenticateKey() with the in-memory limiter: ${kv.usPerAuthenticateKey} µs`] : []),
     ...(mcpLine(r) ? [mcpLine(r)!] : []),
     ...(r.scale ? ['', `${SCALE_TITLE}:`, aligned(scaleTable(r.scale))] : []),
+    ...(r.reports ? ['', reportsLine(r.reports.seed), aligned(reportTimingRows(r.reports.timings))] : []),
     '',
     ...r.targets.map(targetLine),
   ].join('\n');
@@ -180,6 +190,7 @@ export function formatMarkdown(r: Results, jsonFile: string): string {
           `the whole \`authenticateKey()\` with the in-memory limiter and headers: ${kv.usPerAuthenticateKey} µs.`]
       : []),
     ...(r.scale ? ['', `${SCALE_TITLE} (CPU in cores of the ${r.machine.cpus}, over the measured slices):`, '', markdownTable(scaleTable(r.scale))] : []),
+    ...(r.reports ? ['', `${reportsLine(r.reports.seed)}:`, '', markdownTable(reportTimingRows(r.reports.timings))] : []),
     '',
     '| target | measured | goal | |',
     '|---|---:|---:|---|',

@@ -7,7 +7,7 @@
  *            --connections N (32) --reservations N (5000)
  *            --profile (the server runs under --cpu-prof; a summary per scenario, from its own time slices)
  *            --docs (update this engine's block in docs/benchmarks.md) --no-build (use the existing dist/)
- *            --only me,profile,availability,mcp,booking,contended,scale,keys,statements (a subset; scale needs --pg and --redis)
+ *            --only me,profile,availability,mcp,booking,contended,scale,keys,statements,reports (a subset; scale needs --pg and --redis)
  *            --keep (leave the database or data directory in place, for a look afterwards)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,7 @@ import {
 } from './scenarios.js';
 import { createDatabase, KeyPool, loadBenchConfig, seedDatabase } from './seed.js';
 import { runScale, type ScaleResult } from './scale.js';
+import { REPORT_TARGET_MS, seedReportYear, timeReports, type ReportSeed, type ReportTiming } from './reports.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +46,7 @@ const { values } = parseArgs({
 });
 /** A URL's password is never written anywhere. */
 const redact = (arg: string) => arg.replace(/\/\/([^:/@]+):[^@/]+@/, '//$1:***@');
-const SCENARIO_IDS = ['me', 'profile', 'availability', 'mcp', 'booking', 'contended', 'scale', 'keys', 'statements'];
+const SCENARIO_IDS = ['me', 'profile', 'availability', 'mcp', 'booking', 'contended', 'scale', 'keys', 'statements', 'reports'];
 const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : null;
 for (const id of only ?? []) if (!SCENARIO_IDS.includes(id)) throw new Error(`--only: unknown scenario "${id}" (${SCENARIO_IDS.join(', ')})`);
 const want = (id: string) => only === null || only.has(id);
@@ -92,6 +93,12 @@ try {
   log(`seeding the restaurant, its owner and ~${values.reservations} existing reservations over 60 days (bulk SQL)`);
   const seed = await seedDatabase(serverEnv, config, planner, today, Number(values.reservations));
   log(`seeded ${seed.reservations} reservations of ${seed.customers} guests in ${seed.seconds} s`);
+  let reportSeed: ReportSeed | null = null;
+  if (want('reports')) {
+    log('seeding a year of a busy restaurant for the reports (bulk SQL)');
+    reportSeed = await seedReportYear(serverEnv, config, today);
+    log(`seeded ${reportSeed.reservations} past bookings, ${reportSeed.history} history rows, ${reportSeed.waitlist} waitlist entries in ${reportSeed.seconds} s`);
+  }
   server = await startMaitre(serverEnv, serverNodeArgs);
   const maitre = server;
   const idleRssMb = memoryOf(maitre.pid)?.rssMb ?? null;
@@ -168,6 +175,11 @@ try {
       });
     }
   }
+  let reports: ReportTiming[] = [];
+  if (reportSeed) {
+    log(`reports over ${reportSeed.from}..${reportSeed.to}, one request at a time`);
+    reports = await timeReports(maitre, config.slug, reportSeed, 30, log);
+  }
   clearInterval(sampler);
   const lifetimePeakRssMb = memoryOf(maitre.pid)?.peakRssMb ?? null;
   await maitre.stop();
@@ -209,6 +221,9 @@ try {
     const us = keyVerification.usPerVerification;
     targets.push({ name: 'warm key verification', value: `${us} µs`, target: '≤ 5 µs', met: us <= 5, applies: true });
   }
+  for (const t of reports) {
+    targets.push({ name: `${t.route}, a year`, value: `p50 ${t.p50.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms`, target: `p99 < ${REPORT_TARGET_MS} ms`, met: t.p99 < REPORT_TARGET_MS, applies: true });
+  }
   targets.push({
     name: 'server peak RSS under load', value: `${loadPeakRssMb} MB`,
     target: '< 200 MB', met: loadPeakRssMb > 0 && loadPeakRssMb < 200, applies: engine === 'postgres' && !values.profile,
@@ -242,6 +257,7 @@ try {
     ...(engine === 'embedded' ? { loadPeakTreeMb } : {}),
     lifetimePeakRssMb,
     keyVerification,
+    ...(reportSeed ? { reports: { seed: reportSeed, timings: reports } } : {}),
     keysCreated: pool.count,
     targets,
     ...(scale ? { scale } : {}),

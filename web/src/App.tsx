@@ -1,5 +1,5 @@
 /** The app: session, sign-in, the restaurant shell with its navigation, and the page of the current path. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, onSessionExpired, rpath } from './api';
 import { NotifyProvider } from './components/Notify';
 import { ErrorBox, Loading, useLoad } from './components/ui';
@@ -15,6 +15,9 @@ import { SignInPage } from './pages/SignIn';
 import { TonightPage } from './pages/tonight/TonightPage';
 import { WebhookDetailPage } from './pages/webhooks/WebhookDetailPage';
 import { WebhooksPage } from './pages/webhooks/WebhooksPage';
+
+// Reports and their chart library load in a chunk of their own, when the page is first opened.
+const ReportsPage = lazy(() => import('./pages/reports/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 
 export function App() {
   const [session, setSession] = useState<SessionView | null | undefined>(undefined);
@@ -97,6 +100,7 @@ function Signed({ session, path, onSignOut }: { session: SessionView; path: stri
 const SECTIONS = [
   { key: 'tonight', label: 'Tonight', managers: false },
   { key: 'guests', label: 'Guests', managers: false },
+  { key: 'reports', label: 'Reports', managers: true },
   { key: 'keys', label: 'API keys', managers: true },
   { key: 'webhooks', label: 'Webhooks', managers: true },
   { key: 'settings', label: 'Settings', managers: false },
@@ -135,6 +139,12 @@ function Shell(props: { session: SessionView; slug: string; section: string; res
   else if (section === 'keys') page = rest[0] ? <KeyUsagePage keyId={rest[0]} /> : <KeysPage />;
   else if (section === 'webhooks') page = rest[0] ? <WebhookDetailPage endpointId={rest[0]} /> : <WebhooksPage />;
   else if (section === 'settings') page = <SettingsPage />;
+  else if (section === 'reports')
+    page = (
+      <Suspense fallback={<Loading what="Opening the reports" />}>
+        <ReportsPage />
+      </Suspense>
+    );
   else page = <AuditPage />;
 
   return (

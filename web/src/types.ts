@@ -84,3 +84,5 @@ export type MessageDetail = Json<'adminGetMessagesById', 200>;
 export type MessagePreview = Json<'adminGetMessagesPreview', 200>;
 /** The configuration file's `notifications` section (Settings › Guest emails). */
 export type NotificationSettings = RestaurantConfig['notifications'];
+/** Every report of a range (GET …/reports): the range header and one section per report. */
+export type Reports = Json<'adminGetReports', 200>;

@@ -2,7 +2,7 @@
  * Reports over a range of local service dates: each one a section of rows computed in SQL (queries.ts) in the
  * restaurant's time zone. The restaurant's profile gives the zone and the policy's cancellation cut-off.
  */
-import type { Queryable } from '../../db/types.js';
+import type { Db, Queryable } from '../../db/types.js';
 import { loadProfile } from '../restaurants/floor.js';
 import {
   dailyRows, guestRows, leadTimeRows, occupancyRows, partySizeRows, sourceRows, statusMixRows, waitlistRows, type ReportRange,
@@ -36,13 +36,22 @@ const BUILDERS: { [K in ReportName]: (q: Queryable, c: ReportContext) => Promise
   guests: async (q, c) => ({ rows: await guestRows(q, c.range) }),
 };
 
-export function buildSection<K extends ReportName>(q: Queryable, name: K, c: ReportContext): Promise<Sections[K]> {
-  return BUILDERS[name](q, c);
+/**
+ * One report, its query in a read-only transaction of its own with JIT compilation off (SET LOCAL: the connection goes
+ * back to the pool as it was). A report reads tens of thousands of rows once; PostgreSQL's cost estimates for them
+ * (generate_series per booking, a history probe per cancelled booking) cross the JIT thresholds, and compiling the
+ * plan cost more than running it (docs/benchmarks.md).
+ */
+export function buildSection<K extends ReportName>(db: Db, name: K, c: ReportContext): Promise<Sections[K]> {
+  return db.transaction(async (tx) => {
+    await tx.exec('SET TRANSACTION READ ONLY; SET LOCAL jit = off');
+    return BUILDERS[name](tx, c);
+  });
 }
 
-/** Every report of the range, its queries side by side on the pool's connections. */
-export async function buildAll(q: Queryable, c: ReportContext): Promise<ReportHeader & Sections> {
-  const sections = await Promise.all(REPORT_NAMES.map((name) => buildSection(q, name, c)));
+/** Every report of the range, each in its own transaction, side by side on the pool's connections. */
+export async function buildAll(db: Db, c: ReportContext): Promise<ReportHeader & Sections> {
+  const sections = await Promise.all(REPORT_NAMES.map((name) => buildSection(db, name, c)));
   return { ...c.header, ...(Object.fromEntries(REPORT_NAMES.map((name, i) => [name, sections[i]])) as unknown as Sections) };
 }
 

@@ -214,9 +214,9 @@ test('Tonight: book from the day view and see the block, seat it from the block,
   }
   await page.getByRole('button', { name: 'Day view' }).click();
   await page.getByRole('button', { name: 'Refresh' }).click();
-  await page.getByRole('button', { name: /Edsger Dijkstra, Confirmed/ }).waitFor();
-  await page.getByRole('button', { name: /Marie Curie, Completed/ }).waitFor();
-  await page.getByRole('button', { name: /Rosalind Franklin, No-show/ }).waitFor();
+  await page.getByRole('button', { name: /Edsger Dijkstra \(Confirmed/ }).waitFor();
+  await page.getByRole('button', { name: /Marie Curie \(Completed/ }).waitFor();
+  await page.getByRole('button', { name: /Rosalind Franklin \(No-show/ }).waitFor();
   await screenshot(page, 'tonight');
   d.checkPage(page);
   await page.close();

@@ -28,13 +28,14 @@ test('a fresh build is not repeated; a changed source, a changed lockfile or a m
       writeFileSync(join(dir, f), `// ${f}\n`);
     }
     writeFileSync(join(dir, 'package-lock.json'), '{}\n');
-    // The build: counts its runs and writes the three outputs; main.js prints a line, as the server would start.
+    // The build: counts its runs and writes the four outputs; main.js prints a line, as the server would start.
     writeFileSync(join(dir, 'fake-build.mjs'), `import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 appendFileSync('builds.log', 'x');
-for (const d of ['dist/dashboard', 'dist/widget']) mkdirSync(d, { recursive: true });
+for (const d of ['dist/dashboard', 'dist/widget', 'dist/docs-ssr']) mkdirSync(d, { recursive: true });
 writeFileSync('dist/main.js', 'console.log("started")');
 writeFileSync('dist/dashboard/index.html', '');
 writeFileSync('dist/widget/widget.js', '');
+writeFileSync('dist/docs-ssr/redoc-ssr.mjs', '');
 `);
     const build = real.scripts.build.replace(/ && .+ && /, ' && node fake-build.mjs && ');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'stamp-test', private: true, type: 'module', scripts: { build, start: real.scripts.start } }));

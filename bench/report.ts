@@ -56,8 +56,8 @@ export interface Results {
   /** VmHWM at the end: the peak over the server's whole life (start-up and the admin login's scrypt included), MB. */
   lifetimePeakRssMb: number | null;
   keyVerification: KeyVerification | null;
-  /** --only reports: the seeded year and each report route's timings over it. */
-  reports?: { seed: ReportSeed; timings: ReportTiming[] };
+  /** --only reports: the seeded year, each report route's timings over it, and the memory peaks while they ran. */
+  reports?: { seed: ReportSeed; timings: ReportTiming[]; peakRssMb?: number; peakTreeMb?: number };
   keysCreated: number;
   targets: TargetCheck[];
   profiles?: Record<string, string>;
@@ -109,7 +109,9 @@ function mcpLine(r: Results): string | null {
 function memoryLine(r: Results): string {
   return `server RSS under load (peak of 250 ms samples): ${r.loadPeakRssMb} MB; idle after start ${r.idleRssMb ?? '?'} MB; ` +
     `VmHWM over its whole life ${r.lifetimePeakRssMb ?? '?'} MB` +
-    (r.loadPeakTreeMb !== undefined ? `; server + embedded PostgreSQL (PSS) under load: ${r.loadPeakTreeMb} MB` : '');
+    (r.loadPeakTreeMb !== undefined ? `; server + embedded PostgreSQL (PSS) under load: ${r.loadPeakTreeMb} MB` : '') +
+    (r.reports?.peakRssMb ? `; while the reports ran (sampled apart): server ${r.reports.peakRssMb} MB` +
+      (r.reports.peakTreeMb !== undefined ? `, with the embedded PostgreSQL (PSS) ${r.reports.peakTreeMb} MB` : '') : '');
 }
 
 function contendedLine(c: ContendedCase): string {

@@ -159,7 +159,7 @@ test('Tonight: book from the day view and see the block, seat it from the block,
   await block.focus();
   await page.keyboard.press('Enter');
   const details = page.getByRole('dialog', { name: 'Ada Lovelace · 19:30 · 3 guests' });
-  await details.getByText(booked.reference).waitFor();
+  await details.getByText(booked.reference).first().waitFor(); // also in its emails' subjects once they load
   await details.getByText('Window seat please').waitFor();
   await details.getByRole('button', { name: 'Seat' }).click();
   await details.getByText('Seated', { exact: true }).waitFor();

@@ -55,7 +55,7 @@ export function KeyUsagePage({ keyId }: { keyId: string }) {
             </div>
             <div>
               <dt>Last used</dt>
-              <dd>{relative(key.lastUsedAt)}</dd>
+              <dd>{relative(lastUsed(key.lastUsedAt, usage.recent[0]?.at))}</dd>
             </div>
             <div>
               <dt>Scopes</dt>
@@ -102,4 +102,14 @@ export function KeyUsagePage({ keyId }: { keyId: string }) {
       )}
     </section>
   );
+}
+
+/**
+ * The key and its log are read by two concurrent requests, so a usage batch written between them can put a request in
+ * the log while the key still says "never used": the page shows the later of the two, never a log that contradicts it.
+ */
+function lastUsed(keyLastUsedAt: string | null, newestLogged: string | undefined): string | null {
+  if (!newestLogged) return keyLastUsedAt;
+  if (!keyLastUsedAt) return newestLogged;
+  return Date.parse(newestLogged) > Date.parse(keyLastUsedAt) ? newestLogged : keyLastUsedAt;
 }

@@ -17,6 +17,12 @@ export type Tx = Queryable;
 
 export interface TransactionOptions {
   lock?: string;
+  /**
+   * `plan_cache_mode = force_generic_plan` for this transaction only (SET LOCAL, sent with BEGIN): its named prepared
+   * statements run their cached generic plan instead of being planned again on every call when PostgreSQL's cost
+   * estimate prefers a custom plan. For transactions of hot prepared statements whose generic plans are known good.
+   */
+  genericPlans?: boolean;
 }
 
 /** The keys `TransactionOptions.lock` takes (they are sent as a literal with BEGIN: letters, digits, `_`, `:`, `-`). */
@@ -24,9 +30,10 @@ export const LOCK_KEY_PATTERN = /^[A-Za-z0-9_:-]{1,200}$/;
 
 /** The statement that opens a transaction, with its advisory lock when asked. */
 export function beginStatement(options: TransactionOptions = {}): string {
-  if (options.lock === undefined) return 'BEGIN';
+  const begin = options.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN';
+  if (options.lock === undefined) return begin;
   if (!LOCK_KEY_PATTERN.test(options.lock)) throw new TypeError(`transaction lock key ${JSON.stringify(options.lock)} is not of the form ${LOCK_KEY_PATTERN}`);
-  return `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('${options.lock}', 0))`;
+  return `${begin}; SELECT pg_advisory_xact_lock(hashtextextended('${options.lock}', 0))`;
 }
 
 export interface Db extends Queryable {

@@ -63,10 +63,14 @@ export async function loadDayStamp(q: Queryable, restaurantId: string, date: str
 }
 
 const DAY_SQL =
-  // The hold's bounds as epoch milliseconds (float8 arrives as a number): no timestamp parsing per row.
+  // The hold's bounds as epoch milliseconds (float8 arrives as a number): no timestamp parsing per row. The holds are a
+  // lateral subquery (OFFSET 0 keeps it one): each reservation's holds found by the primary key, in a generic plan too,
+  // whose estimates would otherwise hash-join a sequential scan of every hold (bookings run generic plans:
+  // ReservationService.create).
   `SELECT r.id, to_char(r.date, 'YYYY-MM-DD') AS date, r.service_key, r.time, r.party_size, r.event_id IS NOT NULL AS is_event, rt.table_id,
           (extract(epoch FROM lower(rt.during)) * 1000)::float8 AS hold_start, (extract(epoch FROM upper(rt.during)) * 1000)::float8 AS hold_end
-     FROM reservations r LEFT JOIN reservation_tables rt ON rt.reservation_id = r.id AND rt.active
+     FROM reservations r
+     LEFT JOIN LATERAL (SELECT rt.table_id, rt.during FROM reservation_tables rt WHERE rt.reservation_id = r.id AND rt.active OFFSET 0) rt ON true
     WHERE r.restaurant_id = $1 AND r.active
       AND (r.date = $2 OR (r.starts_at >= $3 AND r.starts_at < $5 AND r.hold_ends_at > $4))`;
 

@@ -13,6 +13,7 @@
  * A kind switched off in the restaurant's settings is not queued. Cost: nothing for a booking without an email;
  * otherwise two statements (the restaurant and the reservation's state; then every write in one statement).
  */
+import { prepared } from '../../db/prepared.js';
 import type { Queryable, Row } from '../../db/types.js';
 import { newId } from '../../lib/ids.js';
 import type { ReservationView } from '../reservations/queries.js';
@@ -24,7 +25,7 @@ import { kindEnabled, settingsFromJson, type Language, type MessageKind, type No
 
 export type BookingEventType = 'booking.created' | 'booking.updated' | 'booking.cancelled';
 
-interface Context {
+export interface Context {
   slug: string;
   restaurant: RenderRestaurant;
   settings: NotificationSettings;
@@ -59,6 +60,40 @@ function contextFromRow(r: Row): Context {
 export async function loadContext(q: Queryable, restaurantId: string, reservationId: string | null): Promise<Context | null> {
   const { rows } = await q.query(CONTEXT_SQL, [restaurantId, reservationId]);
   return rows[0] ? contextFromRow(rows[0]) : null;
+}
+
+const RESTAURANT_CONTEXT_SQL = prepared('maitre_message_context', `SELECT updated_at::text AS version, slug, name, timezone, policy, contact, location, notifications
+  FROM restaurants WHERE id = $1`);
+
+/**
+ * The context of a reservation that has no message state yet (one created in this transaction), with the restaurant's
+ * version (restaurants.updated_at, bumped by every change of the restaurant, as the booking model's cache keys it):
+ * what a cache of contexts is keyed by (NewBookingContexts).
+ */
+export async function loadRestaurantContext(q: Queryable, restaurantId: string): Promise<{ version: string; ctx: Context } | null> {
+  const { rows } = await q.query(RESTAURANT_CONTEXT_SQL, [restaurantId]);
+  return rows[0] ? { version: rows[0].version, ctx: contextFromRow(rows[0]) } : null;
+}
+
+/**
+ * The message contexts of new bookings, per restaurant, kept with the restaurant's version: a booking that has checked
+ * the version in its transaction (its booking model's, FloorCache) takes the context of that version without a
+ * statement; any other version, or none, reads it again.
+ */
+export class NewBookingContexts {
+  private readonly entries = new Map<string, { version: string; ctx: Context }>();
+
+  async get(q: Queryable, restaurantId: string, checkedVersion: string | undefined): Promise<Context | null> {
+    const hit = this.entries.get(restaurantId);
+    if (hit && checkedVersion !== undefined && hit.version === checkedVersion) return hit.ctx;
+    const loaded = await loadRestaurantContext(q, restaurantId);
+    if (!loaded) {
+      this.entries.delete(restaurantId);
+      return null;
+    }
+    this.entries.set(restaurantId, loaded);
+    return loaded.ctx;
+  }
 }
 
 /** One rendered booking message, ready to insert. */
@@ -96,13 +131,18 @@ const WRITE_SQL = `WITH skipped AS (
   SELECT (SELECT count(*) FROM skipped)::int AS skipped, (SELECT count(*) FROM st)::int AS st,
          CASE WHEN EXISTS (SELECT 1 FROM ins) THEN pg_notify($10, '') END AS woke`;
 
-/** The guest messages a booking change causes (see the module comment), in the caller's transaction. */
-export async function enqueueGuestMessages(
-  tx: Queryable, restaurantId: string, type: BookingEventType, view: ReservationView, language?: Language | null,
-): Promise<void> {
-  if (!view.customer?.email) return;
-  const ctx = await loadContext(tx, restaurantId, view.id);
-  if (!ctx) return;
+/** What a booking change writes for the guest (see the module comment): a reminder to skip, the state, the messages. */
+export interface GuestMessagesPlan {
+  skipReason: string | null;
+  state: { language: Language; sequence: number } | null;
+  messages: NewMessage[];
+}
+
+/** The guest messages a booking change causes, rendered, or null when there is nothing to write (no email, a walk-in, notes only). */
+export function planGuestMessages(
+  ctx: Context, restaurantId: string, type: BookingEventType, view: ReservationView, language?: Language | null,
+): GuestMessagesPlan | null {
+  if (!view.customer?.email) return null;
   const nowMs = Date.parse(view.updatedAt);
   const startsAt = Date.parse(view.startsAt);
   const s = ctx.settings;
@@ -115,7 +155,7 @@ export async function enqueueGuestMessages(
   };
 
   if (type === 'booking.created') {
-    if (view.status !== 'confirmed') return; // a walk-in, seated now
+    if (view.status !== 'confirmed') return null; // a walk-in, seated now
     const lang = language ?? ctx.state?.language ?? s.defaultLanguage;
     state = { language: lang, sequence: ctx.state?.sequence ?? 0 };
     if (s.confirmation) messages.push(bookingMessage(ctx, view, 'confirmation', lang, state.sequence, nowMs, nowMs));
@@ -128,7 +168,7 @@ export async function enqueueGuestMessages(
   } else if (view.status === 'confirmed') {
     const lang = ctx.state?.language ?? s.defaultLanguage;
     const moved = !ctx.state || ctx.state.startsAt !== startsAt || ctx.state.partySize !== view.partySize;
-    if (!moved) return; // notes only: nothing the guest needs to hear
+    if (!moved) return null; // notes only: nothing the guest needs to hear
     state = { language: lang, sequence: ctx.state ? ctx.state.sequence + 1 : 0 };
     if (ctx.state) {
       skipReason = 'superseded: the booking moved';
@@ -139,10 +179,22 @@ export async function enqueueGuestMessages(
     skipReason = `the booking is ${view.status.replace('_', '-')}`;
   }
   for (const m of messages) m.restaurant_id = restaurantId;
+  return { skipReason, state, messages };
+}
+
+/** The guest messages a booking change causes (see the module comment), in the caller's transaction. */
+export async function enqueueGuestMessages(
+  tx: Queryable, restaurantId: string, type: BookingEventType, view: ReservationView, language?: Language | null,
+): Promise<void> {
+  if (!view.customer?.email) return;
+  const ctx = await loadContext(tx, restaurantId, view.id);
+  if (!ctx) return;
+  const plan = planGuestMessages(ctx, restaurantId, type, view, language);
+  if (!plan) return;
   await tx.query(WRITE_SQL, [
-    view.id, restaurantId, skipReason, new Date(nowMs).toISOString(),
-    state?.language ?? null, state?.sequence ?? 0, view.startsAt, view.partySize,
-    JSON.stringify(messages), MESSAGE_CHANNEL,
+    view.id, restaurantId, plan.skipReason, view.updatedAt,
+    plan.state?.language ?? null, plan.state?.sequence ?? 0, view.startsAt, view.partySize,
+    JSON.stringify(plan.messages), MESSAGE_CHANNEL,
   ]);
 }
 

@@ -2,6 +2,7 @@
 import { prepared } from '../../db/prepared.js';
 import type { Queryable, Row } from '../../db/types.js';
 import { outboxCtes, outboxParams, type EventInput } from '../webhooks/outbox.js';
+import { INSERT_COLUMNS, INSERT_SELECT, MESSAGE_CHANNEL, RECORDSET, type NewMessage } from '../notifications/queries.js';
 import type { Status } from './lifecycle.js';
 import { newReference } from './reference.js';
 
@@ -238,9 +239,12 @@ const BOOKING_OUTBOX = outboxCtes({ restaurant: '$2', ids: '$9', types: '$10', b
 
 /**
  * A new booking's last write, one statement: its table holds, and — only when every table was held — its `created`
- * history row and its events (outbox, deliveries, wake-up). The exclusion constraint decides the holds: a table taken
- * meanwhile is skipped (ON CONFLICT DO NOTHING, which takes exclusion constraints as arbiters) instead of aborting the
- * transaction, so no savepoint is needed around the write.
+ * history row, its events (outbox, deliveries, wake-up) and its guest messages (their state and the rendered messages,
+ * as notifications/enqueue.ts writes them). The exclusion constraint decides the holds: a table taken meanwhile is
+ * skipped (ON CONFLICT DO NOTHING, which takes exclusion constraints as arbiters) instead of aborting the transaction,
+ * so no savepoint is needed around the write. The messages' NOTIFY is sent here only when asked ($18): a NOTIFY in a
+ * transaction serialises its commit (and the commit's WAL flush) with every other notifying commit of the server, so
+ * a booking in its own transaction wakes the workers after its commit instead (MessageWaker).
  */
 const BOOKING_HOLD_AND_RECORD_SQL = prepared('maitre_booking_hold_and_record', `WITH holds AS (
        INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
@@ -251,23 +255,42 @@ const BOOKING_HOLD_AND_RECORD_SQL = prepared('maitre_booking_hold_and_record', `
      ), history AS (
        INSERT INTO reservation_history (reservation_id, restaurant_id, action, from_status, to_status, changes, actor_type, actor_id, at)
        SELECT $1, $2, 'created', NULL, 'confirmed', '{}', $6, $7, $8 FROM held WHERE held.ok
+     ), message_state AS (
+       INSERT INTO guest_message_state (reservation_id, restaurant_id, language, sequence, starts_at, party_size)
+       SELECT $1, $2, $13::text, $14::int, $15::timestamptz, $16::int FROM held WHERE held.ok AND $13::text IS NOT NULL
+     ), messages AS (
+       INSERT INTO guest_messages (${INSERT_COLUMNS}) ${INSERT_SELECT} FROM jsonb_to_recordset($17::jsonb) AS ${RECORDSET} CROSS JOIN held WHERE held.ok
+       RETURNING 1
      ), ${BOOKING_OUTBOX.ctes}
-     SELECT held.ok, ${BOOKING_OUTBOX.wake} AS woken FROM held`);
+     SELECT held.ok, ${BOOKING_OUTBOX.wake} AS woken, (SELECT count(*) FROM messages)::int AS messages,
+            CASE WHEN $18::boolean AND EXISTS (SELECT 1 FROM messages) THEN pg_notify('${MESSAGE_CHANNEL}', '') END AS woke
+       FROM held`);
+
+/** A new booking's guest messages (notifications/enqueue.ts planGuestMessages), written by holdAndRecord. */
+export interface NewBookingMessages {
+  state: { language: string; sequence: number } | null;
+  messages: NewMessage[];
+  /** NOTIFY the workers in the transaction (a caller's transaction, whose commit this module does not see). */
+  notify: boolean;
+}
 
 /**
  * Holds a new reservation's tables and, when all of them are held, records its `created` history row and writes
- * `events` (in order), in one round trip. False when a table was taken meanwhile: nothing else was written, and the
- * caller removes the reservation row (deleteReservation) before it decides again.
+ * `events` (in order) and the guest's messages, in one round trip. `held` false when a table was taken meanwhile:
+ * nothing else was written, and the caller removes the reservation row (deleteReservation) before it decides again.
+ * `messages`: how many guest messages were queued.
  */
 export async function holdAndRecord(
   tx: Queryable, restaurantId: string, reservationId: string, p: Placement, actor: { type: string; id: string | null }, nowMs: number,
-  events: EventInput[],
-): Promise<boolean> {
-  const { rows } = await tx.query<{ ok: boolean }>(BOOKING_HOLD_AND_RECORD_SQL, [
+  events: EventInput[], guest: NewBookingMessages | null,
+): Promise<{ held: boolean; messages: number }> {
+  const { rows } = await tx.query<{ ok: boolean; messages: number }>(BOOKING_HOLD_AND_RECORD_SQL, [
     reservationId, restaurantId, new Date(p.startsAt), new Date(p.holdEndsAt), p.tableIds, actor.type, actor.id, new Date(nowMs),
     ...outboxParams(events),
+    guest?.state?.language ?? null, guest?.state?.sequence ?? 0, new Date(p.startsAt), p.partySize,
+    JSON.stringify(guest?.messages ?? []), guest?.notify ?? false,
   ]);
-  return rows[0].ok;
+  return { held: rows[0].ok, messages: rows[0].messages };
 }
 
 /** Removes a reservation written in this transaction and its holds (cascade): a booking whose tables were taken. */

@@ -13,7 +13,8 @@ import { findOrCreateCustomer, guestCtes, lookUpGuest, phoneOfSearch, type Custo
 import { placeEvent } from '../events/booking.js';
 import { KeyedQueue } from '../../lib/keyed-queue.js';
 import { enqueueEvent, type EventInput } from '../webhooks/outbox.js';
-import { enqueueGuestMessages } from '../notifications/enqueue.js';
+import { enqueueGuestMessages, NewBookingContexts, planGuestMessages } from '../notifications/enqueue.js';
+import { MessageWaker } from '../notifications/wake.js';
 import type { BookingModel } from '../availability/model.js';
 import { allBusy, dateLockKey, lockServiceDate, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest } from './booking.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -21,7 +22,7 @@ import { listHistory, recordHistory, type HistoryEntry, type ReservationActor } 
 import { assertTransition, type Status } from './lifecycle.js';
 import {
   deleteReservation, findReservation, holdAndRecord, holdTables, insertReservation, insertWithReference, listReservations, movePlacement,
-  recordCreatedAndFind, setNotes, setStatus, type Placement,
+  recordCreatedAndFind, setNotes, setStatus, type NewBookingMessages, type Placement,
   type ReservationRecord, type ReservationView,
 } from './queries.js';
 import { newReference, normalizeReference } from './reference.js';
@@ -108,13 +109,19 @@ function newView(
 
 export class ReservationService {
   private readonly bookingQueue = new KeyedQueue();
+  /** The guest-message context of new bookings, per restaurant version (no statement while the restaurant is unchanged). */
+  private readonly messageContexts = new NewBookingContexts();
+  /** Wakes the notification workers after a booking's own transaction committed (see wake.ts). */
+  readonly messageWaker: MessageWaker;
 
   constructor(
     private readonly db: Db,
     private readonly floors: FloorCache,
     private readonly now: () => number = Date.now,
     private readonly hooks: CapacityHooks = NO_HOOKS,
-  ) {}
+  ) {
+    this.messageWaker = new MessageWaker(db);
+  }
 
   private inTx<T>(tx: Queryable | undefined, fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return tx ? fn(tx) : this.db.transaction(fn);
@@ -188,12 +195,16 @@ export class ReservationService {
       throw errors.validation([{ path: 'body.area', message: 'an event booking takes seats of the event, not a table: leave area out' }]);
     }
     if (!input.eventId && !walkIn) {
-      const book = (tx: Queryable, locked: boolean) => this.book(tx, restaurantId, input, actor, options.now ?? this.now(), locked);
+      const now = options.now ?? this.now();
       // Our own transaction takes the date's lock with its BEGIN (one round trip); in a caller's, book() takes it first.
-      if (tx) return book(tx, false);
-      return this.bookingQueue.run(`${restaurantId}:${input.date}`, () =>
-        this.db.transaction((tx) => book(tx, true), { lock: dateLockKey(restaurantId, input.date) }),
+      if (tx) return (await this.book(tx, restaurantId, input, actor, now, false)).view;
+      const booked = await this.bookingQueue.run(`${restaurantId}:${input.date}`, () =>
+        // Generic plans: the day's read (with the guest) would otherwise be planned on every booking (~1 ms of the
+        // server's CPU), its custom plans estimated cheaper than the generic one for sparse dates.
+        this.db.transaction((tx) => this.book(tx, restaurantId, input, actor, now, true), { lock: dateLockKey(restaurantId, input.date), genericPlans: true }),
       );
+      if (booked.messages > 0) this.messageWaker.wake(); // committed: the workers may send them now
+      return booked.view;
     }
     return this.queued(tx, `${restaurantId}:${input.date}`, async (tx) => {
       const now = options.now ?? this.now();
@@ -235,16 +246,18 @@ export class ReservationService {
   }
 
   /**
-   * A table booking (not a walk-in, not an event) in five round trips: BEGIN with the date's lock (`locked`; in a
+   * A table booking (not a walk-in, not an event) in four round trips: BEGIN with the date's lock (`locked`; in a
    * caller's transaction, e.g. an idempotent request's, the lock is a statement of its own); the guest found or created
    * together with the day and its overdue waitlist offers (one statement); the reservation row; its holds with its
-   * history row and every event of the booking (customer.created or .updated, booking.created); COMMIT. The view is
-   * built here from what was written. A table taken meanwhile (the exclusion constraint) removes the row and decides
-   * again, at most MAX_PLACE_ATTEMPTS times. Lock order: the date, then the guest (as the waitlist's join takes them).
+   * history row, every event of the booking (customer.created or .updated, booking.created) and the guest's messages;
+   * COMMIT. The view is built here from what was written, the messages rendered from the restaurant's context as cached
+   * for the version the day's read checked. A table taken meanwhile (the exclusion constraint) removes the row and
+   * decides again, at most MAX_PLACE_ATTEMPTS times. Lock order: the date, then the guest (as the waitlist's join takes
+   * them). In its own transaction (`locked`), the messages' NOTIFY is left to the caller, after the commit (wake.ts).
    */
   private async book(
     tx: Queryable, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number, locked: boolean,
-  ): Promise<ReservationView> {
+  ): Promise<{ view: ReservationView; messages: number }> {
     const source = input.source ?? 'api';
     const customerEvents: EventInput[] = [];
     if (!locked) await lockServiceDate(tx, restaurantId, input.date);
@@ -272,11 +285,17 @@ export class ReservationService {
       let reference = newReference();
       while (!(await insertWithReference(tx, row, reference, placement))) reference = newReference();
       const view = newView(row, reference, placement, model, customer);
-      const held = await this.announce(tx, restaurantId, 'booking.created', view, {
-        language: input.language,
-        write: (events) => holdAndRecord(tx, restaurantId, id, placement, actor, now, [...customerEvents, ...events]),
-      });
-      if (held) return view;
+      const events: EventInput[] = [...customerEvents, { restaurantId, type: 'booking.created', data: view }];
+      let guestMessages: NewBookingMessages | null = null;
+      if (view.customer?.email) {
+        // The model's version was checked on this transaction's day read: the context of that version needs no read.
+        const cached = this.floors.cached(restaurantId);
+        const ctx = await this.messageContexts.get(tx, restaurantId, cached?.model === model ? cached.version : undefined);
+        const plan = ctx && planGuestMessages(ctx, restaurantId, 'booking.created', view, input.language);
+        if (plan) guestMessages = { state: plan.state, messages: plan.messages, notify: !locked };
+      }
+      const written = await holdAndRecord(tx, restaurantId, id, placement, actor, now, events, guestMessages);
+      if (written.held) return { view, messages: written.messages };
       await deleteReservation(tx, id);
       if (attempt >= MAX_PLACE_ATTEMPTS) throw allBusy(request);
     }

@@ -49,3 +49,19 @@ test('the lock is held inside the transaction, by the same backend, and released
   }, { lock: key }), /boom/);
   assert.equal(await db.transaction(async (tx) => (await held(tx)).rows[0].n, { lock: key }), 1);
 });
+
+test('genericPlans: plan_cache_mode is force_generic_plan inside that transaction only, with or without a lock', async () => {
+  assert.equal(beginStatement({ genericPlans: true }), 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan');
+  assert.equal(
+    beginStatement({ lock: 'rst_abc:2026-03-03', genericPlans: true }),
+    `BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SELECT pg_advisory_xact_lock(hashtextextended('rst_abc:2026-03-03', 0))`,
+  );
+  const mode = async (q: { query: TestDb['query'] }) =>
+    (await q.query<{ m: string; pid: number }>(`SELECT current_setting('plan_cache_mode') AS m, pg_backend_pid() AS pid`)).rows[0];
+  const inside = await db.transaction((tx) => mode(tx), { lock: 'rst_plans:2026-03-03', genericPlans: true });
+  assert.equal(inside.m, 'force_generic_plan');
+  // Later transactions (on reused pooled connections) are back to the server's setting.
+  const plain = await db.transaction((tx) => mode(tx));
+  assert.equal(plain.m, 'auto');
+  assert.equal((await db.transaction((tx) => mode(tx), { genericPlans: true })).m, 'force_generic_plan');
+});

@@ -43,7 +43,8 @@ class CountingDb implements Db {
     await this.inner.exec(sql);
   }
   transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
-    this.note(options?.lock === undefined ? 'BEGIN' : 'BEGIN; SELECT pg_advisory_xact_lock(…) (one round trip)');
+    const begin = options?.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN';
+    this.note(options?.lock === undefined ? begin : `${begin}; SELECT pg_advisory_xact_lock(…) (one round trip)`);
     return this.inner
       .transaction((tx) =>
         fn({

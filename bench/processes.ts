@@ -164,7 +164,8 @@ function withDescendants(root: number): number[] {
  */
 export function treeMemoryMb(roots: number[], exclude?: RegExp): number | null {
   let kb = 0;
-  for (const pid of roots.flatMap(withDescendants)) {
+  // Each process once: the embedded postmaster is the server's child, so its tree is also under the server's.
+  for (const pid of new Set(roots.flatMap(withDescendants))) {
     try {
       if (exclude?.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) continue;
       kb += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);

@@ -51,6 +51,8 @@ export interface Results {
   idleRssMb: number | null;
   /** Highest RSS sampled every 250 ms while the scenarios ran, MB. */
   loadPeakRssMb: number;
+  /** The same, per stage of the run (a ceiling's group, contended, scale), MB; absent in older results files. */
+  peakRssByStageMb?: Record<string, number>;
   /** Embedded set-up: highest PSS of the server and its PostgreSQL together, sampled likewise, MB. */
   loadPeakTreeMb?: number;
   /** VmHWM at the end: the peak over the server's whole life (start-up and the admin login's scrypt included), MB. */
@@ -109,6 +111,9 @@ function mcpLine(r: Results): string | null {
 function memoryLine(r: Results): string {
   return `server RSS under load (peak of 250 ms samples): ${r.loadPeakRssMb} MB; idle after start ${r.idleRssMb ?? '?'} MB; ` +
     `VmHWM over its whole life ${r.lifetimePeakRssMb ?? '?'} MB` +
+    (r.peakRssByStageMb && Object.keys(r.peakRssByStageMb).length
+      ? ` (peak by stage: ${Object.entries(r.peakRssByStageMb).map(([name, mb]) => `${name} ${mb}`).join(', ')} MB)`
+      : '') +
     (r.loadPeakTreeMb !== undefined ? `; server + embedded PostgreSQL (PSS) under load: ${r.loadPeakTreeMb} MB` : '') +
     (r.reports?.peakRssMb ? `; while the reports ran (sampled apart): server ${r.reports.peakRssMb} MB` +
       (r.reports.peakTreeMb !== undefined ? `, with the embedded PostgreSQL (PSS) ${r.reports.peakTreeMb} MB` : '') : '');

@@ -103,8 +103,17 @@ try {
   // Embedded: the server and the PostgreSQL it runs, together (PSS, shared buffers counted once).
   const postmaster = db.dataDir ? readPostmaster(layout(db.dataDir).pgdata)?.pid : undefined;
   let loadPeakTreeMb = 0;
+  // The same peak per stage of the run (which scenarios make the server grow; it does not shrink between them).
+  const peakRssByStageMb: Record<string, number> = {};
+  let stageName = '';
+  const stage = (name: string) => {
+    stageName = name;
+    peakRssByStageMb[name] = memoryOf(maitre.pid)?.rssMb ?? 0;
+  };
   const sampler = setInterval(() => {
-    loadPeakRssMb = Math.max(loadPeakRssMb, memoryOf(maitre.pid)?.rssMb ?? 0);
+    const rss = memoryOf(maitre.pid)?.rssMb ?? 0;
+    loadPeakRssMb = Math.max(loadPeakRssMb, rss);
+    if (stageName) peakRssByStageMb[stageName] = Math.max(peakRssByStageMb[stageName], rss);
     if (postmaster) loadPeakTreeMb = Math.max(loadPeakTreeMb, treeMemoryMb([maitre.pid, postmaster], /^postgres: bench_ceiling /) ?? 0);
   }, 250);
 
@@ -112,6 +121,7 @@ try {
   /** A ceiling and the scenarios measured against it, interleaved. */
   const group = async (which: CeilingName, target: number, build: (maxRps: number) => Promise<Entry[]>) => {
     log(`ceiling ${which}: starting`);
+    stage(`ceiling ${which}'s group`);
     const { server: ceilingServer, entry } = await startCeilingFor(which, db.ceilingArgs(which));
     try {
       const entries = await build(await probeRps(entry, settings));
@@ -154,6 +164,7 @@ try {
   const contendedCases: ContendedCase[] = [];
   if (want('contended')) {
     log('contended bookings on one slot');
+    stage('contended');
     contendedCases.push(
       await contended(maitre.url, config.slug, planner, pool, { label: 'one lunch slot (tables bind)', date: emptyDate, time: '13:00', partySize: 2 }),
       await contended(maitre.url, config.slug, planner, pool, { label: 'one dinner slot (pacing binds)', date: emptyDate, time: '20:00', partySize: 2 }),
@@ -163,6 +174,7 @@ try {
   if (want('scale')) {
     if (!values.pg || !values.redis) log('scale: skipped (two instances need a shared PostgreSQL and Redis: --pg URL --redis URL)');
     else {
+      stage('scale');
       const database = new URL(String(db.env.DATABASE_URL)).pathname.slice(1);
       scale = await runScale({
         first: maitre, env: serverEnv, database, slug: config.slug, today, pool, settings, plan, cursor: { next: booking?.sent() ?? 0 }, log,
@@ -268,6 +280,7 @@ try {
     contended: contendedCases,
     idleRssMb,
     loadPeakRssMb,
+    peakRssByStageMb,
     ...(engine === 'embedded' ? { loadPeakTreeMb } : {}),
     lifetimePeakRssMb,
     keyVerification,

@@ -9,6 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
 import { bistro, booking, createTenant, MONDAY_9Z, type Tenant } from './helpers/booking.js';
+import { DayCache, dayWeight } from '../src/modules/availability/day-cache.js';
+import { ByteLru } from '../src/lib/byte-lru.js';
 
 const MON = '2026-03-02';
 
@@ -192,4 +194,67 @@ test('the clock: an answer is rebuilt when a slot turns past or enters the notic
   } finally {
     await t.close();
   }
+});
+
+test('the caches are bounded in bytes: past the bound the least recently used day and answer go, and answers stay right', async () => {
+  const t = await createTestApp({ clock: new TestClock(MONDAY_9Z) });
+  try {
+    const r = await createTenant(t.app, small());
+    const svc = t.app.services.availability;
+    const [TUE, WED, THU] = ['2026-03-03', '2026-03-04', '2026-03-05'];
+    const made = await r.post('/reservations', booking(TUE, '12:00', 2));
+    assert.equal(made.statusCode, 201, made.body);
+    // What one answer and one day weigh here (every date of this floor has the same slots, so the same size).
+    const one = (await get(r, MON)).body.length + 320;
+    const day = dayWeight((await svc.days.read(t.app.services.db, r.id, TUE, 2)).state);
+    const empty = dayWeight({ bookings: [], holds: new Map() });
+    assert.ok(day > empty);
+    // Room for two answers, and for TUE's day state and one empty day's, no more.
+    const days = new DayCache(svc.floors, { answerBytes: 2 * one + 100, dayBytes: day + empty + 100 });
+    (svc as { days: DayCache }).days = days;
+    const seen = answers(t);
+
+    const expected = new Map<string, string>();
+    for (const date of [MON, TUE, WED]) expected.set(date, (await get(r, date)).body);
+    assert.deepEqual(seen.splice(0), ['built', 'built', 'built']);
+    assert.equal(days.answerCount, 2, 'the first answer went when the third came');
+    assert.equal(days.size, 2);
+    assert.ok(days.bytes.answers <= 2 * one + 100 && days.bytes.days <= day + empty + 100, JSON.stringify(days.bytes));
+
+    // TUE is used again (kept), so THU evicts WED, the least recently used, not TUE.
+    assert.equal((await get(r, TUE)).body, expected.get(TUE));
+    await get(r, THU);
+    assert.deepEqual(seen.splice(0), ['kept', 'built']);
+    assert.equal((await get(r, TUE)).body, expected.get(TUE));
+    assert.deepEqual(seen.splice(0), ['kept']);
+    assert.equal((await get(r, WED)).body, expected.get(WED), 'an evicted answer is built again, the same');
+    assert.equal((await get(r, MON)).body, expected.get(MON));
+    assert.deepEqual(seen.splice(0), ['built', 'built']);
+
+    // A change on an evicted date (WED went when MON came back) is in its next answer.
+    const onWed = await r.post('/reservations', booking(WED, '12:00', 2, { area: 'main' }));
+    assert.equal(onWed.statusCode, 201, onWed.body);
+    const wed = await freeTimes(r, WED, 2, 'main');
+    assert.ok(!wed.includes('12:00'), wed.join(' '));
+    assert.ok(days.answerCount <= 2 && days.size <= 2);
+  } finally {
+    await t.close();
+  }
+});
+
+test('ByteLru: bounded by weight and by count, least recently used out first, nothing heavier than the budget kept', () => {
+  const lru = new ByteLru<string>(10, 3, (v) => v.length);
+  lru.set('a', 'aaaa');
+  lru.set('b', 'bbbb');
+  assert.equal(lru.get('a'), 'aaaa'); // a is now the most recent
+  lru.set('c', 'cc'); // 10 bytes: fits
+  assert.deepEqual([lru.size, lru.bytes], [3, 10]);
+  lru.set('d', 'd'); // over both bounds: b (least recent) goes
+  assert.equal(lru.peek('b'), undefined);
+  assert.deepEqual([lru.size, lru.bytes], [3, 7]);
+  lru.set('a', 'aaaaaaaa'); // replaced, heavier: c goes (d is newer), the old a's weight is not counted twice
+  assert.deepEqual([lru.peek('c'), lru.size, lru.bytes], [undefined, 2, 9]);
+  lru.set('e', 'e'.repeat(11));
+  assert.equal(lru.peek('e'), undefined, 'heavier than the whole budget: not kept');
+  assert.deepEqual([lru.size, lru.bytes], [2, 9], 'and nothing evicted for it');
 });

@@ -18,10 +18,27 @@ import { daySpan, type DayState } from './evaluate.js';
 import type { FloorCache } from './floor-cache.js';
 import type { BookingModel } from './model.js';
 import { compactDayChanges, loadDayStamp, loadStampedDayState } from './queries.js';
+import { ByteLru } from '../../lib/byte-lru.js';
 
-const MAX_ENTRIES = 2_000;
-/** Serialized answers kept (a few KB each): every date of a season for a few party sizes and areas. */
-const MAX_ANSWERS = 2_000;
+/**
+ * The bounds of what is kept, least recently used out first (src/lib/byte-lru.ts). Days: a day's state weighs what
+ * its bookings and holds take on the heap, estimated by dayWeight (a day of 90 bookings holding 108 tables: ~31 KB
+ * estimated, 28.5 KB measured with `gc()` around 1,000 of them); 16 MiB is ~500 such days, every date of a season for
+ * two or three spans. Answers: their bytes plus the entry around them; 8 MiB is ~2,000 answers of 4 KB (every date of
+ * a season for a few party sizes and areas). Whatever is evicted is read or built again by the next request that
+ * needs it, exactly as on a cold start.
+ */
+export const DAY_CACHE_BYTES = 16 * 2 ** 20;
+export const ANSWER_CACHE_BYTES = 8 * 2 ** 20;
+const MAX_ENTRIES = 4_000;
+const MAX_ANSWERS = 4_000;
+
+/** Heap bytes a kept day state takes, estimated from its bookings and holds. */
+export function dayWeight(state: DayState): number {
+  let holds = 0;
+  for (const list of state.holds.values()) holds += list.length;
+  return 300 + state.bookings.length * 200 + state.holds.size * 80 + holds * 100;
+}
 
 interface Entry {
   version: string;
@@ -51,14 +68,20 @@ export interface Answer {
 }
 
 export class DayCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly answers = new Map<string, Answer>();
+  private readonly entries: ByteLru<Entry>;
+  private readonly answers: ByteLru<Answer>;
   /** Told of every read: `hit` (answered from memory after the stamp check) or `miss` (the day's rows were read). */
   onRead: (result: 'hit' | 'miss') => void = () => {};
   /** Told of every answer(): `kept` (the kept bytes were written) or `built` (evaluated and serialized). */
   onAnswer: (result: 'kept' | 'built') => void = () => {};
 
-  constructor(private readonly floors: FloorCache) {}
+  constructor(
+    private readonly floors: FloorCache,
+    bounds: { dayBytes?: number; answerBytes?: number } = {},
+  ) {
+    this.entries = new ByteLru<Entry>(bounds.dayBytes ?? DAY_CACHE_BYTES, MAX_ENTRIES, (e) => dayWeight(e.state));
+    this.answers = new ByteLru<Answer>(bounds.answerBytes ?? ANSWER_CACHE_BYTES, MAX_ANSWERS, (a) => 320 + a.bytes.length);
+  }
 
   /** The current model and the state of a service date for a party size, as FloorCache.withDay gives them. */
   async read(q: Queryable, restaurantId: string, date: string, partySize: number): Promise<{ model: BookingModel; state: DayState }> {
@@ -95,8 +118,6 @@ export class DayCache {
     const built = build(day);
     const now = this.floors.cached(restaurantId);
     if (now?.model === day.model && now.version === day.version && built.validUntil > nowMs) {
-      this.answers.delete(key);
-      if (this.answers.size >= MAX_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
       this.answers.set(key, { model: day.model, version: day.version, days: day.days, bytes: built.bytes, validFrom: nowMs, validUntil: built.validUntil });
     }
     return built.bytes;
@@ -153,10 +174,13 @@ export class DayCache {
     return this.answers.size;
   }
 
+  /** Weight of the kept day states and answers, bytes (what the bounds above count). */
+  get bytes(): { days: number; answers: number } {
+    return { days: this.entries.bytes, answers: this.answers.bytes };
+  }
+
   private keep(key: string, entry: Entry): void {
-    this.entries.delete(key); // a re-read replaces its entry (and moves it last) rather than evicting another
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, entry);
+    this.entries.set(key, entry); // a re-read replaces its entry (and moves it last); the least recently used go first
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * EXPLAIN ANALYZE of every report query over the year `--only reports` seeds (bench/reports.ts), on a database of its
- * own on the given PostgreSQL server (created and dropped): where a report's time goes.
+ * own on the given PostgreSQL server (created and dropped): where a report's time goes. `book` is the one statement of
+ * /reports for daily, status mix, lead time, party size and sources; `daily` … `sources` are each report's own
+ * statement (its route's). The session has the report transactions' settings (REPORT_GUCS).
  *
  *   node --import tsx bench/reports-explain.ts --pg postgres://postgres@127.0.0.1:5432/test [--report status-mix]
  */
@@ -10,6 +12,7 @@ import { localToday, Planner } from './plan.js';
 import { seedReportYear } from './reports.js';
 import { createDatabase, loadBenchConfig, seedDatabase } from './seed.js';
 import * as queries from '../src/modules/reports/queries.js';
+import { REPORT_GUCS } from '../src/modules/reports/service.js';
 import type { Queryable } from '../src/db/types.js';
 
 const { values } = parseArgs({ options: { pg: { type: 'string' }, report: { type: 'string' } } });
@@ -23,6 +26,7 @@ try {
   const client = new pg.Client({ connectionString: db.env.DATABASE_URL });
   await client.connect();
   try {
+    for (const [name, value] of Object.entries(REPORT_GUCS)) await client.query(`SET ${name} = '${value}'`);
     const id = (await client.query<{ id: string }>('SELECT id FROM restaurants WHERE slug = $1', [config.slug])).rows[0].id;
     const range = { restaurantId: id, from: seed.from, to: seed.to, timezone: config.timezone };
     // Each query runs through EXPLAIN (ANALYZE): the plan's text replaces its rows.
@@ -34,13 +38,15 @@ try {
       },
     } as Queryable;
     const plans: string[] = [];
+    const cutoff = 120; // bench/restaurant.json's cut-off
     const run: Record<string, () => Promise<unknown>> = {
-      daily: () => queries.dailyRows(explaining, range),
-      'status-mix': () => queries.statusMixRows(explaining, range, 120), // bench/restaurant.json's cut-off
+      book: () => queries.bookRows(explaining, range, cutoff, queries.BOOK_REPORTS),
+      daily: () => queries.bookRows(explaining, range, cutoff, ['daily']),
+      'status-mix': () => queries.bookRows(explaining, range, cutoff, ['statusMix']),
+      'lead-time': () => queries.bookRows(explaining, range, cutoff, ['leadTime']),
+      'party-size': () => queries.bookRows(explaining, range, cutoff, ['partySize']),
+      sources: () => queries.bookRows(explaining, range, cutoff, ['sources']),
       occupancy: () => queries.occupancyRows(explaining, range),
-      'lead-time': () => queries.leadTimeRows(explaining, range),
-      'party-size': () => queries.partySizeRows(explaining, range),
-      sources: () => queries.sourceRows(explaining, range),
       waitlist: () => queries.waitlistRows(explaining, range),
       guests: () => queries.guestRows(explaining, range),
     };

@@ -46,6 +46,18 @@ describe('figures', () => {
     checkOccupancy(body.occupancy);
   });
 
+  test('more /reports requests at once than the pool has connections (10): each answers, every section exact', async () => {
+    // Each request holds a connection while it takes two more for the sections beside it (sharing its snapshot);
+    // without a cap on such requests, ten of them could hold the whole pool and wait for each other.
+    const responses = await Promise.all(Array.from({ length: 30 }, () => get(owner, '')));
+    for (const res of responses) {
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json();
+      for (const [name, expected] of Object.entries(EXPECTED)) assert.deepEqual(body[name], expected, name);
+      checkOccupancy(body.occupancy);
+    }
+  });
+
   test('each report route answers its section with the range header, by slug or by id', async () => {
     const paths: Record<string, string> = {
       daily: 'daily', statusMix: 'status-mix', leadTime: 'lead-time', partySize: 'party-size', sources: 'sources', waitlist: 'waitlist', guests: 'guests',

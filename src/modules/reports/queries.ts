@@ -21,49 +21,169 @@ const SEATED = `('seated', 'completed')`;
 /** Share of a count in its column's total, 4 decimals (0 when the total is 0). */
 const share = (col: string) => `coalesce(round(${col}::numeric / nullif(sum(${col}) OVER (), 0), 4), 0)::float8`;
 
-export async function dailyRows(q: Queryable, r: ReportRange): Promise<Sections['daily']['rows']> {
-  const { rows } = await q.query<Sections['daily']['rows'][number]>(
-    `SELECT to_char(r.date, 'YYYY-MM-DD') AS date, r.service_key AS service, count(*)::int AS bookings,
-            sum(r.party_size)::int AS covers,
-            coalesce(sum(r.party_size) FILTER (WHERE r.status IN ${SEATED}), 0)::int AS "seatedCovers"
-       FROM reservations r
-       LEFT JOIN services s ON s.restaurant_id = r.restaurant_id AND s.key = r.service_key
-      WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status IN ${KEPT}
-      GROUP BY r.date, r.service_key, s.position
-      ORDER BY r.date, s.position NULLS LAST, r.service_key`,
-    [r.restaurantId, r.from, r.to],
-  );
-  return rows;
+/**
+ * The reports drawn from the range's bookings by plain counting — daily, status mix, lead time, party size, sources —
+ * as one statement: the range's bookings are read once and grouped in one pass by GROUPING SETS, each set a hash table
+ * of its own: (date, service) for daily (~730 groups a year); (status class, lead-time bucket, party size, source) for
+ * the four distributions (~600), rolled up per column afterwards. Asked for fewer reports, the statement keeps only
+ * their columns and sets (one report: one set, a plain GROUP BY). Guests (guestRows) are a statement of their own: a
+ * guest set in this one (~20,000 groups a year) cost more, materialized for the rolled-up parts, than the separate
+ * statement's own scan of the range (docs/benchmarks.md).
+ *
+ * "Kept" bookings: confirmed, seated, completed and no-show. The status mix counts every booking that is not `held`
+ * (cancelled ones too); the other reports count kept bookings only (a row's `kept` is 1 or 0, summed).
+ *
+ * - Status mix: a cancellation is late when it happened at or after (start − cut-off): its time is the history's
+ *   status change to cancelled (the row's last update when history is missing). Only a cancelled booking looks up its
+ *   history, in the partial index of cancellations (0008: an index-only probe of one entry).
+ * - Lead time: local calendar days from the day the booking was made to its service date, bucketed 0 (or less: made
+ *   on the day), 1, 2–3, 4–7, 8–14, 15–30, 31+ — without a time-zone conversion per booking: the local midnights of the
+ *   range's dates (and the 30 before) are computed once, as an array, and a booking's bucket is where its created_at
+ *   falls among the midnights 0, 1, 3, 7, 14 and 30 days before its date (one conversion per booking cost ~20 % more).
+ */
+export const BOOK_REPORTS = ['daily', 'statusMix', 'leadTime', 'partySize', 'sources'] as const;
+export type BookReport = (typeof BOOK_REPORTS)[number];
+export type BookRows = { [K in BookReport]: Sections[K]['rows'] };
+
+/** One output row of the statement: its report (section), its place there (ord) and generic fields. */
+interface BookRow {
+  section: number;
+  a: string | null;
+  b: string | null;
+  bookings: number;
+  covers: number;
+  n: number | null;
+  m: number | null;
+  share: number;
 }
 
+const SECTION_NO: { [K in BookReport]: number } = { daily: 1, statusMix: 2, leadTime: 3, partySize: 4, sources: 5 };
+
+const TO_ROW: { [K in BookReport]: (r: BookRow) => BookRows[K][number] } = {
+  daily: (r) => ({ date: r.a!, service: r.b!, bookings: r.bookings, covers: r.covers, seatedCovers: r.n! }),
+  statusMix: (r) => ({ status: r.a as BookRows['statusMix'][number]['status'], bookings: r.bookings, covers: r.covers, share: r.share }),
+  leadTime: (r) => ({
+    bucket: r.a as BookRows['leadTime'][number]['bucket'], minDays: r.n!, maxDays: r.m, bookings: r.bookings, covers: r.covers, share: r.share,
+  }),
+  partySize: (r) => ({ partySize: r.n!, bookings: r.bookings, covers: r.covers, share: r.share }),
+  sources: (r) => ({ source: r.a!, bookings: r.bookings, covers: r.covers, share: r.share }),
+};
+
+/** The columns every part of the statement's UNION ALL yields, in order. */
+const row = (section: number, ord: string, a: string, b: string, bookings: string, covers: string, n: string, m: string, shareOf: string) =>
+  `SELECT ${section} AS section, (${ord})::int AS ord, (${a})::text AS a, (${b})::text AS b, (${bookings})::int AS bookings,
+          (${covers})::int AS covers, (${n})::int AS n, (${m})::int AS m, (${shareOf})::float8 AS share`;
+
+/** Each report's part: its rows out of `grouped` (part 1: the daily set, 2: the distributions' set). */
+const PARTS: { [K in BookReport]: string } = {
+  daily: `${row(1, 'row_number() OVER (ORDER BY g.date, s.position NULLS LAST, g.service_key)', "to_char(g.date, 'YYYY-MM-DD')", 'g.service_key',
+    'g.bookings', 'g.covers', 'g.seated_covers', 'NULL', 'NULL')}
+       FROM grouped g LEFT JOIN services s ON s.restaurant_id = $1 AND s.key = g.service_key
+      WHERE g.part = 1 AND g.bookings > 0`,
+  // The six classes, each with its counts (not the bookings joined to the list of classes).
+  statusMix: `${row(2, 'k.ord', 'k.status', 'NULL', 'coalesce(c.bookings, 0)', 'coalesce(c.covers, 0)', 'NULL', 'NULL', share('coalesce(c.bookings, 0)'))}
+       FROM (VALUES ('confirmed', 1), ('seated', 2), ('completed', 3), ('no_show', 4), ('cancelled', 5), ('late_cancelled', 6)) AS k(status, ord)
+       LEFT JOIN (SELECT mix, sum(all_bookings) AS bookings, sum(all_covers) AS covers FROM grouped WHERE part = 2 GROUP BY mix) c
+              ON c.mix = k.status`,
+  leadTime: `${row(3, 'k.ord', 'k.bucket', 'NULL', 'coalesce(c.bookings, 0)', 'coalesce(c.covers, 0)', 'k.min_days', 'k.max_days', share('coalesce(c.bookings, 0)'))}
+       FROM (VALUES ('same_day', 0, 0, 1), ('1_day', 1, 1, 2), ('2_3_days', 2, 3, 3), ('4_7_days', 4, 7, 4),
+                    ('8_14_days', 8, 14, 5), ('15_30_days', 15, 30, 6), ('31_plus_days', 31, NULL, 7)) AS k(bucket, min_days, max_days, ord)
+       LEFT JOIN (SELECT lead, sum(bookings) AS bookings, sum(covers) AS covers FROM grouped WHERE part = 2 AND lead IS NOT NULL GROUP BY lead) c
+              ON c.lead = k.ord`,
+  partySize: `${row(4, 'row_number() OVER (ORDER BY c.party_size)', 'NULL', 'NULL', 'c.bookings', 'c.covers', 'c.party_size', 'NULL', share('c.bookings'))}
+       FROM (SELECT party_size, sum(bookings) AS bookings, sum(covers) AS covers FROM grouped WHERE part = 2
+              GROUP BY party_size HAVING sum(bookings) > 0) c`,
+  sources: `${row(5, 'row_number() OVER (ORDER BY c.bookings DESC, c.source)', 'c.source', 'NULL', 'c.bookings', 'c.covers', 'NULL', 'NULL', share('c.bookings'))}
+       FROM (SELECT source, sum(bookings) AS bookings, sum(covers) AS covers FROM grouped WHERE part = 2
+              GROUP BY source HAVING sum(bookings) > 0) c`,
+};
+
 /**
- * A cancellation is late when it happened at or after (start − cut-off): its time is the history's status change to
- * cancelled (the row's last update when history is missing).
+ * The statement for the reports asked for, and its parameters: $1 restaurant, $2 from, $3 to, then the time zone (lead
+ * time) and the cut-off minutes (status mix) when those reports are asked for.
  */
-export async function statusMixRows(q: Queryable, r: ReportRange, cutoffMinutes: number): Promise<Sections['statusMix']['rows']> {
-  const { rows } = await q.query<Sections['statusMix']['rows'][number]>(
-    `WITH by_status AS (
-       -- Each booking is classified once and grouped; only a cancelled one looks up its history, in the partial index
-       -- of cancellations (0008: an index-only probe of one entry).
-       SELECT CASE WHEN r.status <> 'cancelled' THEN r.status
-                   WHEN coalesce((SELECT max(h.at) FROM reservation_history h WHERE h.reservation_id = r.id AND h.to_status = 'cancelled'),
-                                 r.updated_at) >= r.starts_at - make_interval(mins => $4::int) THEN 'late_cancelled'
-                   ELSE 'cancelled' END AS status,
-              count(*)::int AS bookings, sum(r.party_size)::int AS covers
-         FROM reservations r
-        WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status <> 'held'
-        GROUP BY 1
-     ), counted AS (
-       -- The six statuses pick their counts (not the booking rows joined to the list of statuses).
-       SELECT k.status, k.ord, coalesce(b.bookings, 0) AS bookings, coalesce(b.covers, 0) AS covers
-         FROM (VALUES ('confirmed', 1), ('seated', 2), ('completed', 3), ('no_show', 4), ('cancelled', 5), ('late_cancelled', 6))
-              AS k(status, ord)
-         LEFT JOIN by_status b ON b.status = k.status
+export function bookStatement(wanted: readonly BookReport[], r: ReportRange, cutoffMinutes: number): { text: string; values: unknown[] } {
+  const want = new Set(wanted);
+  const has = (k: BookReport) => want.has(k);
+  const columns = ['r.party_size'];
+  const sets: { columns: string[]; part: number }[] = [];
+  if (has('daily')) {
+    columns.push('r.date', 'r.service_key', `CASE WHEN r.status IN ${SEATED} THEN r.party_size ELSE 0 END AS seated_covers`);
+    sets.push({ columns: ['date', 'service_key'], part: 1 });
+  }
+  const spread: string[] = [];
+  if (has('statusMix')) {
+    columns.push(`CASE WHEN r.status <> 'cancelled' THEN r.status
+                       WHEN coalesce((SELECT max(h.at) FROM reservation_history h WHERE h.reservation_id = r.id AND h.to_status = 'cancelled'),
+                                     r.updated_at) >= r.starts_at - make_interval(mins => $CUTOFF::int) THEN 'late_cancelled'
+                       ELSE 'cancelled' END AS mix`);
+    spread.push('mix');
+  }
+  if (has('leadTime')) {
+    // Where created_at falls among the local midnights 0, 1, 3, 7, 14 and 30 days before the booking's date (array
+    // `midnights`, one element per date from `from` − 30 to `to`: element date − from + 31 is the midnight starting
+    // that date): made on local day D − k or later ⟺ created_at ≥ the local midnight starting D − k.
+    columns.push(`CASE WHEN r.status IN ${KEPT} THEN
+                    CASE WHEN r.created_at >= m.at[r.date - $2::date + 31] THEN 1 WHEN r.created_at >= m.at[r.date - $2::date + 30] THEN 2
+                         WHEN r.created_at >= m.at[r.date - $2::date + 28] THEN 3 WHEN r.created_at >= m.at[r.date - $2::date + 24] THEN 4
+                         WHEN r.created_at >= m.at[r.date - $2::date + 17] THEN 5 WHEN r.created_at >= m.at[r.date - $2::date + 1] THEN 6
+                         ELSE 7 END END AS lead`);
+    spread.push('lead');
+  }
+  if (has('partySize')) spread.push('party_size');
+  if (has('sources')) {
+    columns.push('r.source');
+    spread.push('source');
+  }
+  if (spread.length) sets.push({ columns: spread, part: 2 });
+  if (!sets.length) throw new TypeError('bookStatement: no report asked for');
+  const part = sets.length === 1 ? String(sets[0].part)
+    : `CASE ${sets.slice(0, -1).map((s) => `WHEN GROUPING(${s.columns[0]}) = 0 THEN ${s.part}`).join(' ')} ELSE ${sets.at(-1)!.part} END`;
+  const grouped = [...new Set(sets.flatMap((s) => s.columns))].join(', ');
+  // The local midnights of the lead time: computed once (~400 conversions), not once per booking.
+  const midnights = has('leadTime')
+    ? `midnights AS MATERIALIZED (
+         SELECT array_agg((($2::date - 30 + i)::timestamp AT TIME ZONE $TZ::text) ORDER BY i) AS at
+           FROM generate_series(0, $3::date - $2::date + 30) AS i
+       ), `
+    : '';
+  const text = `WITH ${midnights}booked AS (
+       SELECT ${columns.join(',\n              ')},
+              CASE WHEN r.status IN ${KEPT} THEN 1 ELSE 0 END AS kept,
+              CASE WHEN r.status IN ${KEPT} THEN r.party_size ELSE 0 END AS kept_covers
+         FROM reservations r${has('leadTime') ? ' CROSS JOIN midnights m' : ''}
+        WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status ${has('statusMix') ? `<> 'held'` : `IN ${KEPT}`}
+     ), grouped AS (
+       SELECT ${part} AS part, ${grouped},
+              sum(kept) AS bookings, sum(kept_covers) AS covers${has('daily') ? ', sum(seated_covers) AS seated_covers' : ''}${
+                has('statusMix') ? ', count(*) AS all_bookings, sum(party_size) AS all_covers' : ''}
+         FROM booked
+        GROUP BY GROUPING SETS (${sets.map((s) => `(${s.columns.join(', ')})`).join(', ')})
      )
-     SELECT status, bookings, covers, ${share('bookings')} AS share FROM counted ORDER BY ord`,
-    [r.restaurantId, r.from, r.to, cutoffMinutes],
-  );
-  return rows;
+     ${BOOK_REPORTS.filter(has).map((k) => `(${PARTS[k]})`).join('\n     UNION ALL\n     ')}
+     ORDER BY section, ord`;
+  const values: unknown[] = [r.restaurantId, r.from, r.to];
+  const numbered = text.replace(/\$(TZ|CUTOFF)\b/g, (_, name: string) => {
+    values.push(name === 'TZ' ? r.timezone : cutoffMinutes);
+    return `$${values.length}`;
+  });
+  return { text: numbered, values };
+}
+
+/** The reports asked for, from one statement (bookStatement). */
+export async function bookRows<K extends BookReport>(
+  q: Queryable, r: ReportRange, cutoffMinutes: number, wanted: readonly K[],
+): Promise<Pick<BookRows, K>> {
+  const statement = bookStatement(wanted, r, cutoffMinutes);
+  const { rows } = await q.query<BookRow>(statement.text, statement.values);
+  const out = {} as { [R in BookReport]?: unknown[] };
+  for (const k of wanted) out[k] = [];
+  const bySection = new Map<number, BookReport>(wanted.map((k) => [SECTION_NO[k], k]));
+  for (const x of rows) {
+    const k = bySection.get(x.section)!;
+    out[k]!.push(TO_ROW[k](x));
+  }
+  return out as Pick<BookRows, K>;
 }
 
 /**
@@ -120,69 +240,6 @@ export async function occupancyRows(q: Queryable, r: ReportRange): Promise<{ sea
   );
   const seats = rows[0]?.seats ?? 0;
   return { seats, rows: rows.map(({ seats: _seats, ...row }) => row) };
-}
-
-/**
- * Lead time: local calendar days from the day a kept booking was made (its created_at, local) to its service date.
- * Without a time-zone conversion per booking: for each date of the range the local midnights 0, 1, 3, 7, 14 and 30
- * days before it are computed once (366 rows), and a booking's bucket is where its created_at falls among its date's
- * midnights (made on local day D − k or later ⟺ created_at ≥ local midnight starting D − k).
- */
-export async function leadTimeRows(q: Queryable, r: ReportRange): Promise<Sections['leadTime']['rows']> {
-  const { rows } = await q.query<Sections['leadTime']['rows'][number]>(
-    `WITH days AS MATERIALIZED (
-       -- Materialized: computed once per date, not once per joined booking.
-       SELECT d AS date, (d::timestamp AT TIME ZONE $4) AS m0, ((d - 1)::timestamp AT TIME ZONE $4) AS m1,
-              ((d - 3)::timestamp AT TIME ZONE $4) AS m3, ((d - 7)::timestamp AT TIME ZONE $4) AS m7,
-              ((d - 14)::timestamp AT TIME ZONE $4) AS m14, ((d - 30)::timestamp AT TIME ZONE $4) AS m30
-         FROM (SELECT $2::date + i AS d FROM generate_series(0, $3::date - $2::date) AS i) AS dates
-     ), by_bucket AS (
-       SELECT CASE WHEN r.created_at >= d.m0 THEN 1 WHEN r.created_at >= d.m1 THEN 2 WHEN r.created_at >= d.m3 THEN 3
-                   WHEN r.created_at >= d.m7 THEN 4 WHEN r.created_at >= d.m14 THEN 5 WHEN r.created_at >= d.m30 THEN 6 ELSE 7 END AS ord,
-              count(*)::int AS bookings, sum(r.party_size)::int AS covers
-         FROM reservations r JOIN days d ON d.date = r.date
-        WHERE r.restaurant_id = $1 AND r.date BETWEEN $2::date AND $3::date AND r.status IN ${KEPT}
-        GROUP BY 1
-     ), counted AS (
-       SELECT k.bucket, k.min_days, k.max_days, k.ord, coalesce(b.bookings, 0) AS bookings, coalesce(b.covers, 0) AS covers
-         FROM (VALUES ('same_day', 0, 0, 1), ('1_day', 1, 1, 2), ('2_3_days', 2, 3, 3), ('4_7_days', 4, 7, 4),
-                      ('8_14_days', 8, 14, 5), ('15_30_days', 15, 30, 6), ('31_plus_days', 31, NULL, 7))
-              AS k(bucket, min_days, max_days, ord)
-         LEFT JOIN by_bucket b ON b.ord = k.ord
-     )
-     SELECT bucket, min_days AS "minDays", max_days AS "maxDays", bookings, covers, ${share('bookings')} AS share
-       FROM counted ORDER BY ord`,
-    [r.restaurantId, r.from, r.to, r.timezone],
-  );
-  return rows;
-}
-
-export async function partySizeRows(q: Queryable, r: ReportRange): Promise<Sections['partySize']['rows']> {
-  const { rows } = await q.query<Sections['partySize']['rows'][number]>(
-    `WITH counted AS (
-       SELECT party_size, count(*)::int AS bookings, sum(party_size)::int AS covers
-         FROM reservations
-        WHERE restaurant_id = $1 AND date BETWEEN $2::date AND $3::date AND status IN ${KEPT}
-        GROUP BY party_size
-     )
-     SELECT party_size AS "partySize", bookings, covers, ${share('bookings')} AS share FROM counted ORDER BY party_size`,
-    [r.restaurantId, r.from, r.to],
-  );
-  return rows;
-}
-
-export async function sourceRows(q: Queryable, r: ReportRange): Promise<Sections['sources']['rows']> {
-  const { rows } = await q.query<Sections['sources']['rows'][number]>(
-    `WITH counted AS (
-       SELECT source, count(*)::int AS bookings, sum(party_size)::int AS covers
-         FROM reservations
-        WHERE restaurant_id = $1 AND date BETWEEN $2::date AND $3::date AND status IN ${KEPT}
-        GROUP BY source
-     )
-     SELECT source, bookings, covers, ${share('bookings')} AS share FROM counted ORDER BY bookings DESC, source`,
-    [r.restaurantId, r.from, r.to],
-  );
-  return rows;
 }
 
 /** Waitlist entries by the local date they wait for, by status; conversion = booked / all. */

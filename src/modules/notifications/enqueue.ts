@@ -17,7 +17,7 @@ import type { Queryable, Row } from '../../db/types.js';
 import { newId } from '../../lib/ids.js';
 import type { ReservationView } from '../reservations/queries.js';
 import type { WaitlistEntryView } from '../waitlist/queries.js';
-import { manageLink, getDefaultFrom } from './links.js';
+import { manageLink, type MessageDefaults } from './links.js';
 import { INSERT_COLUMNS, INSERT_SELECT, MESSAGE_CHANNEL, RECORDSET, insertMessages, type NewMessage } from './queries.js';
 import { render, type RenderRestaurant } from './render.js';
 import { kindEnabled, settingsFromJson, type Language, type MessageKind, type NotificationSettings } from './settings.js';
@@ -64,13 +64,14 @@ export async function loadContext(q: Queryable, restaurantId: string, reservatio
 /** One rendered booking message, ready to insert. */
 export function bookingMessage(
   ctx: Context, view: ReservationView, kind: MessageKind, language: Language, sequence: number, nowMs: number, sendAfterMs: number,
+  defaults: MessageDefaults,
 ): NewMessage {
   const email = view.customer!.email!;
-  const link = manageLink(ctx.settings, ctx.slug, view.reference, email);
+  const link = manageLink(ctx.settings, ctx.slug, view.reference, email, defaults);
   const rendered = render({
     kind, language, restaurant: ctx.restaurant, settings: ctx.settings, guestName: view.customer!.name, recipient: email,
     startsAtMs: Date.parse(view.startsAt), endsAtMs: Date.parse(view.endsAt), partySize: view.partySize, reference: view.reference,
-    uid: view.id, sequence, manageLink: link, nowMs, organizerEmail: ctx.settings.fromAddress ?? getDefaultFrom(),
+    uid: view.id, sequence, manageLink: link, nowMs, organizerEmail: ctx.settings.fromAddress ?? defaults.from,
   });
   return {
     id: newId('msg'), restaurant_id: '', reservation_id: view.id, waitlist_entry_id: null, customer_id: view.customer!.id, kind,
@@ -98,7 +99,7 @@ const WRITE_SQL = `WITH skipped AS (
 
 /** The guest messages a booking change causes (see the module comment), in the caller's transaction. */
 export async function enqueueGuestMessages(
-  tx: Queryable, restaurantId: string, type: BookingEventType, view: ReservationView, language?: Language | null,
+  tx: Queryable, restaurantId: string, type: BookingEventType, view: ReservationView, defaults: MessageDefaults, language?: Language | null,
 ): Promise<void> {
   if (!view.customer?.email) return;
   const ctx = await loadContext(tx, restaurantId, view.id);
@@ -111,20 +112,20 @@ export async function enqueueGuestMessages(
   let skipReason: string | null = null;
   let state: { language: Language; sequence: number } | null = null;
   const reminder = (lang: Language, sequence: number) => {
-    if (s.reminder && startsAt - leadMs >= nowMs) messages.push(bookingMessage(ctx, view, 'reminder', lang, sequence, nowMs, startsAt - leadMs));
+    if (s.reminder && startsAt - leadMs >= nowMs) messages.push(bookingMessage(ctx, view, 'reminder', lang, sequence, nowMs, startsAt - leadMs, defaults));
   };
 
   if (type === 'booking.created') {
     if (view.status !== 'confirmed') return; // a walk-in, seated now
     const lang = language ?? ctx.state?.language ?? s.defaultLanguage;
     state = { language: lang, sequence: ctx.state?.sequence ?? 0 };
-    if (s.confirmation) messages.push(bookingMessage(ctx, view, 'confirmation', lang, state.sequence, nowMs, nowMs));
+    if (s.confirmation) messages.push(bookingMessage(ctx, view, 'confirmation', lang, state.sequence, nowMs, nowMs, defaults));
     reminder(lang, state.sequence);
   } else if (type === 'booking.cancelled') {
     const lang = ctx.state?.language ?? s.defaultLanguage;
     state = { language: lang, sequence: (ctx.state?.sequence ?? 0) + 1 };
     skipReason = 'the booking was cancelled';
-    if (s.cancellation) messages.push(bookingMessage(ctx, view, 'cancellation', lang, state.sequence, nowMs, nowMs));
+    if (s.cancellation) messages.push(bookingMessage(ctx, view, 'cancellation', lang, state.sequence, nowMs, nowMs, defaults));
   } else if (view.status === 'confirmed') {
     const lang = ctx.state?.language ?? s.defaultLanguage;
     const moved = !ctx.state || ctx.state.startsAt !== startsAt || ctx.state.partySize !== view.partySize;
@@ -132,7 +133,7 @@ export async function enqueueGuestMessages(
     state = { language: lang, sequence: ctx.state ? ctx.state.sequence + 1 : 0 };
     if (ctx.state) {
       skipReason = 'superseded: the booking moved';
-      if (s.change) messages.push(bookingMessage(ctx, view, 'change', lang, state.sequence, nowMs, nowMs));
+      if (s.change) messages.push(bookingMessage(ctx, view, 'change', lang, state.sequence, nowMs, nowMs, defaults));
       reminder(lang, state.sequence);
     }
   } else {

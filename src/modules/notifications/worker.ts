@@ -16,7 +16,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/types.js';
 import { ClaimLoop } from '../../background/claim-loop.js';
 import { newId } from '../../lib/ids.js';
-import { getDefaultFrom } from './links.js';
 import { smtpMailer, type Mailer, type OutgoingMessage, type SendOutcome } from './mailer.js';
 import { MESSAGE_CHANNEL } from './queries.js';
 
@@ -28,9 +27,11 @@ export interface WorkerOptions {
   pollIntervalMs: number;
   /** Messages sent at once by this instance. */
   concurrency: number;
+  /** MAITRE_SMTP_FROM: the sender of a message whose restaurant sets no from address. */
+  defaultFrom: string;
 }
 
-const DEFAULTS: Omit<WorkerOptions, 'retryDelaysMs'> = { leaseMs: 60_000, pollIntervalMs: 1_000, concurrency: 4 };
+const DEFAULTS: Omit<WorkerOptions, 'retryDelaysMs' | 'defaultFrom'> = { leaseMs: 60_000, pollIntervalMs: 1_000, concurrency: 4 };
 
 const CLAIM_SQL = `UPDATE guest_messages m
     SET attempts = m.attempts + 1, locked_until = $2, next_attempt_at = $2, claimed_by = $3, updated_at = $1
@@ -59,7 +60,7 @@ export class NotificationWorker {
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
     private readonly now: () => number,
-    options: Partial<WorkerOptions> & { retryDelaysMs: number[]; smtpUrl?: string; mailer?: Mailer | null },
+    options: Partial<WorkerOptions> & Pick<WorkerOptions, 'retryDelaysMs' | 'defaultFrom'> & { smtpUrl?: string; mailer?: Mailer | null },
   ) {
     this.options = { ...DEFAULTS, ...options };
     this.mailer = options.mailer !== undefined ? options.mailer : options.smtpUrl ? smtpMailer(options.smtpUrl) : null;
@@ -116,7 +117,7 @@ export class NotificationWorker {
       token,
       attempts: r.attempts,
       message: {
-        id: r.id, kind: r.kind, to: r.recipient, fromName: r.from_name, fromAddress: r.from_address ?? getDefaultFrom(), replyTo: r.reply_to,
+        id: r.id, kind: r.kind, to: r.recipient, fromName: r.from_name, fromAddress: r.from_address ?? this.options.defaultFrom, replyTo: r.reply_to,
         subject: r.subject, text: r.text_body, html: r.html_body, ics: r.ics, language: r.language,
       },
     }));

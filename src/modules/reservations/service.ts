@@ -14,6 +14,7 @@ import { placeEvent } from '../events/booking.js';
 import { KeyedQueue } from '../../lib/keyed-queue.js';
 import { enqueueEvent, type EventInput } from '../webhooks/outbox.js';
 import { enqueueGuestMessages } from '../notifications/enqueue.js';
+import type { MessageDefaults } from '../notifications/links.js';
 import type { BookingModel } from '../availability/model.js';
 import { allBusy, dateLockKey, lockServiceDate, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest } from './booking.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -114,6 +115,8 @@ export class ReservationService {
     private readonly floors: FloorCache,
     private readonly now: () => number = Date.now,
     private readonly hooks: CapacityHooks = NO_HOOKS,
+    /** MAITRE_PUBLIC_URL and MAITRE_SMTP_FROM as the guest's emails use them (the app's config). */
+    private readonly messages: MessageDefaults,
   ) {}
 
   private inTx<T>(tx: Queryable | undefined, fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -154,7 +157,7 @@ export class ReservationService {
       return true;
     });
     if (!(await write([{ restaurantId, type, data: view }]))) return false;
-    await enqueueGuestMessages(tx, restaurantId, type, view, options.language);
+    await enqueueGuestMessages(tx, restaurantId, type, view, this.messages, options.language);
     return true;
   }
 

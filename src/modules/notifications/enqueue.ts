@@ -18,7 +18,7 @@ import { newId } from '../../lib/ids.js';
 import type { ReservationView } from '../reservations/queries.js';
 import type { WaitlistEntryView } from '../waitlist/queries.js';
 import { manageLink, type MessageDefaults } from './links.js';
-import { INSERT_COLUMNS, INSERT_SELECT, MESSAGE_CHANNEL, RECORDSET, insertMessages, type NewMessage } from './queries.js';
+import { INSERT_COLUMNS, INSERT_SELECT, MESSAGE_CHANNEL, RECORDSET, guestLanguage, insertMessages, type NewMessage } from './queries.js';
 import { render, type RenderRestaurant } from './render.js';
 import { kindEnabled, settingsFromJson, type Language, type MessageKind, type NotificationSettings } from './settings.js';
 
@@ -147,13 +147,13 @@ export async function enqueueGuestMessages(
   ]);
 }
 
-/** A waitlist offer (waitlist.offered): the held table and until when, in the caller's transaction. */
+/** A waitlist offer (waitlist.offered): the held table and until when, in the guest's language (guestLanguage), in the caller's transaction. */
 export async function enqueueWaitlistOffer(tx: Queryable, restaurantId: string, entry: WaitlistEntryView, nowMs: number): Promise<void> {
   const email = entry.customer?.email;
   if (!email || !entry.offer) return;
   const ctx = await loadContext(tx, restaurantId, null);
   if (!ctx || !kindEnabled(ctx.settings, 'waitlist_offer')) return;
-  const language = ctx.settings.defaultLanguage;
+  const language = (await guestLanguage(tx, restaurantId, entry.customer!.id)) ?? ctx.settings.defaultLanguage;
   const startsAtMs = Date.parse(entry.offer.startsAt);
   const rendered = render({
     kind: 'waitlist_offer', language, restaurant: ctx.restaurant, settings: ctx.settings, guestName: entry.customer!.name, recipient: email,

@@ -5,6 +5,7 @@
  */
 import { enqueueGuestMessages } from '../notifications/enqueue.js';
 import type { MessageDefaults } from '../notifications/links.js';
+import { guestLanguage } from '../notifications/queries.js';
 import type { Db, Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -141,7 +142,8 @@ export class WaitlistService {
       }, now);
       const view = (await findReservation(tx, restaurantId, { id: rec.reservationId }))!.view;
       await enqueueEvent(tx, { restaurantId, type: 'booking.created', data: view });
-      await enqueueGuestMessages(tx, restaurantId, 'booking.created', view, this.messages); // the confirmation, same transaction
+      const language = rec.customerId ? await guestLanguage(tx, restaurantId, rec.customerId) : null; // the offer's language
+      await enqueueGuestMessages(tx, restaurantId, 'booking.created', view, this.messages, language); // the confirmation, same transaction
       return view;
     });
   }

@@ -38,7 +38,7 @@ import { webhookRoutes } from './modules/webhooks/routes.js';
 import { notificationAdminRoutes } from './modules/notifications/routes.js';
 import { NotificationService } from './modules/notifications/service.js';
 import { NotificationWorker } from './modules/notifications/worker.js';
-import { setMessageDefaults } from './modules/notifications/links.js';
+import { messageDefaults } from './modules/notifications/links.js';
 import { idempotencySweeper } from './http/idempotency.js';
 import { availabilityRoutes } from './modules/availability/routes.js';
 import { dayChangesCompactor } from './modules/availability/day-cache.js';
@@ -118,8 +118,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const usage = new UsageRecorder(db, logger, config.usageFlushMs);
   usage.start();
 
-  setMessageDefaults({ publicUrl: config.publicUrl, from: config.smtpFrom });
-  const booking = createBookingServices(db, now);
+  const messages = messageDefaults(config); // per app: MAITRE_PUBLIC_URL and MAITRE_SMTP_FROM in guest emails
+  const booking = createBookingServices(db, now, messages);
   const services: Services = {
     config, db, now, keyCache, limiter, usage, metrics, invalidateLocal,
     keys: new KeyService(db, invalidateLocal, now),
@@ -130,9 +130,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       retryDelaysMs: config.webhookRetryDelaysMs, allowPrivate: config.webhookAllowPrivate,
     }, metrics),
     ...booking,
-    notifications: new NotificationService(db, booking.availability, now),
+    notifications: new NotificationService(db, booking.availability, messages, now),
     notificationWorker: new NotificationWorker(db, logger as FastifyBaseLogger, now, {
-      retryDelaysMs: config.notifyRetryDelaysMs, smtpUrl: config.smtpUrl,
+      retryDelaysMs: config.notifyRetryDelaysMs, smtpUrl: config.smtpUrl, defaultFrom: messages.from,
     }),
   };
   app.decorate('services', services);

@@ -1,7 +1,7 @@
 /** GDPR: a customer's data export, and erasure that leaves no personal data in any table, through the admin API and the CLI. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
+import { createTestApp, testConfig, TestClock, type TestApp } from './helpers/app.js';
 import { signIn } from './helpers/admin.js';
 import { bistro, booking, createTenant, MONDAY_9Z, SYSTEM, type Tenant } from './helpers/booking.js';
 import { runCli } from './helpers/cli.js';
@@ -10,6 +10,7 @@ import type { Db } from '../src/db/types.js';
 import { parseRestaurantConfig } from '../src/modules/restaurants/config-schema.js';
 import { RestaurantService } from '../src/modules/restaurants/service.js';
 import { createBookingServices } from '../src/modules/reservations/setup.js';
+import { messageDefaults } from '../src/modules/notifications/links.js';
 
 let t: TestApp;
 before(async () => {
@@ -150,7 +151,7 @@ test('maitre customer export ID / erase ID --yes', async () => {
     const parsed = parseRestaurantConfig(bistro());
     assert.ok(parsed.ok);
     const restaurant = await new RestaurantService(seedDb, () => {}).create(parsed.config, SYSTEM);
-    const { customers } = createBookingServices(seedDb, Date.now);
+    const { customers } = createBookingServices(seedDb, Date.now, messageDefaults(testConfig()));
     const { profile } = await customers.upsert(restaurant.id, { name: 'Ada Lovelace', email: 'ada.lovelace@example.com', notes: 'Ada Lovelace, VIP' }, 'cli');
     const env: Record<string, string> = { DATABASE_URL: seedDb.url };
 

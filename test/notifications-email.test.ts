@@ -193,3 +193,27 @@ test('waitlist offer: the held table and until when, no calendar file; kinds swi
   assert.deepEqual((await messagesOf(booked.id)).map((m) => m.kind), ['confirmation']);
   await received((await messagesOf(booked.id))[0].id);
 });
+
+test('waitlist offer in the guest\'s language: a guest whose booking was in French gets the offer and the confirmation in French', async () => {
+  const WED = '2026-03-04';
+  const r = await createTenant(t.app, bistro({ tables: [{ key: 'T1', area: 'main', minCovers: 1, maxCovers: 2 }], combinations: [] } as never));
+  const camille = guestEmail();
+  // Camille booked another day in French (the widget sends its language): her stored language.
+  const earlier = await r.post('/reservations', { date: '2026-03-05', time: '19:30', partySize: 2, customer: { name: 'Camille', email: camille }, language: 'fr' });
+  assert.equal(earlier.statusCode, 201, earlier.body);
+  const a = (await r.post('/reservations', { date: WED, time: '12:00', partySize: 2, customer: { name: 'First', email: guestEmail() } })).json();
+  const w = await r.post('/waitlist', { date: WED, time: '12:00', partySize: 2, customer: { name: 'Camille', email: camille } });
+  assert.equal(w.statusCode, 201, w.body);
+  assert.equal((await r.post(`/reservations/${a.id}/cancel`, {})).statusCode, 200);
+  const { rows } = await t.db.query(`SELECT id, kind, language FROM guest_messages WHERE waitlist_entry_id = $1`, [w.json().id]);
+  assert.deepEqual(rows.map((m) => [m.kind, m.language]), [['waitlist_offer', 'fr']]);
+  const { mail, to } = await received(rows[0].id);
+  assert.deepEqual(to, [camille]);
+  assert.match(mail.subject!, /^Une table se libère pour vous chez Test Bistro le mercredi 4 mars 2026 à 12h00$/);
+  assert.ok(mail.text!.includes("Vous êtes sur la liste d'attente de Test Bistro"), mail.text);
+  // Accepting it books it: the confirmation is in French too.
+  const booked = (await r.post(`/waitlist/${w.json().id}/accept`)).json();
+  const conf = (await messagesOf(booked.id)).filter((m) => m.kind === 'confirmation');
+  assert.deepEqual(conf.map((m) => m.language), ['fr']);
+  assert.match((await received(conf[0].id)).mail.subject!, new RegExp(`^Votre table chez Test Bistro le mercredi 4 mars 2026 à 12h00 \\(${booked.reference}\\)$`));
+});

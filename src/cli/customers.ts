@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import type { Db } from '../db/types.js';
 import { errors } from '../http/errors.js';
 import { restaurantOfCustomer } from '../modules/customers/queries.js';
+import { loadConfig } from '../config.js';
+import { messageDefaults } from '../modules/notifications/links.js';
 import { createBookingServices } from '../modules/reservations/setup.js';
 import { print, UsageError } from './args.js';
 
@@ -14,7 +16,7 @@ export async function customerCommand(db: Db, sub: string | undefined, argv: str
     allowPositionals: true,
     options: { yes: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
   });
-  const { customers } = createBookingServices(db, Date.now);
+  const { customers } = createBookingServices(db, Date.now, messageDefaults(loadConfig())); // erasure cancels: emails
   const id = positionals[0];
   switch (sub) {
     case 'export': {

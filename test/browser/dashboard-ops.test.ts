@@ -128,10 +128,10 @@ test('Tonight: book from the day view and see the block, seat it from the block,
   await dialog.getByText('Enter the guest’s name.').waitFor();
   await dialog.getByLabel('Time').selectOption('19:30');
   await dialog.getByLabel('Guest name').fill('Ada Lovelace');
-  await dialog.getByLabel('Phone (with country code)').fill('0612');
+  await dialog.getByLabel('Phone (national or +country code)').fill('0612');
   await dialog.getByRole('button', { name: 'Book' }).click();
   await dialog.getByRole('alert').filter({ hasText: 'with its country code' }).waitFor(); // the server's own message
-  await dialog.getByLabel('Phone (with country code)').fill('+33 6 12 34 56 78');
+  await dialog.getByLabel('Phone (national or +country code)').fill('+33 6 12 34 56 78');
   await dialog.getByLabel('Email').fill('ada@example.com');
   await dialog.getByLabel('Notes').fill('Window seat please');
   await dialog.getByRole('button', { name: 'Book' }).click();

@@ -195,6 +195,8 @@ test('through the proxy: a page on another origin books a table; full times are 
 
   await slot(page, '19:30').click();
   await fillDetails(page, { name: 'Proxy Guest', email: 'proxy.guest@example.com', phone: '+33 6 12 34 56 78', notes: 'Window table please' });
+  // National numbers are accepted for the restaurant's country: the hint says so.
+  assert.equal(await w(page).locator('#mb-phone-hint').innerText(), 'As dialled in the restaurant’s country, or with the country code, e.g. +33 1 23 45 67 89');
   // The marketing-consent box: unticked by default; the guest ticks it (by its label).
   const consent = w(page).locator('#mb-consent');
   assert.equal(await consent.isChecked(), false);
@@ -232,10 +234,11 @@ test('direct with an origin-bound key, in French at phone width; a server-side f
   await chooseDate(page, date, 4);
   await slot(page, '20:00').click();
   await fillDetails(page, { name: 'Camille Direct', email: 'camille@example.com', phone: '12' });
+  assert.match(await w(page).locator('#mb-phone-hint').innerText(), /^Tel qu’on le compose dans le pays du restaurant, ou avec l’indicatif du pays/);
   assert.equal(await w(page).locator('label[for="mb-consent"]').innerText(), 'Envoyez-moi les actualités et offres de Test Bistro');
   await w(page).locator('button[type=submit]:visible').click();
   // The API refuses the phone number: the message sits under the phone field, which is marked invalid.
-  await w(page).locator('#mb-phone-err', { hasText: 'indicatif' }).waitFor();
+  await w(page).locator('#mb-phone-err', { hasText: 'tel qu’on le compose dans le pays du restaurant, ou avec l’indicatif' }).waitFor();
   assert.equal(await w(page).locator('#mb-phone').getAttribute('aria-invalid'), 'true');
   assert.match(await w(page).locator('[role=alert]').innerText(), /Vérifiez les champs/);
   await page.screenshot({ path: 'test-results/widget-direct-field-error.png', fullPage: true });

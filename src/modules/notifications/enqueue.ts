@@ -18,8 +18,8 @@ import type { Queryable, Row } from '../../db/types.js';
 import { newId } from '../../lib/ids.js';
 import type { ReservationView } from '../reservations/queries.js';
 import type { WaitlistEntryView } from '../waitlist/queries.js';
-import { manageLink, getDefaultFrom } from './links.js';
-import { INSERT_COLUMNS, INSERT_SELECT, MESSAGE_CHANNEL, RECORDSET, insertMessages, type NewMessage } from './queries.js';
+import { manageLink, type MessageDefaults } from './links.js';
+import { INSERT_COLUMNS, INSERT_SELECT, MESSAGE_CHANNEL, RECORDSET, guestLanguage, insertMessages, type NewMessage } from './queries.js';
 import { render, type RenderRestaurant } from './render.js';
 import { kindEnabled, settingsFromJson, type Language, type MessageKind, type NotificationSettings } from './settings.js';
 
@@ -99,13 +99,14 @@ export class NewBookingContexts {
 /** One rendered booking message, ready to insert. */
 export function bookingMessage(
   ctx: Context, view: ReservationView, kind: MessageKind, language: Language, sequence: number, nowMs: number, sendAfterMs: number,
+  defaults: MessageDefaults,
 ): NewMessage {
   const email = view.customer!.email!;
-  const link = manageLink(ctx.settings, ctx.slug, view.reference, email);
+  const link = manageLink(ctx.settings, ctx.slug, view.reference, email, defaults);
   const rendered = render({
     kind, language, restaurant: ctx.restaurant, settings: ctx.settings, guestName: view.customer!.name, recipient: email,
     startsAtMs: Date.parse(view.startsAt), endsAtMs: Date.parse(view.endsAt), partySize: view.partySize, reference: view.reference,
-    uid: view.id, sequence, manageLink: link, nowMs, organizerEmail: ctx.settings.fromAddress ?? getDefaultFrom(),
+    uid: view.id, sequence, manageLink: link, nowMs, organizerEmail: ctx.settings.fromAddress ?? defaults.from,
   });
   return {
     id: newId('msg'), restaurant_id: '', reservation_id: view.id, waitlist_entry_id: null, customer_id: view.customer!.id, kind,
@@ -140,7 +141,7 @@ export interface GuestMessagesPlan {
 
 /** The guest messages a booking change causes, rendered, or null when there is nothing to write (no email, a walk-in, notes only). */
 export function planGuestMessages(
-  ctx: Context, restaurantId: string, type: BookingEventType, view: ReservationView, language?: Language | null,
+  ctx: Context, restaurantId: string, type: BookingEventType, view: ReservationView, defaults: MessageDefaults, language?: Language | null,
 ): GuestMessagesPlan | null {
   if (!view.customer?.email) return null;
   const nowMs = Date.parse(view.updatedAt);
@@ -151,20 +152,20 @@ export function planGuestMessages(
   let skipReason: string | null = null;
   let state: { language: Language; sequence: number } | null = null;
   const reminder = (lang: Language, sequence: number) => {
-    if (s.reminder && startsAt - leadMs >= nowMs) messages.push(bookingMessage(ctx, view, 'reminder', lang, sequence, nowMs, startsAt - leadMs));
+    if (s.reminder && startsAt - leadMs >= nowMs) messages.push(bookingMessage(ctx, view, 'reminder', lang, sequence, nowMs, startsAt - leadMs, defaults));
   };
 
   if (type === 'booking.created') {
     if (view.status !== 'confirmed') return null; // a walk-in, seated now
     const lang = language ?? ctx.state?.language ?? s.defaultLanguage;
     state = { language: lang, sequence: ctx.state?.sequence ?? 0 };
-    if (s.confirmation) messages.push(bookingMessage(ctx, view, 'confirmation', lang, state.sequence, nowMs, nowMs));
+    if (s.confirmation) messages.push(bookingMessage(ctx, view, 'confirmation', lang, state.sequence, nowMs, nowMs, defaults));
     reminder(lang, state.sequence);
   } else if (type === 'booking.cancelled') {
     const lang = ctx.state?.language ?? s.defaultLanguage;
     state = { language: lang, sequence: (ctx.state?.sequence ?? 0) + 1 };
     skipReason = 'the booking was cancelled';
-    if (s.cancellation) messages.push(bookingMessage(ctx, view, 'cancellation', lang, state.sequence, nowMs, nowMs));
+    if (s.cancellation) messages.push(bookingMessage(ctx, view, 'cancellation', lang, state.sequence, nowMs, nowMs, defaults));
   } else if (view.status === 'confirmed') {
     const lang = ctx.state?.language ?? s.defaultLanguage;
     const moved = !ctx.state || ctx.state.startsAt !== startsAt || ctx.state.partySize !== view.partySize;
@@ -172,7 +173,7 @@ export function planGuestMessages(
     state = { language: lang, sequence: ctx.state ? ctx.state.sequence + 1 : 0 };
     if (ctx.state) {
       skipReason = 'superseded: the booking moved';
-      if (s.change) messages.push(bookingMessage(ctx, view, 'change', lang, state.sequence, nowMs, nowMs));
+      if (s.change) messages.push(bookingMessage(ctx, view, 'change', lang, state.sequence, nowMs, nowMs, defaults));
       reminder(lang, state.sequence);
     }
   } else {
@@ -184,12 +185,12 @@ export function planGuestMessages(
 
 /** The guest messages a booking change causes (see the module comment), in the caller's transaction. */
 export async function enqueueGuestMessages(
-  tx: Queryable, restaurantId: string, type: BookingEventType, view: ReservationView, language?: Language | null,
+  tx: Queryable, restaurantId: string, type: BookingEventType, view: ReservationView, defaults: MessageDefaults, language?: Language | null,
 ): Promise<void> {
   if (!view.customer?.email) return;
   const ctx = await loadContext(tx, restaurantId, view.id);
   if (!ctx) return;
-  const plan = planGuestMessages(ctx, restaurantId, type, view, language);
+  const plan = planGuestMessages(ctx, restaurantId, type, view, defaults, language);
   if (!plan) return;
   await tx.query(WRITE_SQL, [
     view.id, restaurantId, plan.skipReason, view.updatedAt,
@@ -198,13 +199,13 @@ export async function enqueueGuestMessages(
   ]);
 }
 
-/** A waitlist offer (waitlist.offered): the held table and until when, in the caller's transaction. */
+/** A waitlist offer (waitlist.offered): the held table and until when, in the guest's language (guestLanguage), in the caller's transaction. */
 export async function enqueueWaitlistOffer(tx: Queryable, restaurantId: string, entry: WaitlistEntryView, nowMs: number): Promise<void> {
   const email = entry.customer?.email;
   if (!email || !entry.offer) return;
   const ctx = await loadContext(tx, restaurantId, null);
   if (!ctx || !kindEnabled(ctx.settings, 'waitlist_offer')) return;
-  const language = ctx.settings.defaultLanguage;
+  const language = (await guestLanguage(tx, restaurantId, entry.customer!.id)) ?? ctx.settings.defaultLanguage;
   const startsAtMs = Date.parse(entry.offer.startsAt);
   const rendered = render({
     kind: 'waitlist_offer', language, restaurant: ctx.restaurant, settings: ctx.settings, guestName: entry.customer!.name, recipient: email,

@@ -4,28 +4,25 @@
  * as the guest routes need). Without a manageUrl the demo restaurant's link points at this server's /demo page
  * (MAITRE_PUBLIC_URL); another restaurant's email then has no link and tells the guest to contact the restaurant.
  */
-let publicUrl = 'http://127.0.0.1:3000';
-let defaultFrom = 'maitre@localhost';
 
 /**
- * Set once by buildApp: MAITRE_PUBLIC_URL (default http://HOST:PORT) and MAITRE_SMTP_FROM (the sender when the
- * restaurant sets none). Process-wide: every app of a process shares them.
+ * The app's settings that messages use, from its configuration (buildApp hands them to the services that render or
+ * send messages): MAITRE_PUBLIC_URL (default http://HOST:PORT) and MAITRE_SMTP_FROM (the sender, and the calendar
+ * invitation's organizer, when the restaurant sets none). Per app: two apps of one process may differ.
  */
-export function setMessageDefaults(options: { publicUrl: string; from: string }): void {
-  publicUrl = options.publicUrl.replace(/\/+$/, '');
-  defaultFrom = options.from;
+export interface MessageDefaults {
+  publicUrl: string;
+  from: string;
 }
 
-export function getDefaultFrom(): string {
-  return defaultFrom;
+export function messageDefaults(config: { publicUrl: string; smtpFrom: string }): MessageDefaults {
+  return { publicUrl: config.publicUrl.replace(/\/+$/, ''), from: config.smtpFrom };
 }
 
-export function getPublicUrl(): string {
-  return publicUrl;
-}
-
-export function manageLink(settings: { manageUrl: string | null }, slug: string, reference: string, contact: string): string | null {
-  const base = settings.manageUrl ?? (slug === 'demo' ? `${publicUrl}/demo` : null);
+export function manageLink(
+  settings: { manageUrl: string | null }, slug: string, reference: string, contact: string, defaults: Pick<MessageDefaults, 'publicUrl'>,
+): string | null {
+  const base = settings.manageUrl ?? (slug === 'demo' ? `${defaults.publicUrl}/demo` : null);
   if (!base) return null;
   const url = new URL(base);
   url.searchParams.set('maitre_manage', reference);

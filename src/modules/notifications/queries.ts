@@ -127,3 +127,17 @@ export async function deleteCustomerMessages(tx: Queryable, restaurantId: string
   );
   return rows[0]?.n ?? 0;
 }
+
+/**
+ * The guest's language as their latest booking at this restaurant chose it (guest_message_state: the `language` a
+ * booking takes, e.g. the widget's), or null when none of their bookings has one. A waitlist offer and the booking
+ * that accepting it makes are written in it: the waitlist input has no language of its own.
+ */
+export async function guestLanguage(q: Queryable, restaurantId: string, customerId: string): Promise<Language | null> {
+  const { rows } = await q.query<{ language: Language }>(
+    `SELECT s.language FROM reservations r JOIN guest_message_state s ON s.reservation_id = r.id
+      WHERE r.restaurant_id = $1 AND r.customer_id = $2 ORDER BY r.created_at DESC, r.id DESC LIMIT 1`,
+    [restaurantId, customerId],
+  );
+  return rows[0]?.language ?? null;
+}

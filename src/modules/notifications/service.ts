@@ -8,7 +8,7 @@ import { errors } from '../../http/errors.js';
 import type { AvailabilityService } from '../availability/service.js';
 import { findReservation } from '../reservations/queries.js';
 import { bookingMessage, loadContext } from './enqueue.js';
-import { getDefaultFrom, manageLink } from './links.js';
+import { manageLink, type MessageDefaults } from './links.js';
 import { findMessage, insertMessages, listMessages, type ListMessagesQuery, type MessageDetail, type MessageView } from './queries.js';
 import { render, type RenderedMessage } from './render.js';
 import type { Language, MessageKind } from './settings.js';
@@ -37,6 +37,7 @@ export class NotificationService {
   constructor(
     private readonly db: Db,
     private readonly availability: AvailabilityService,
+    private readonly defaults: MessageDefaults,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -67,7 +68,7 @@ export class NotificationService {
       const ctx = (await loadContext(tx, restaurantId, view.id))!;
       const nowMs = this.now();
       const language = ctx.state?.language ?? ctx.settings.defaultLanguage;
-      const message = bookingMessage(ctx, view, 'confirmation', language, ctx.state?.sequence ?? 0, nowMs, nowMs);
+      const message = bookingMessage(ctx, view, 'confirmation', language, ctx.state?.sequence ?? 0, nowMs, nowMs, this.defaults);
       message.restaurant_id = restaurantId;
       await insertMessages(tx, [message]);
       return message.id;
@@ -86,8 +87,8 @@ export class NotificationService {
       startsAtMs, endsAtMs: startsAtMs + 2 * 3_600_000, partySize: SAMPLE.partySize,
       reference: kind === 'waitlist_offer' ? null : SAMPLE.reference, uid: kind === 'waitlist_offer' ? null : 'res_preview',
       sequence: kind === 'change' || kind === 'cancellation' ? 1 : 0, offerExpiresAtMs: nowMs + 15 * 60_000,
-      manageLink: manageLink(ctx.settings, ctx.slug, SAMPLE.reference, SAMPLE.email), nowMs,
-      organizerEmail: ctx.settings.fromAddress ?? getDefaultFrom(),
+      manageLink: manageLink(ctx.settings, ctx.slug, SAMPLE.reference, SAMPLE.email, this.defaults), nowMs,
+      organizerEmail: ctx.settings.fromAddress ?? this.defaults.from,
     });
     return { kind, language, ...rendered };
   }

@@ -2,7 +2,7 @@
  * The notification worker: one per instance (started with the app like the webhook dispatcher), all sharing the
  * queue through the database.
  * - Woken by the NOTIFY of a queued message (on commit), by its own timer when a retry falls due, and by a poll (the
- *   safety net, and how a reminder's time comes).
+ *   safety net, and how a reminder's time comes): the scheduling is ClaimLoop's (src/background/claim-loop.ts).
  * - Claims due messages with FOR UPDATE SKIP LOCKED (one statement), taking a lease (locked_until): two instances never
  *   hold the same message, and a message whose instance died mid-send is claimable again once the lease ends — a
  *   restart loses none.
@@ -14,8 +14,8 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/types.js';
+import { ClaimLoop } from '../../background/claim-loop.js';
 import { newId } from '../../lib/ids.js';
-import { getDefaultFrom } from './links.js';
 import { smtpMailer, type Mailer, type OutgoingMessage, type SendOutcome } from './mailer.js';
 import { MESSAGE_CHANNEL } from './queries.js';
 
@@ -27,9 +27,11 @@ export interface WorkerOptions {
   pollIntervalMs: number;
   /** Messages sent at once by this instance. */
   concurrency: number;
+  /** MAITRE_SMTP_FROM: the sender of a message whose restaurant sets no from address. */
+  defaultFrom: string;
 }
 
-const DEFAULTS: Omit<WorkerOptions, 'retryDelaysMs'> = { leaseMs: 60_000, pollIntervalMs: 1_000, concurrency: 4 };
+const DEFAULTS: Omit<WorkerOptions, 'retryDelaysMs' | 'defaultFrom'> = { leaseMs: 60_000, pollIntervalMs: 1_000, concurrency: 4 };
 
 const CLAIM_SQL = `UPDATE guest_messages m
     SET attempts = m.attempts + 1, locked_until = $2, next_attempt_at = $2, claimed_by = $3, updated_at = $1
@@ -52,22 +54,21 @@ export class NotificationWorker {
   readonly options: WorkerOptions;
   readonly instanceId = newId('ntf', 12);
   private mailer: Mailer | null;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private unlisten?: () => Promise<void>;
-  private running = false;
-  private ticking = false;
-  private again = false;
-  private currentTick: Promise<void> = Promise.resolve();
+  private readonly loop: ClaimLoop;
 
   constructor(
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
     private readonly now: () => number,
-    options: Partial<WorkerOptions> & { retryDelaysMs: number[]; smtpUrl?: string; mailer?: Mailer | null },
+    options: Partial<WorkerOptions> & Pick<WorkerOptions, 'retryDelaysMs' | 'defaultFrom'> & { smtpUrl?: string; mailer?: Mailer | null },
   ) {
     this.options = { ...DEFAULTS, ...options };
     this.mailer = options.mailer !== undefined ? options.mailer : options.smtpUrl ? smtpMailer(options.smtpUrl) : null;
+    this.loop = new ClaimLoop({
+      name: 'notification worker', failure: 'claiming messages failed', db, log, channel: MESSAGE_CHANNEL,
+      pollIntervalMs: () => this.options.pollIntervalMs, concurrency: () => this.options.concurrency,
+      claim: (room) => this.pass(room),
+    });
   }
 
   /** Whether email is configured (MAITRE_SMTP_URL). */
@@ -83,72 +84,30 @@ export class NotificationWorker {
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    this.unlisten = await this.db.listen(MESSAGE_CHANNEL, () => this.kick(), () => this.kick());
-    this.schedulePoll();
-    this.kick();
+    await this.loop.start();
   }
 
   /** Stops claiming and waits for the sends in flight to be recorded. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    await this.unlisten?.().catch(() => {});
-    await this.currentTick;
-    await Promise.allSettled([...this.inFlight]);
+    if (!this.loop.isRunning) return;
+    await this.loop.stop();
     this.mailer?.close();
   }
 
   kick(): void {
-    if (!this.running) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
+    this.loop.kick();
+  }
+
+  /** One pass of the loop: without a mailer, due messages become not_sent; with one, up to `room` are claimed and sent. */
+  private async pass(room: number): Promise<number> {
+    const now = new Date(this.now());
+    if (!this.mailer) {
+      await this.db.query(NOT_SENT_SQL, [now]);
+      return 0;
     }
-    this.currentTick = this.tick();
-  }
-
-  private later(fn: () => void, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (this.running) fn();
-    }, delayMs);
-    timer.unref();
-    this.timers.add(timer);
-  }
-
-  private schedulePoll(): void {
-    this.later(() => {
-      this.kick();
-      this.schedulePoll();
-    }, this.options.pollIntervalMs);
-  }
-
-  private async tick(): Promise<void> {
-    this.ticking = true;
-    try {
-      do {
-        this.again = false;
-        if (!this.running) break;
-        const now = new Date(this.now());
-        if (!this.mailer) {
-          await this.db.query(NOT_SENT_SQL, [now]);
-          continue;
-        }
-        const room = this.options.concurrency - this.inFlight.size;
-        if (room <= 0) continue;
-        const claims = await this.claim(now, room);
-        for (const c of claims) this.launch(c);
-        if (claims.length === room) this.again = true;
-      } while (this.again && this.running);
-    } catch (err) {
-      if (this.running) this.log.error({ err }, 'notification worker: claiming messages failed');
-    } finally {
-      this.ticking = false;
-    }
+    const claims = await this.claim(now, room);
+    for (const c of claims) this.launch(c);
+    return claims.length;
   }
 
   private async claim(now: Date, limit: number): Promise<Claimed[]> {
@@ -158,7 +117,7 @@ export class NotificationWorker {
       token,
       attempts: r.attempts,
       message: {
-        id: r.id, kind: r.kind, to: r.recipient, fromName: r.from_name, fromAddress: r.from_address ?? getDefaultFrom(), replyTo: r.reply_to,
+        id: r.id, kind: r.kind, to: r.recipient, fromName: r.from_name, fromAddress: r.from_address ?? this.options.defaultFrom, replyTo: r.reply_to,
         subject: r.subject, text: r.text_body, html: r.html_body, ics: r.ics, language: r.language,
       },
     }));
@@ -166,15 +125,12 @@ export class NotificationWorker {
 
   private launch(c: Claimed): void {
     const mailer = this.mailer!;
-    const done: Promise<void> = mailer
-      .send(c.message)
-      .then((outcome) => this.record(c, outcome))
-      .catch((err) => this.log.error({ err, messageId: c.message.id }, 'notification worker: recording an outcome failed'))
-      .finally(() => {
-        this.inFlight.delete(done);
-        this.kick();
-      });
-    this.inFlight.add(done);
+    this.loop.launch(() =>
+      mailer
+        .send(c.message)
+        .then((outcome) => this.record(c, outcome))
+        .catch((err) => this.log.error({ err, messageId: c.message.id }, 'notification worker: recording an outcome failed')),
+    );
   }
 
   /** The delay before the attempt after `attempt` (1-based) failed; null when none is left. */
@@ -208,7 +164,7 @@ export class NotificationWorker {
           WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`,
         [id, c.token, outcome.error, new Date(now.getTime() + delay), now],
       );
-      this.later(() => this.kick(), delay + 5);
+      this.loop.wakeIn(delay + 5);
     }
     // Codes only: the server's reply may quote the address.
     this.log.warn(

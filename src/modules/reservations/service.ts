@@ -14,6 +14,7 @@ import { placeEvent } from '../events/booking.js';
 import { KeyedQueue } from '../../lib/keyed-queue.js';
 import { enqueueEvent, type EventInput } from '../webhooks/outbox.js';
 import { enqueueGuestMessages, NewBookingContexts, planGuestMessages } from '../notifications/enqueue.js';
+import type { MessageDefaults } from '../notifications/links.js';
 import { MessageWaker } from '../notifications/wake.js';
 import type { BookingModel } from '../availability/model.js';
 import { allBusy, dateLockKey, lockServiceDate, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest } from './booking.js';
@@ -119,6 +120,8 @@ export class ReservationService {
     private readonly floors: FloorCache,
     private readonly now: () => number = Date.now,
     private readonly hooks: CapacityHooks = NO_HOOKS,
+    /** MAITRE_PUBLIC_URL and MAITRE_SMTP_FROM as the guest's emails use them (the app's config). */
+    private readonly messages: MessageDefaults,
   ) {
     this.messageWaker = new MessageWaker(db);
   }
@@ -161,7 +164,7 @@ export class ReservationService {
       return true;
     });
     if (!(await write([{ restaurantId, type, data: view }]))) return false;
-    await enqueueGuestMessages(tx, restaurantId, type, view, options.language);
+    await enqueueGuestMessages(tx, restaurantId, type, view, this.messages, options.language);
     return true;
   }
 
@@ -291,7 +294,7 @@ export class ReservationService {
         // The model's version was checked on this transaction's day read: the context of that version needs no read.
         const cached = this.floors.cached(restaurantId);
         const ctx = await this.messageContexts.get(tx, restaurantId, cached?.model === model ? cached.version : undefined);
-        const plan = ctx && planGuestMessages(ctx, restaurantId, 'booking.created', view, input.language);
+        const plan = ctx && planGuestMessages(ctx, restaurantId, 'booking.created', view, this.messages, input.language);
         if (plan) guestMessages = { state: plan.state, messages: plan.messages, notify: !locked };
       }
       const written = await holdAndRecord(tx, restaurantId, id, placement, actor, now, events, guestMessages);

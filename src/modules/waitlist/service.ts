@@ -4,6 +4,8 @@
  * reservation under the date's lock, the same atomic path as any booking. See docs/guests.md.
  */
 import { enqueueGuestMessages } from '../notifications/enqueue.js';
+import type { MessageDefaults } from '../notifications/links.js';
+import { guestLanguage } from '../notifications/queries.js';
 import type { Db, Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -59,6 +61,7 @@ export class WaitlistService {
     private readonly db: Db,
     private readonly offers: WaitlistOffers,
     private readonly floors: FloorCache,
+    private readonly messages: MessageDefaults,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -139,7 +142,8 @@ export class WaitlistService {
       }, now);
       const view = (await findReservation(tx, restaurantId, { id: rec.reservationId }))!.view;
       await enqueueEvent(tx, { restaurantId, type: 'booking.created', data: view });
-      await enqueueGuestMessages(tx, restaurantId, 'booking.created', view); // the confirmation, same transaction
+      const language = rec.customerId ? await guestLanguage(tx, restaurantId, rec.customerId) : null; // the offer's language
+      await enqueueGuestMessages(tx, restaurantId, 'booking.created', view, this.messages, language); // the confirmation, same transaction
       return view;
     });
   }

@@ -1,7 +1,8 @@
 /**
  * The webhook dispatcher: one per instance, all sharing the work through the database.
  * - Woken by the outbox NOTIFY (a delivery starts within milliseconds of the commit), by its own timer when a retry
- *   it scheduled falls due, and by a poll as the safety net (missed notifications, other instances' retries).
+ *   it scheduled falls due, and by a poll as the safety net (missed notifications, other instances' retries): the
+ *   scheduling is ClaimLoop's (src/background/claim-loop.ts), which also drains on stop.
  * - Claims due deliveries (delivery-store.ts), sends them with no transaction open, records each outcome.
  * - At most one delivery per endpoint is in flight, taken in event order: per endpoint, events go out in order.
  * - Retries non-2xx answers, timeouts, connection errors and refused addresses on the configured schedule with ±20 %
@@ -11,6 +12,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/types.js';
+import { ClaimLoop } from '../../background/claim-loop.js';
 import { newId } from '../../lib/ids.js';
 import type { Metrics } from '../../http/metrics.js';
 import { anythingDue, claimDue, pruneEvents, queueDepth, recordOutcome, releaseClaim, type AttemptOutcome, type Claim } from './delivery-store.js';
@@ -76,13 +78,7 @@ class RefusedError extends Error {}
 export class WebhookDispatcher {
   readonly options: DispatcherOptions;
   readonly instanceId = newId('dsp', 12);
-  private readonly inFlight = new Map<string, { abort: AbortController; done: Promise<void> }>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private unlisten?: () => Promise<void>;
-  private running = false;
-  private ticking = false;
-  private currentTick: Promise<void> = Promise.resolve();
-  private again = false;
+  private readonly loop: ClaimLoop;
 
   constructor(
     private readonly db: Db,
@@ -91,96 +87,52 @@ export class WebhookDispatcher {
     private readonly metrics?: Metrics,
   ) {
     this.options = { ...defaultDispatcherOptions({ webhookRetryDelaysMs: options.retryDelaysMs, webhookAllowPrivate: options.allowPrivate }), ...options };
+    this.loop = new ClaimLoop({
+      name: 'webhook dispatcher', failure: 'claiming deliveries failed', db, log, channel: WEBHOOK_CHANNEL,
+      pollIntervalMs: () => this.options.pollIntervalMs, concurrency: () => this.options.concurrency,
+      claim: (room) => this.claim(room), interruptOnStop: true,
+    });
     metrics?.observeWebhookQueue(() => queueDepth(this.db));
   }
 
   get active(): number {
-    return this.inFlight.size;
+    return this.loop.active;
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    this.unlisten = await this.db.listen(WEBHOOK_CHANNEL, () => this.kick(), () => this.kick());
-    this.schedulePoll();
-    this.later(() => this.prune(), 60_000, PRUNE_EVERY_MS);
-    this.kick();
+    if (this.loop.isRunning) return;
+    await this.loop.start();
+    this.loop.every(60_000, PRUNE_EVERY_MS, () => void this.prune());
   }
 
   /** Stops claiming, interrupts what is in flight and hands those leases back, so another instance resumes at once. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    await this.unlisten?.().catch(() => {});
-    await this.currentTick; // a claim being taken right now is launched before we interrupt everything
-    for (const f of this.inFlight.values()) f.abort.abort();
-    await Promise.allSettled([...this.inFlight.values()].map((f) => f.done));
+    await this.loop.stop();
   }
 
   /** Looks for due work now (coalesced). */
   kick(): void {
-    if (!this.running) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
-    }
-    this.currentTick = this.tick();
+    this.loop.kick();
   }
 
-  private later(fn: () => void, delayMs: number, repeatMs?: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (!this.running) return;
-      fn();
-      if (repeatMs !== undefined) this.later(fn, repeatMs, repeatMs);
-    }, delayMs);
-    timer.unref();
-    this.timers.add(timer);
-  }
-
-  private schedulePoll(): void {
-    this.later(() => {
-      this.kick();
-      this.schedulePoll();
-    }, this.options.pollIntervalMs);
-  }
-
-  private async tick(): Promise<void> {
-    this.ticking = true;
-    try {
-      do {
-        this.again = false;
-        const room = this.options.concurrency - this.inFlight.size;
-        // `continue`, not `break`: a kick that arrived during this pass (a NOTIFY whose commit the probe below did not
-        // see yet) sets `again`, and the loop condition then looks once more instead of waiting for the next poll.
-        if (room <= 0 || !this.running) continue;
-        if (!(await anythingDue(this.db))) continue; // idle: no transaction at all
-        const claims = await claimDue(this.db, {
-          limit: room,
-          token: `${this.instanceId}:${newId('c', 10)}`,
-          leaseMs: Math.max(this.options.leaseMs, 2 * this.options.timeoutMs),
-        });
-        for (const c of claims) this.launch(c);
-        if (claims.length === room) this.again = true;
-      } while (this.again && this.running);
-    } catch (err) {
-      if (this.running) this.log.error({ err }, 'webhook dispatcher: claiming deliveries failed');
-    } finally {
-      this.ticking = false;
-    }
+  /** One pass of the loop: claims up to `room` due deliveries and launches them. */
+  private async claim(room: number): Promise<number> {
+    if (!(await anythingDue(this.db))) return 0; // idle: no transaction at all
+    const claims = await claimDue(this.db, {
+      limit: room,
+      token: `${this.instanceId}:${newId('c', 10)}`,
+      leaseMs: Math.max(this.options.leaseMs, 2 * this.options.timeoutMs),
+    });
+    for (const c of claims) this.launch(c);
+    return claims.length;
   }
 
   private launch(claim: Claim): void {
-    const abort = new AbortController();
-    const done = this.deliver(claim, abort.signal)
-      .catch((err) => this.log.error({ err, deliveryId: claim.deliveryId }, 'webhook dispatcher: recording an attempt failed'))
-      .finally(() => {
-        this.inFlight.delete(claim.deliveryId);
-        this.kick();
-      });
-    this.inFlight.set(claim.deliveryId, { abort, done });
+    this.loop.launch((signal) =>
+      this.deliver(claim, signal).catch((err) =>
+        this.log.error({ err, deliveryId: claim.deliveryId }, 'webhook dispatcher: recording an attempt failed'),
+      ),
+    );
   }
 
   /** One attempt: check the address, sign, send, record. Whatever goes wrong before recording is a failed attempt. */
@@ -222,7 +174,7 @@ export class WebhookDispatcher {
         'webhook attempt failed',
       );
     }
-    if (retryInMs !== null) this.later(() => this.kick(), retryInMs + 5);
+    if (retryInMs !== null) this.loop.wakeIn(retryInMs + 5);
   }
 
   private async prune(): Promise<void> {

@@ -154,7 +154,7 @@ export function BookingDialog(props: {
           {(a11y) => <input {...a11y} value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />}
         </Field>
         <div className="field-row">
-          <Field id={`${id}-phone`} label="Phone (with country code)">
+          <Field id={`${id}-phone`} label="Phone (national or +country code)">
             {({ id: inputId }) => <input id={inputId} type="tel" value={phone} placeholder="+33 6 12 34 56 78" onChange={(e) => setPhone(e.target.value)} />}
           </Field>
           <Field id={`${id}-email`} label="Email">

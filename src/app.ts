@@ -8,7 +8,7 @@ import pino from 'pino';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Db } from './db/types.js';
-import { loggerOptions } from './logger.js';
+import { lazyChildLoggerFactory, loggerOptions } from './logger.js';
 import { registerErrorHandling, frameworkErrors, BODY_LIMIT } from './http/errors-handler.js';
 import { registerJsonParser } from './http/json-parser.js';
 import { genReqId } from './http/request-id.js';
@@ -19,6 +19,7 @@ import { registerCompression } from './http/compression.js';
 import { registerKeyAuth } from './http/auth.js';
 import { registerRouteAuthCheck } from './http/route-auth.js';
 import { Metrics, routeLabel } from './http/metrics.js';
+import { routeConfig } from './http/route-context.js';
 import { MemoryRateLimiter } from './http/rate-limit/memory.js';
 import { RedisRateLimiter } from './http/rate-limit/redis.js';
 import type { RateLimiter } from './http/rate-limit/types.js';
@@ -79,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    childLoggerFactory: lazyChildLoggerFactory as never, // a request's child logger is made only when it writes
     genReqId,
     requestIdHeader: false,
     frameworkErrors,
@@ -140,10 +142,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerCommonHeaders(app); // x-request-id, nosniff
   app.addHook('onResponse', (req, reply, done) => {
-    const route = routeLabel(req.is404 ? undefined : req.routeOptions.url);
-    const status = String(reply.statusCode);
-    metrics.requests.inc({ method: req.method, route, status });
-    metrics.latency.observe({ method: req.method, route, status }, reply.elapsedTime / 1000);
+    const route = routeLabel(routeConfig(req).url);
+    metrics.requests.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
     if (reply.statusCode === 429) metrics.rateLimited.inc({ method: req.method, route });
     // Below info (production runs at warn or info; the bench at warn) the line's object is not even built.
     if ((req.log as pino.Logger).isLevelEnabled('info')) {
@@ -163,7 +163,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     limiterDegraded: () => (limiter instanceof RedisRateLimiter && limiter.isDegraded ? 1 : 0),
   });
 
-  await app.register(cookie);
   registerCors(app, (url) => url.startsWith(PUBLIC_PREFIX));
 
   await app.register(systemRoutes);
@@ -172,7 +171,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dayChangesCompactor());
   await app.register(
     async (v1) => {
-      registerKeyAuth(v1, { keyCache, limiter, usage, now });
+      registerKeyAuth(v1, { keyCache, limiter, usage, now, cors: true }); // /v1 is the public path of registerCors
       await v1.register(meRoutes);
       await v1.register(restaurantRoutes, { prefix: '/restaurants/:restaurant' });
       await v1.register(webhookRoutes, { prefix: '/restaurants/:restaurant' });
@@ -186,9 +185,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { prefix: '/v1' },
   );
   await app.register(mcpRoutes); // POST /mcp: the MCP server for AI agents, behind the same key pipeline as /v1
-  await app.register(adminRoutes, { prefix: '/admin/api' });
-  await app.register(guestAdminRoutes, { prefix: '/admin/api' }); // customers and events, behind the same admin guard
-  await app.register(notificationAdminRoutes, { prefix: '/admin/api' }); // guest emails, behind the same admin guard
+  // The session cookie is only read and written by the admin API: its parser (an onRequest hook making a Map per
+  // request) and its onSend hook run there, not on every API request.
+  await app.register(
+    async (admin) => {
+      await admin.register(cookie);
+      await admin.register(adminRoutes);
+      await admin.register(guestAdminRoutes); // customers and events, behind the same admin guard
+      await admin.register(notificationAdminRoutes); // guest emails, behind the same admin guard
+    },
+    { prefix: '/admin/api' },
+  );
   await app.register(docsRoutes); // GET /v1/openapi.json, /admin/api/openapi.json, /docs
   await app.register(llmsRoutes); // GET /llms.txt, /llms-full.txt, /docs/{guide}.md: generated at start-up from docs/ and the OpenAPI document
   await app.register(widgetRoutes); // GET /widget.js, /demo (+ /demo/api proxy with an in-memory key when MAITRE_DEMO is on)

@@ -12,12 +12,16 @@ import type { UsageRecorder } from '../modules/keys/usage-recorder.js';
 import type { RateLimiter, RateLimitResult } from './rate-limit/types.js';
 import type { Scope } from '../modules/keys/scopes.js';
 import { markGuard } from './route-auth.js';
+import { routeConfig, type RouteConfig } from './route-context.js';
+import { allowCors } from './cors.js';
 
 export interface KeyAuthDeps {
   keyCache: KeyCache;
   limiter: RateLimiter;
   usage: UsageRecorder;
   now: () => number;
+  /** The routes answer browsers (CORS, cors.ts): an Origin the key allows is echoed once the key is known. */
+  cors?: boolean;
 }
 
 function presentedKey(req: FastifyRequest): string {
@@ -104,15 +108,20 @@ export async function drawBookingBudget(limiter: RateLimiter, key: Authenticated
  * limiter that decides locally (consumeSync) — and a promise only where it has to wait: a key to load, a shared
  * limiter, the booking budget.
  */
-export function authenticateKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps): void | Promise<void> {
+export function authenticateKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps, config: RouteConfig = routeConfig(req)): void | Promise<void> {
   // 1: presence; 2–3: verification
   const found = findKey(presentedKey(req), deps.keyCache);
-  if (found instanceof Promise) return found.then((key) => admitKey(req, reply, deps, checkKey(key, deps.now())));
-  return admitKey(req, reply, deps, checkKey(found, deps.now()));
+  if (found instanceof Promise) return found.then((key) => admitKey(req, reply, deps, config, checkKey(key, deps.now())));
+  return admitKey(req, reply, deps, config, checkKey(found, deps.now()));
 }
 
-function admitKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps, key: AuthenticatedKey): void | Promise<void> {
+function admitKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps, config: RouteConfig, key: AuthenticatedKey): void | Promise<void> {
   req.apiKey = key;
+  if (deps.cors) {
+    // As soon as the key is known, so that its later refusals (429, 403) are readable by the page too.
+    const origin = req.headers.origin;
+    if (typeof origin === 'string' && keyAllowsOrigin(key, origin)) allowCors(reply, origin);
+  }
   if (key.status === 'rotating') {
     reply.header('deprecation', 'true');
     if (key.graceEndsAt !== null) reply.header('sunset', HTTP_DATE(key.graceEndsAt));
@@ -120,20 +129,19 @@ function admitKey(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps, k
   // 4: rate limit (and the stricter booking budget on routes that create reservations)
   const bucket = `key:${key.id}`;
   const rl = deps.limiter.consumeSync ? deps.limiter.consumeSync(bucket, key.rateLimitPerMinute) : deps.limiter.consume(bucket, key.rateLimitPerMinute);
-  if (rl instanceof Promise) return rl.then((r) => limited(req, reply, deps, key, r));
-  return limited(req, reply, deps, key, rl);
+  if (rl instanceof Promise) return rl.then((r) => limited(req, reply, deps, config, key, r));
+  return limited(req, reply, deps, config, key, rl);
 }
 
-function limited(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps, key: AuthenticatedKey, rl: RateLimitResult): void | Promise<void> {
+function limited(req: FastifyRequest, reply: FastifyReply, deps: KeyAuthDeps, config: RouteConfig, key: AuthenticatedKey, rl: RateLimitResult): void | Promise<void> {
   setRateLimitHeaders(reply, rl);
   if (!rl.allowed) throw errors.rateLimited(rl.retryAfterSeconds, rl.limit);
-  if (req.routeOptions.config.bookingBudget) return drawBookingBudget(deps.limiter, key, reply).then(() => admitted(req, key));
-  admitted(req, key);
+  if (config.bookingBudget) return drawBookingBudget(deps.limiter, key, reply).then(() => admitted(req, config, key));
+  admitted(req, config, key);
 }
 
 /** Steps 5–8, none of which waits. */
-function admitted(req: FastifyRequest, key: AuthenticatedKey): void {
-  const config = req.routeOptions.config;
+function admitted(req: FastifyRequest, config: RouteConfig, key: AuthenticatedKey): void {
   // 5: browser origin against a non-empty allow-list
   const origin = req.headers.origin;
   if (typeof origin === 'string' && origin !== '' && !keyAllowsOrigin(key, origin)) throw errors.originNotAllowed(origin);
@@ -161,13 +169,13 @@ export function registerKeyAuth(app: FastifyInstance, deps: KeyAuthDeps): void {
   markGuard(app, 'key');
   // Callback hooks, not async ones: the synchronous hot path of authenticateKey costs no promise.
   app.addHook('onRequest', (req, reply, done) => {
-    if (req.is404 || req.method === 'OPTIONS') return done();
-    const config = req.routeOptions.config;
+    const config = routeConfig(req);
+    if (config.url === undefined || req.method === 'OPTIONS') return done(); // a 404, or a preflight (cors.ts)
     if ((config.auth ?? 'key') !== 'key') return done();
     let pending: void | Promise<void>;
     try {
-      if (config.scope === undefined) throw new Error(`route ${req.routeOptions.url} declares no scope`); // fail closed
-      pending = authenticateKey(req, reply, deps);
+      if (config.scope === undefined) throw new Error(`route ${config.url} declares no scope`); // fail closed
+      pending = authenticateKey(req, reply, deps, config);
     } catch (err) {
       return done(err as Error);
     }
@@ -181,7 +189,7 @@ export function registerKeyAuth(app: FastifyInstance, deps: KeyAuthDeps): void {
       keyId: key.id,
       at: deps.now(),
       method: req.method,
-      route: req.routeOptions.url ?? req.url,
+      route: routeConfig(req).url ?? req.url,
       status: reply.statusCode,
       origin: typeof req.headers.origin === 'string' ? req.headers.origin.slice(0, 200) : null,
       durationMs: reply.elapsedTime,

@@ -29,7 +29,11 @@ export function isApiRoute(url: string): boolean {
 /** Register before any route: API routes are marked `compress: false` as they are added. */
 export async function registerCompression(app: FastifyInstance): Promise<void> {
   app.addHook('onRoute', (route) => {
-    if (isApiRoute(route.url ?? '')) route.compress = false;
+    if (!isApiRoute(route.url ?? '')) return;
+    route.compress = false;
+    // A GET or HEAD carries no body to decompress: no request-decompression hook (a preParsing hook on every call).
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.every((m) => m === 'GET' || m === 'HEAD')) route.decompress = false;
   });
   await app.register(compress, { global: true, threshold: COMPRESS_THRESHOLD, customTypes: COMPRESSIBLE, encodings: ['br', 'gzip'] });
 }
@@ -65,7 +69,8 @@ export class Precompressed {
   /** Sends the body in the encoding the request accepts, with `Vary: Accept-Encoding`. */
   async send(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const { encoding, body } = await this.pick(req.headers['accept-encoding']);
-    reply.header('vary', 'accept-encoding');
+    const vary = reply.getHeader('vary'); // e.g. Origin, set by CORS as the request arrived
+    reply.header('vary', vary ? `${String(vary)}, accept-encoding` : 'accept-encoding');
     if (encoding) reply.header('content-encoding', encoding);
     return reply.send(body);
   }

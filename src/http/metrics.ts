@@ -1,5 +1,5 @@
 /** Prometheus metrics, one registry per app instance (tests build many). */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 
 export interface DbPoolStats {
   total: number;
@@ -13,15 +13,98 @@ export function routeLabel(template: string | undefined): string {
   return template ?? '(unknown)';
 }
 
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/** One (method, route, status) series of the request counter and the latency histogram. */
+/** What prom-client's registry renders (the shape its own metrics' get() returns). */
+interface Rendered {
+  name: string;
+  help: string;
+  type: 'counter' | 'histogram';
+  aggregator: 'sum';
+  values: { metricName?: string; value: number; labels: Record<string, string | number> }[];
+}
+
+interface RequestCell {
+  labels: { method: string; route: string; status: string };
+  count: number;
+  sum: number;
+  /** Observations per bucket (not cumulative), the last one past every bound (+Inf). */
+  buckets: Float64Array;
+}
+
+/**
+ * The request counter and latency histogram, kept per (method, route, status) in plain cells found by two Map lookups
+ * on the route's own template string and the status code: a response costs no label object, no label hashing and no
+ * label validation (prom-client's inc/observe do all three, on every call). prom-client renders them at scrape time
+ * as `maitre_http_requests_total` (counter) and `maitre_http_request_duration_seconds` (histogram), exactly as its
+ * own Counter and Histogram would.
+ */
+export class RequestMetrics {
+  private readonly cells = new Map<string, Map<string, Map<number, RequestCell>>>();
+
+  constructor(registry: Registry) {
+    const self = this;
+    registry.registerMetric({
+      name: 'maitre_http_requests_total', help: 'HTTP requests by route and status', type: 'counter', aggregator: 'sum',
+      get: async () => self.counter(),
+    } as unknown as Metric);
+    registry.registerMetric({
+      name: 'maitre_http_request_duration_seconds', help: 'HTTP request latency by route and status', type: 'histogram', aggregator: 'sum',
+      get: async () => self.histogram(),
+    } as unknown as Metric);
+  }
+
+  /** One response: its method, route template (routeLabel), status and duration in seconds. */
+  observe(method: string, route: string, status: number, seconds: number): void {
+    let byMethod = this.cells.get(route);
+    if (!byMethod) this.cells.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let cell = byStatus.get(status);
+    if (!cell) {
+      cell = { labels: { method, route, status: String(status) }, count: 0, sum: 0, buckets: new Float64Array(LATENCY_BUCKETS.length + 1) };
+      byStatus.set(status, cell);
+    }
+    cell.count++;
+    cell.sum += seconds;
+    let i = 0;
+    while (i < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[i]) i++;
+    cell.buckets[i]++;
+  }
+
+  private *all(): Iterable<RequestCell> {
+    for (const byMethod of this.cells.values()) for (const byStatus of byMethod.values()) yield* byStatus.values();
+  }
+
+  private counter(): Rendered {
+    const values = [...this.all()].map((c) => ({ value: c.count, labels: c.labels }));
+    return { name: 'maitre_http_requests_total', help: 'HTTP requests by route and status', type: 'counter', aggregator: 'sum', values };
+  }
+
+  private histogram(): Rendered {
+    const name = 'maitre_http_request_duration_seconds';
+    const values: Rendered['values'] = [];
+    for (const c of this.all()) {
+      let acc = 0;
+      LATENCY_BUCKETS.forEach((le, i) => {
+        acc += c.buckets[i];
+        values.push({ metricName: `${name}_bucket`, value: acc, labels: { ...c.labels, le } });
+      });
+      values.push(
+        { metricName: `${name}_bucket`, value: c.count, labels: { ...c.labels, le: '+Inf' } },
+        { metricName: `${name}_sum`, value: c.sum, labels: c.labels },
+        { metricName: `${name}_count`, value: c.count, labels: c.labels },
+      );
+    }
+    return { name, help: 'HTTP request latency by route and status', type: 'histogram', aggregator: 'sum', values };
+  }
+}
+
 export class Metrics {
   readonly registry = new Registry();
-  readonly requests = new Counter({
-    name: 'maitre_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'] as const, registers: [this.registry],
-  });
-  readonly latency = new Histogram({
-    name: 'maitre_http_request_duration_seconds', help: 'HTTP request latency by route and status', labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry],
-  });
+  /** maitre_http_requests_total and maitre_http_request_duration_seconds (RequestMetrics). */
+  readonly requests = new RequestMetrics(this.registry);
   readonly rateLimited = new Counter({
     name: 'maitre_rate_limit_rejections_total', help: 'Requests refused with 429, by route (key, login and guest limits)',
     labelNames: ['method', 'route'] as const, registers: [this.registry],

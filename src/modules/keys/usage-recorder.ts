@@ -15,6 +15,17 @@ export interface UsageEvent {
   durationMs: number;
 }
 
+/** The usage rows of a batch, and each key's last use (never moved back: GREATEST). */
+const USAGE_SQL = `WITH u AS (
+    SELECT u."keyId" AS key_id, to_timestamp(u.at / 1000.0) AS at, u.method, u.route, u.status, u.origin, u."durationMs" AS duration_ms
+      FROM json_to_recordset($1::json) AS u("keyId" text, at float8, method text, route text, status int, origin text, "durationMs" real)),
+  logged AS (
+    INSERT INTO api_key_usage (key_id, at, method, route, status, origin, duration_ms)
+    SELECT u.key_id, u.at, u.method, u.route, u.status, u.origin, u.duration_ms FROM u JOIN api_keys k ON k.id = u.key_id)
+  UPDATE api_keys k SET last_used_at = GREATEST(k.last_used_at, m.at)
+    FROM (SELECT key_id, max(at) AS at FROM u GROUP BY key_id) m
+   WHERE k.id = m.key_id`;
+
 export class UsageRecorder {
   private batch: UsageEvent[] = [];
   private timer?: NodeJS.Timeout;
@@ -52,30 +63,10 @@ export class UsageRecorder {
     const rows = this.batch;
     this.batch = [];
     try {
-      await this.db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO api_key_usage (key_id, at, method, route, status, origin, duration_ms)
-           SELECT u.key_id, u.at, u.method, u.route, u.status, u.origin, u.duration_ms
-             FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::int[], $6::text[], $7::real[])
-                  AS u(key_id, at, method, route, status, origin, duration_ms)
-             JOIN api_keys k ON k.id = u.key_id`,
-          [
-            rows.map((r) => r.keyId),
-            rows.map((r) => new Date(r.at).toISOString()),
-            rows.map((r) => r.method),
-            rows.map((r) => r.route),
-            rows.map((r) => r.status),
-            rows.map((r) => r.origin),
-            rows.map((r) => r.durationMs),
-          ],
-        );
-        await tx.query(
-          `UPDATE api_keys k SET last_used_at = GREATEST(k.last_used_at, u.at)
-             FROM (SELECT key_id, max(at) AS at FROM unnest($1::text[], $2::timestamptz[]) AS x(key_id, at) GROUP BY key_id) u
-            WHERE k.id = u.key_id`,
-          [rows.map((r) => r.keyId), rows.map((r) => new Date(r.at).toISOString())],
-        );
-      });
+      // One statement (atomic on its own: no transaction, one round trip) and one parameter: the batch as JSON, which
+      // V8 serializes natively, instead of seven text arrays that node-postgres escapes element by element, and two
+      // ISO timestamps made per row. Times travel as epoch milliseconds.
+      await this.db.query(USAGE_SQL, [JSON.stringify(rows)]);
     } catch (err) {
       // Keep the rows for the next attempt (bounded), so a short database outage loses no accounting.
       this.batch = rows.concat(this.batch).slice(-this.maxBatch * 4);

@@ -15,7 +15,6 @@ export function routeLabel(template: string | undefined): string {
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-/** One (method, route, status) series of the request counter and the latency histogram. */
 /** What prom-client's registry renders (the shape its own metrics' get() returns). */
 interface Rendered {
   name: string;
@@ -25,6 +24,7 @@ interface Rendered {
   values: { metricName?: string; value: number; labels: Record<string, string | number> }[];
 }
 
+/** One (method, route, status) series of the request counter and the latency histogram. */
 interface RequestCell {
   labels: { method: string; route: string; status: string };
   count: number;

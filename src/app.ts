@@ -209,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     await services.webhookDispatcher.stop();
     await services.notificationWorker.stop();
+    services.reservations.messageWaker.close(); // no wake-up after the pool closes
     await unsubscribe();
     await usage.stop();
     await limiter.close?.();

@@ -57,6 +57,55 @@ test('Redis limiter: one budget shared by two limiters (two instances), exact at
   }
 });
 
+test('Redis limiter: one turn of requests is one script call, decided exactly as the same calls one by one', async () => {
+  const prefix = `maitre:test:${randomBytes(4).toString('hex')}:`;
+  const clock = new TestClock(5_000_000);
+  const shared = new RedisRateLimiter(REDIS_URL, { prefix, now: clock.now });
+  const reference = new MemoryRateLimiter(clock.now);
+  const calls = shared.scriptCalls; // buckets named by each script call
+  try {
+    assert.equal(await shared.ready(), true);
+    // Three buckets interleaved, one of them asked under two limits (a key whose limit was lowered mid-turn).
+    const asks = Array.from({ length: 40 }, (_, i) => ({ bucket: ['a', 'b', 'c'][i % 3]!, limit: i % 3 === 2 ? (i < 20 ? 9 : 4) : 7 }));
+    const round = async () => {
+      const got = await Promise.all(asks.map((x) => shared.consume(x.bucket, x.limit)));
+      const want = asks.map((x) => reference.consumeSync(x.bucket, x.limit));
+      assert.deepEqual(got, want);
+      return got;
+    };
+    const first = await round();
+    assert.deepEqual(calls, [3], 'forty requests of one turn: one call naming three buckets');
+    assert.equal(first.filter((r) => r.allowed).length, 7 + 7 + 6); // c: six asks under 9, then none under 4
+    clock.advance(30_000);
+    await round(); // all refused, with Retry-After from the first round's admissions
+    clock.advance(30_000);
+    const third = await round(); // the first round's admissions have left the window: the budget is back
+    assert.equal(third.filter((r) => r.allowed).length, 20);
+    assert.deepEqual(calls, [3, 3, 3]);
+    // Sequential awaits are separate turns and stay exact.
+    clock.advance(60_000);
+    for (let i = 0; i < 8; i++) assert.deepEqual(await shared.consume('d', 7), reference.consumeSync('d', 7));
+    assert.equal(calls.length, 11);
+    assert.ok((await shared.redis.pttl(`${prefix}a`)) > 59_000, 'the bucket expires with its window');
+  } finally {
+    await shared.close();
+    await reference.close();
+  }
+});
+
+test('Redis unreachable mid-batch: every request of the turn is decided locally', async () => {
+  const fallbacks: number[] = [];
+  const l = new RedisRateLimiter('redis://127.0.0.1:1', { onFallback: () => fallbacks.push(1), timeoutMs: 100 });
+  try {
+    const results = await Promise.all(Array.from({ length: 6 }, () => l.consume('x', 4)));
+    assert.deepEqual(results.map((r) => r.allowed), [true, true, true, true, false, false]);
+    assert.equal(fallbacks.length, 6);
+    assert.equal(l.isDegraded, true);
+  } finally {
+    await l.close();
+  }
+});
+
 test('two app instances on one Redis share a key limit; 429 after exactly N across both', async () => {
   const prefix = `maitre:test:${randomBytes(4).toString('hex')}:`;
   const clock = new TestClock();

@@ -1,7 +1,9 @@
 /**
- * The shared limiter: one atomic Lua script per request on a sorted set of admission times, so all instances draw
- * on one budget. When Redis cannot answer (down, timeout), the instance falls back to its own in-memory limiter,
- * logs it once per outage, counts it in a metric, and keeps serving; it returns to Redis when Redis answers again.
+ * The shared limiter: all instances draw on one budget kept in Redis, a sorted set of admission times per bucket.
+ * The requests that arrive in the same turn of the event loop are decided together by ONE atomic Lua script call (one
+ * round trip, one script run) that takes them in arrival order, exactly as the same calls made one by one would be.
+ * When Redis cannot answer (down, timeout), the instance falls back to its own in-memory limiter, logs it once per
+ * outage, counts it in a metric, and keeps serving; it returns to Redis when Redis answers again.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -9,24 +11,66 @@ import type { Logger } from 'pino';
 import { MemoryRateLimiter } from './memory.js';
 import { admitted, MINUTE, refused, type RateLimiter, type RateLimitResult } from './types.js';
 
-// KEYS[1] bucket · ARGV now(ms), window(ms), limit, unique member
-// returns { allowed(0|1), count after, oldest-that-must-expire score, newest score }
+// KEYS: the batch's distinct buckets · ARGV[1] now (ms), ARGV[2] member prefix, then per request, in arrival order:
+// bucket index (into KEYS), window (ms), limit. Returns, per request: allowed (0|1), count after, the score of the
+// admission that must expire before another is admitted (refusals), the newest score (refusals).
+// Per bucket, the window is trimmed and counted once (again only if a later request of the batch names another
+// window); each admission is a ZADD and a count+1, as the next sequential call would have counted; a refusal's two
+// scores are read once per (count, limit), since refusals change nothing. Each admitting bucket's TTL is set once, to
+// the window of its last admission, which is what sequential calls would have left.
 const SCRIPT = `
-local key = KEYS[1]
 local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
-if count < limit then
-  redis.call('ZADD', key, now, ARGV[4])
-  redis.call('PEXPIRE', key, window)
-  return { 1, count + 1, 0, now }
+local prefix = ARGV[2]
+local out = {}
+local state = {}
+local n = (#ARGV - 2) / 3
+for i = 0, n - 1 do
+  local b = 3 + i * 3
+  local k = tonumber(ARGV[b])
+  local window = tonumber(ARGV[b + 1])
+  local limit = tonumber(ARGV[b + 2])
+  local key = KEYS[k]
+  local s = state[k]
+  if s == nil or s.window ~= window then
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+    s = { window = window, count = redis.call('ZCARD', key), expire = s and s.expire, refusal = {} }
+    state[k] = s
+  end
+  if s.count < limit then
+    redis.call('ZADD', key, now, prefix .. i)
+    s.count = s.count + 1
+    s.expire = window
+    s.refusal = {}
+    out[#out + 1] = 1
+    out[#out + 1] = s.count
+    out[#out + 1] = 0
+    out[#out + 1] = now
+  else
+    local r = s.refusal[limit]
+    if r == nil then
+      local freeing = redis.call('ZRANGE', key, s.count - limit, s.count - limit, 'WITHSCORES')
+      local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+      r = { tonumber(freeing[2]), tonumber(newest[2]) }
+      s.refusal[limit] = r
+    end
+    out[#out + 1] = 0
+    out[#out + 1] = s.count
+    out[#out + 1] = r[1]
+    out[#out + 1] = r[2]
+  end
 end
-local freeing = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-return { 0, count, tonumber(freeing[2]), tonumber(newest[2]) }
+for k, s in pairs(state) do
+  if s.expire then redis.call('PEXPIRE', KEYS[k], s.expire) end
+end
+return out
 `;
+
+interface Pending {
+  bucket: string;
+  limit: number;
+  windowMs: number;
+  resolve: (r: RateLimitResult) => void;
+}
 
 export interface RedisLimiterOptions {
   now?: () => number;
@@ -42,6 +86,9 @@ export class RedisRateLimiter implements RateLimiter {
   readonly local: MemoryRateLimiter;
   private degraded = false;
   private seq = 0;
+  private pending: Pending[] = [];
+  /** How many buckets each script call named, in order (tests and diagnostics; the last 100 calls). */
+  readonly scriptCalls: number[] = [];
   private readonly salt = randomBytes(6).toString('hex');
   private readonly now: () => number;
 
@@ -59,34 +106,68 @@ export class RedisRateLimiter implements RateLimiter {
       retryStrategy: (times) => Math.min(times * 200, 2_000),
     });
     this.redis.on('error', () => {}); // reported through degraded() below; ioredis reconnects by itself
-    this.redis.defineCommand('maitreSlidingWindow', { numberOfKeys: 1, lua: SCRIPT });
+    this.redis.defineCommand('maitreSlidingWindow', { lua: SCRIPT }); // numberOfKeys given per call
   }
 
-  async consume(bucket: string, limit: number, windowMs = MINUTE): Promise<RateLimitResult> {
+  consume(bucket: string, limit: number, windowMs = MINUTE): Promise<RateLimitResult> {
+    return new Promise((resolve) => {
+      this.pending.push({ bucket, limit, windowMs, resolve });
+      // setImmediate, not a microtask: requests read from many sockets in one poll phase each run their own
+      // microtasks before the next socket is read, so only the check phase sees them all.
+      if (this.pending.length === 1) setImmediate(this.flush);
+    });
+  }
+
+  /** Decides every request queued since the last flush in one script call. */
+  private readonly flush = (): void => {
+    const batch = this.pending;
+    this.pending = [];
+    void this.decide(batch);
+  };
+
+  private async decide(batch: Pending[]): Promise<void> {
     const now = this.now();
-    let reply: [number, number, number, number];
+    const prefix = this.options.prefix ?? 'maitre:rl:';
+    const keys: string[] = [];
+    const index = new Map<string, number>();
+    const args: (string | number)[] = [now, `${now}-${this.salt}-${this.seq++}-`];
+    for (const p of batch) {
+      let k = index.get(p.bucket);
+      if (k === undefined) {
+        k = keys.push(prefix + p.bucket);
+        index.set(p.bucket, k);
+      }
+      args.push(k, p.windowMs, p.limit);
+    }
+    this.scriptCalls.push(keys.length);
+    if (this.scriptCalls.length > 100) this.scriptCalls.shift();
+    let reply: (number | string)[];
     try {
-      reply = await (this.redis as any).maitreSlidingWindow(
-        `${this.options.prefix ?? 'maitre:rl:'}${bucket}`,
-        now,
-        windowMs,
-        limit,
-        `${now}-${this.salt}-${this.seq++}`,
-      );
+      reply = await (this.redis as any).maitreSlidingWindow(keys.length, ...keys, ...args);
     } catch (err) {
       if (!this.degraded) {
         this.degraded = true;
         this.options.log?.warn({ err: { message: (err as Error).message } }, 'redis unreachable: rate limiting falls back to this instance');
       }
-      this.options.onFallback?.();
-      return this.local.consumeSync(bucket, limit, windowMs);
+      for (const p of batch) {
+        this.options.onFallback?.();
+        p.resolve(this.local.consumeSync(p.bucket, p.limit, p.windowMs));
+      }
+      return;
     }
     if (this.degraded) {
       this.degraded = false;
       this.options.log?.info('redis reachable again: shared rate limiting resumed');
     }
-    const [allowed, count, freeing, newest] = reply.map(Number);
-    return allowed === 1 ? admitted(limit, count, windowMs) : refused(limit, freeing, newest, now, windowMs);
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
+      const count = Number(reply[i * 4 + 1]);
+      p.resolve(
+        Number(reply[i * 4]) === 1
+          ? admitted(p.limit, count, p.windowMs)
+          : refused(p.limit, Number(reply[i * 4 + 2]), Number(reply[i * 4 + 3]), now, p.windowMs),
+      );
+    }
   }
 
   /** Waits (bounded) for the first connection, so an instance starting beside a healthy Redis shares limits at once. */

@@ -60,9 +60,9 @@ test('Redis limiter: one budget shared by two limiters (two instances), exact at
 test('Redis limiter: one turn of requests is one script call, decided exactly as the same calls one by one', async () => {
   const prefix = `maitre:test:${randomBytes(4).toString('hex')}:`;
   const clock = new TestClock(5_000_000);
-  const shared = new RedisRateLimiter(REDIS_URL, { prefix, now: clock.now });
+  const calls: number[] = []; // buckets named by each script call
+  const shared = new RedisRateLimiter(REDIS_URL, { prefix, now: clock.now, onScriptCall: (buckets) => calls.push(buckets) });
   const reference = new MemoryRateLimiter(clock.now);
-  const calls = shared.scriptCalls; // buckets named by each script call
   try {
     assert.equal(await shared.ready(), true);
     // Three buckets interleaved, one of them asked under two limits (a key whose limit was lowered mid-turn).

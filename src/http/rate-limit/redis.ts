@@ -76,6 +76,8 @@ export interface RedisLimiterOptions {
   now?: () => number;
   log?: Pick<Logger, 'warn' | 'info'>;
   onFallback?: () => void;
+  /** Called with the number of buckets each script call names (one call per event-loop turn with requests). */
+  onScriptCall?: (buckets: number) => void;
   /** Fail over to local limiting when Redis has not answered within this many ms. */
   timeoutMs?: number;
   prefix?: string;
@@ -87,8 +89,6 @@ export class RedisRateLimiter implements RateLimiter {
   private degraded = false;
   private seq = 0;
   private pending: Pending[] = [];
-  /** How many buckets each script call named, in order (tests and diagnostics; the last 100 calls). */
-  readonly scriptCalls: number[] = [];
   private readonly salt = randomBytes(6).toString('hex');
   private readonly now: () => number;
 
@@ -139,8 +139,7 @@ export class RedisRateLimiter implements RateLimiter {
       }
       args.push(k, p.windowMs, p.limit);
     }
-    this.scriptCalls.push(keys.length);
-    if (this.scriptCalls.length > 100) this.scriptCalls.shift();
+    this.options.onScriptCall?.(keys.length);
     let reply: (number | string)[];
     try {
       reply = await (this.redis as any).maitreSlidingWindow(keys.length, ...keys, ...args);

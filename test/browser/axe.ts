@@ -20,6 +20,8 @@ export interface Violation {
  * (a widget embedded in someone else's page); `disable`: rules that are the host page's business, not the widget's.
  */
 export async function axeViolations(page: Page, options: { include?: string; disable?: string[] } = {}): Promise<Violation[]> {
+  // The element to check may still be arriving (a part of a page fetched on demand): axe would find nothing.
+  if (options.include) await page.locator(options.include).first().waitFor({ timeout: 30_000 });
   if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE);
   return page.evaluate(async ({ include, disable }) => {
     type Result = { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] };

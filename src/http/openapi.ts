@@ -48,6 +48,8 @@ export interface ErrorEnvelope {
 
 type StatusOf<C extends ErrorCode> = (typeof ERROR_STATUS)[C];
 
+const envelopes = new Map<string, z.ZodType<ErrorEnvelope>>();
+
 /**
  * Response schemas for route-specific errors, keyed by status: spread into a route's `response`.
  * `errorResponses('reservation_not_found', 'no_tables_available')` → `{ 404: envelope, 409: envelope }`.
@@ -62,8 +64,14 @@ export function errorResponses<const C extends readonly ErrorCode[]>(
   }
   const out: Record<number, z.ZodType<ErrorEnvelope>> = {};
   for (const [status, list] of byStatus) {
-    const schema = envelopeSchema(list) as unknown as z.ZodType<ErrorEnvelope>;
-    declaredErrorCodes.set(schema, list);
+    // The same codes give the same schema object: its serializer is compiled once per process (serializer.ts).
+    const key = list.join(' ');
+    let schema = envelopes.get(key);
+    if (!schema) {
+      schema = envelopeSchema(list) as unknown as z.ZodType<ErrorEnvelope>;
+      declaredErrorCodes.set(schema, list);
+      envelopes.set(key, schema);
+    }
     out[status] = schema;
   }
   return out as { [S in StatusOf<C[number]>]: z.ZodType<ErrorEnvelope> };

@@ -13,14 +13,30 @@ export function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
   return json;
 }
 
+/**
+ * One compiled serializer per schema object, for the whole process: a compiled serializer is a pure function of its
+ * schema (no per-app state), and compiling it costs far more than running it. An app built twice in one process (the
+ * tests build hundreds) compiles nothing the second time.
+ */
+const compiled = new WeakMap<z.ZodType, (data: unknown) => string>();
+
+function compile(schema: z.ZodType): (data: unknown) => string {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    fn = fastJson(toJsonSchema(schema) as any) as (data: unknown) => string;
+    compiled.set(schema, fn);
+  }
+  return fn;
+}
+
 export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schema }) => {
   if (!(schema instanceof z.ZodType)) return (data) => JSON.stringify(data);
-  return fastJson(toJsonSchema(schema) as any);
+  return compile(schema);
 };
 
 /** The serializer Fastify compiles for a route's response `schema`: for answers serialized ahead of the reply (SerializedJson). */
 export function serializerFor<S extends z.ZodType>(schema: S): (data: z.input<S>) => string {
-  return fastJson(toJsonSchema(schema) as any) as (data: z.input<S>) => string;
+  return compile(schema);
 }
 
 /** The content type Fastify gives a serialized JSON answer. */

@@ -33,6 +33,13 @@ function packageBundle(): string | null {
 export function loadDocsBundle(path?: string): DocsBundle | null {
   const file = path ?? (existsSync(BUILT_BUNDLE) ? BUILT_BUNDLE : packageBundle());
   if (file === null || !existsSync(file)) return null;
-  const body = Buffer.from(readFileSync(file, 'utf8').replaceAll(REMOTE_LOGO, 'data:,'));
-  return { body, url: `/docs/assets/redoc.${createHash('sha256').update(body).digest('hex').slice(0, 16)}.js` };
+  // Read once per process (about a megabyte, read and hashed): every app built in it serves the same bytes.
+  let bundle = loaded.get(file);
+  if (!bundle) {
+    const body = Buffer.from(readFileSync(file, 'utf8').replaceAll(REMOTE_LOGO, 'data:,'));
+    bundle = { body, url: `/docs/assets/redoc.${createHash('sha256').update(body).digest('hex').slice(0, 16)}.js` };
+    loaded.set(file, bundle);
+  }
+  return bundle;
 }
+const loaded = new Map<string, DocsBundle>();

@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startScratchServer, type ScratchServer } from '../src/db/embedded/scratch.js';
+import { makeTemplate } from '../test/helpers/db.js';
 
 function find(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -16,8 +17,22 @@ function find(dir: string): string[] {
   });
 }
 
+/**
+ * The files that take longest (tens of seconds to two minutes each, from the durations a full run prints) go first:
+ * started last, one of them would run alone at the end while the other worker slot sits idle.
+ */
+const LONGEST_FIRST = [
+  'fuzz-routes', 'browser/docs-page', 'cli', 'embedded-postgres', 'browser/dashboard-reports', 'browser/dashboard-ops',
+  'sdk-pack', 'browser/dashboard-emails', 'browser/dashboard-keys', 'reports-cli', 'customers-gdpr', 'build-stamp',
+  'notifications-faults', 'browser/widget', 'heap',
+];
+const rank = (f: string) => {
+  const i = LONGEST_FIRST.findIndex((name) => f.replaceAll('\\', '/').endsWith(`/${name}.test.ts`));
+  return i === -1 ? LONGEST_FIRST.length : i;
+};
+
 const args = process.argv.slice(2);
-const all = args.length ? args : find('test').sort();
+const all = args.length ? args : find('test').sort().sort((a, b) => rank(a) - rank(b));
 const under = (dir: string) => (f: string) => f.split(/[\\/]/).includes(dir);
 const scale = all.filter(under('scale'));
 const main = all.filter((f) => !scale.includes(f) && !(process.env.MAITRE_SKIP_BROWSER && under('browser')(f)));
@@ -50,6 +65,8 @@ if (runScale && scale.length) {
 }
 
 const runId = `${process.pid}${Date.now().toString(36)}`;
+// One migrated template for the whole run: every test database is a copy of it (test/helpers/db.ts).
+const template = await makeTemplate(`mt_${runId}_tpl`, databaseUrl);
 let failed = false;
 for (const { name, files, concurrency, extra } of passes) {
   if (!files.length) continue;
@@ -57,7 +74,7 @@ for (const { name, files, concurrency, extra } of passes) {
   // Asynchronously: this process keeps reading the embedded server's log pipe while the tests run.
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...extra, ...files], {
     stdio: 'inherit',
-    env: { ...process.env, TEST_DATABASE_URL: databaseUrl, MAITRE_TEST_RUN_ID: runId },
+    env: { ...process.env, TEST_DATABASE_URL: databaseUrl, MAITRE_TEST_RUN_ID: runId, MAITRE_TEST_TEMPLATE: template },
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   if (code !== 0) failed = true;

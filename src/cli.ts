@@ -7,12 +7,10 @@ import type { Db } from './db/types.js';
 import { ApiError } from './http/errors.js';
 import { print, UsageError } from './cli/args.js';
 import { customerCommand } from './cli/customers.js';
-import { importPglite } from './cli/import-pglite.js';
 import { keyCommand } from './cli/keys.js';
 import { reportCommand } from './cli/reports.js';
 import { ConfigFileError, restaurantCommand } from './cli/restaurants.js';
 import { userCommand } from './cli/users.js';
-import { serve } from './server.js';
 
 const HELP = `maitre — restaurant reservations
 
@@ -61,6 +59,7 @@ async function dbCommand(sub: string | undefined, rest: string[]): Promise<void>
   const json = rest.includes('--json');
   const dir = rest.find((a) => !a.startsWith('--'));
   if (!dir) throw new UsageError('usage: maitre db import-pglite DIR [--json]');
+  const { importPglite } = await import('./cli/import-pglite.js');
   const result = await importPglite(loadConfig(), dir, (m) => process.stderr.write(`maitre: ${m}\n`));
   const rows = Object.values(result.tables).reduce((a, b) => a + b, 0);
   print(json, result, `imported ${rows} rows from ${result.source} (${Object.keys(result.tables).length} tables, schema version ${result.migrationsBefore})`);
@@ -69,8 +68,11 @@ async function dbCommand(sub: string | undefined, rest: string[]): Promise<void>
 async function main(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      // Loaded only here: the server's modules (Fastify, the documents, metrics…) would slow every other command.
+      const { serve } = await import('./server.js');
       return serve(loadConfig());
+    }
     case 'migrate':
       return withDb(async (db) => {
         const applied = await migrate(db);

@@ -1,7 +1,7 @@
 /**
  * A fresh, migrated database per call, on the PostgreSQL server of this test run (TEST_DATABASE_URL: set by
- * scripts/test.ts to the embedded server it started, or to the server you name): one migrated template database per
- * process, copied per call with CREATE DATABASE … TEMPLATE, dropped when closed.
+ * scripts/test.ts to the embedded server it started, or to the server you name): one migrated template database (per
+ * run under npm test, else per process), copied per call with CREATE DATABASE … TEMPLATE, dropped when closed.
  */
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
@@ -17,14 +17,14 @@ const runId = (process.env.MAITRE_TEST_RUN_ID ?? randomBytes(3).toString('hex'))
 const tag = `${runId}_${process.pid}`;
 let counter = 0;
 
-function urlFor(database: string): string {
-  const u = new URL(TEST_DATABASE_URL);
+function urlFor(database: string, server = TEST_DATABASE_URL): string {
+  const u = new URL(server);
   u.pathname = `/${database}`;
   return u.toString();
 }
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+async function admin<T>(fn: (c: pg.Client) => Promise<T>, server = TEST_DATABASE_URL): Promise<T> {
+  const c = new pg.Client({ connectionString: server });
   await c.connect();
   try {
     return await fn(c);
@@ -33,10 +33,10 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-async function makePgTemplate(): Promise<string> {
-  const name = `mt_${tag}_tpl`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const db = new PostgresDb(urlFor(name), { max: 1 });
+/** Creates and migrates a template database on `server` (scripts/test.ts makes one for the whole run with this). */
+export async function makeTemplate(name: string, server = TEST_DATABASE_URL): Promise<string> {
+  await admin((c) => c.query(`CREATE DATABASE ${name}`), server);
+  const db = new PostgresDb(urlFor(name, server), { max: 1 });
   await migrate(db);
   await db.close();
   return name;
@@ -48,7 +48,8 @@ export interface TestDb extends Db {
 }
 
 export async function createTestDb(): Promise<TestDb> {
-  pgTemplate ??= makePgTemplate();
+  // npm test migrates one template for the whole run (MAITRE_TEST_TEMPLATE); a file run on its own makes its own.
+  pgTemplate ??= process.env.MAITRE_TEST_TEMPLATE ? Promise.resolve(process.env.MAITRE_TEST_TEMPLATE) : makeTemplate(`mt_${tag}_tpl`);
   const template = await pgTemplate;
   const name = `mt_${tag}_${counter++}`;
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));

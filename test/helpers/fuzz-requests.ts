@@ -237,6 +237,8 @@ function badAuth(world: FuzzWorld, o: Operation): fc.Arbitrary<HeadersPart> {
   );
 }
 
+const latin1 = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 60 });
+
 function extraHeaders(o: Operation, crossSite = false): fc.Arbitrary<HeadersPart> {
   const idem = fc.oneof(
     fc.constantFrom('fz-1', 'fz-2', 'fz-3', '', ' ', 'x'.repeat(255), 'x'.repeat(256), 'ключ', 'a\tb', '\u007f'),
@@ -246,7 +248,6 @@ function extraHeaders(o: Operation, crossSite = false): fc.Arbitrary<HeadersPart
   const origin = crossSite
     ? fc.constantFrom('https://evil.example', 'null', 'file://', 'http://localhost:80.evil.example', 'garbage')
     : fc.constantFrom('http://localhost:80', 'http://localhost', ...(o.kind === 'public' ? ['https://evil.example', 'null', ''] : []));
-  const latin1 = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 60 });
   return fc.record(
     {
       idempotency: fc.option(idem, { freq: 3 }),

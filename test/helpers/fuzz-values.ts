@@ -116,7 +116,23 @@ function fromSchemaBase(schema: Json, doc: Json, opts: ValueOptions, name: strin
   }
 }
 
+/**
+ * String arbitraries depend only on their schema: one per schema for the whole run. (Building one is costly — fast-check
+ * tokenizes its edge-case strings with it — and the fuzzer rebuilds every operation's arbitraries when it re-seeds.)
+ */
+const strings = new Map<string, fc.Arbitrary<string>>();
+
 function stringOf(schema: Json): fc.Arbitrary<string> {
+  const key = JSON.stringify([schema.minLength, schema.maxLength, schema.pattern, schema.format]);
+  let arbitrary = strings.get(key);
+  if (!arbitrary) {
+    arbitrary = makeStringOf(schema);
+    strings.set(key, arbitrary);
+  }
+  return arbitrary;
+}
+
+function makeStringOf(schema: Json): fc.Arbitrary<string> {
   const max = Math.min(schema.maxLength ?? 40, 60);
   const min = Math.min(schema.minLength ?? 0, max);
   if (typeof schema.pattern === 'string') {
@@ -139,11 +155,13 @@ function stringOf(schema: Json): fc.Arbitrary<string> {
   return fc.string({ minLength: min, maxLength: max });
 }
 
+const anyObject = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
+
 function objectOf(schema: Json, doc: Json, opts: ValueOptions): fc.Arbitrary<Record<string, unknown>> {
   const props: Record<string, Json> = schema.properties ?? {};
   const required = new Set<string>(schema.required ?? []);
   const entries = Object.entries(props);
-  if (!entries.length) return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
+  if (!entries.length) return anyObject;
   const record: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [k, s] of entries) record[k] = fromSchema(s, doc, opts, k);
   return fc.record(record, { requiredKeys: [...required].filter((k) => k in record) });

@@ -56,8 +56,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void stopServer().then(() => process.exit(130)));
 }
 
+/** Test files run at once in the main pass (MAITRE_TEST_CONCURRENCY). */
+const MAIN_CONCURRENCY = Number(process.env.MAITRE_TEST_CONCURRENCY) || 2;
 const passes = [
-  { name: `PostgreSQL (${server ? 'embedded, for this run' : 'TEST_DATABASE_URL'})`, files: main, concurrency: 2, extra: [] as string[] },
+  { name: `PostgreSQL (${server ? 'embedded, for this run' : 'TEST_DATABASE_URL'})`, files: main, concurrency: MAIN_CONCURRENCY, extra: [] as string[] },
 ];
 // A scale test that fails can leave a handle open (a load generator, a socket): force the file to exit, and bound it.
 if (runScale && scale.length) {

@@ -68,7 +68,11 @@ if (runScale && scale.length) {
 
 const runId = `${process.pid}${Date.now().toString(36)}`;
 // One migrated template for the whole run: every test database is a copy of it (test/helpers/db.ts).
-const template = await makeTemplate(`mt_${runId}_tpl`, databaseUrl);
+const template = await makeTemplate(`mt_${runId}_tpl`, databaseUrl).catch(async (err: unknown) => {
+  console.error(`# could not migrate the test template on ${databaseUrl}: ${(err as Error).stack ?? err}`);
+  await stopServer();
+  process.exit(1);
+});
 let failed = false;
 for (const { name, files, concurrency, extra } of passes) {
   if (!files.length) continue;

@@ -3,7 +3,8 @@
 // PostgreSQL started for the run (a temporary directory, removed at the end). Each test gets its own database, copied
 // from a migrated template. Extra arguments are test files (default: every test/**/*.test.ts).
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startScratchServer, type ScratchServer } from '../src/db/embedded/scratch.js';
@@ -73,6 +74,8 @@ const template = await makeTemplate(`mt_${runId}_tpl`, databaseUrl).catch(async 
   await stopServer();
   process.exit(1);
 });
+// One cache directory for the run (MAITRE_CACHE_DIR): the API reference is rendered once, not once per test process.
+const cacheDir = mkdtempSync(join(tmpdir(), 'maitre-test-cache-'));
 let failed = false;
 for (const { name, files, concurrency, extra } of passes) {
   if (!files.length) continue;
@@ -80,12 +83,13 @@ for (const { name, files, concurrency, extra } of passes) {
   // Asynchronously: this process keeps reading the embedded server's log pipe while the tests run.
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...extra, ...files], {
     stdio: 'inherit',
-    env: { ...process.env, TEST_DATABASE_URL: databaseUrl, MAITRE_TEST_RUN_ID: runId, MAITRE_TEST_TEMPLATE: template },
+    env: { ...process.env, TEST_DATABASE_URL: databaseUrl, MAITRE_TEST_RUN_ID: runId, MAITRE_TEST_TEMPLATE: template, MAITRE_CACHE_DIR: cacheDir },
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   if (code !== 0) failed = true;
 }
 
+rmSync(cacheDir, { recursive: true, force: true });
 if (server) {
   await stopServer();
 } else {

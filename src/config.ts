@@ -1,6 +1,7 @@
 /**
  * The only reader of process.env. Validated once at start-up and injected everywhere else.
  */
+import { join } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './lib/duration.js';
 
@@ -15,6 +16,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   MAITRE_DATA_DIR: z.string().min(1).default('./data'),
+  MAITRE_CACHE_DIR: z.string().min(1).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAITRE_WEBHOOK_ALLOW_PRIVATE: flag(false),
@@ -53,6 +55,11 @@ export interface Config {
   /** postgres:// URL; undefined means the embedded PostgreSQL in dataDir. */
   databaseUrl?: string;
   dataDir: string;
+  /**
+   * MAITRE_CACHE_DIR: where the server keeps, across restarts, what it can rebuild but would rather not (the rendered
+   * API reference). Default: `cache` in the data directory in embedded mode; none with DATABASE_URL (stateless).
+   */
+  cacheDir?: string;
   redisUrl?: string;
   logLevel: string;
   webhookAllowPrivate: boolean;
@@ -88,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.MAITRE_DATA_DIR,
+    cacheDir: e.MAITRE_CACHE_DIR ?? (e.DATABASE_URL ? undefined : join(e.MAITRE_DATA_DIR, 'cache')),
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     webhookAllowPrivate: e.MAITRE_WEBHOOK_ALLOW_PRIVATE,

@@ -26,7 +26,8 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'info', MAITRE_DEMO: '0' }), ...overrides };
+  // No cache directory unless the run gives one (never ./data/cache from a test): npm test shares one for its run.
+  return { ...loadConfig({ LOG_LEVEL: 'info', MAITRE_DEMO: '0' }), cacheDir: process.env.MAITRE_CACHE_DIR, ...overrides };
 }
 
 export async function createTestApp(

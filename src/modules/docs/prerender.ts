@@ -2,7 +2,8 @@
  * The pre-rendered reference behind /docs and /docs/admin: Redoc's server-side render of the document as served (with
  * a curl example per operation), cut into parts so the page carries the sidebar and the overview, and each tag is
  * fetched when the reader gets near it (or jumps to it). Rendering takes seconds of CPU: it runs once per
- * document in a worker thread (render-worker.mjs), never on the event loop, and the result is kept in memory.
+ * document in a worker thread (render-worker.mjs), never on the event loop, and the result is kept in memory and, with
+ * a cache directory, on disk for the next start (render-cache.ts).
  *
  * Why: a browser rendering Redoc from the JSON document (the standalone bundle) blocks its main thread for seconds
  * (Lighthouse: 6 s of Total Blocking Time on a 4× throttled CPU); the same markup as HTML, delivered part by part, is
@@ -11,9 +12,11 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { REDOC_OPTIONS } from './render-options.js';
+import { fileIdentity, renderKey, type RenderCache } from './render-cache.js';
 
 /** What render.mjs returns: the <style> elements styled-components collected, the markup of Redoc's root. */
 export interface RenderedReference {
@@ -148,21 +151,52 @@ export const BUILT_RENDERER = fileURLToPath(new URL('../../../dist/docs-ssr/redo
  * else render.mjs with node_modules (a checkout with its dev dependencies). Rejects when neither can run. Redoc's
  * options are the browser render's, with the header's height (3rem) as scrollYOffset, which the browser measures.
  */
-export function prerender(documentText: string, renderer = existsSync(BUILT_RENDERER) ? BUILT_RENDERER : null): Promise<PrerenderedReference> {
-  const document = withCurlSamples(JSON.parse(documentText));
+export async function prerender(
+  documentText: string,
+  renderer = existsSync(BUILT_RENDERER) ? BUILT_RENDERER : null,
+  cache?: RenderCache,
+): Promise<PrerenderedReference> {
+  const options = { ...REDOC_OPTIONS, scrollYOffset: 48 };
+  const key = cache && (await cacheKey(documentText, options, renderer));
+  const kept = key ? await cache!.get(key) : null;
+  const rendered = kept ?? (await renderInWorker(withCurlSamples(JSON.parse(documentText)), options, renderer));
+  const split = splitReference({ css: rendered.css, html: accessibleMarkup(rendered.html) });
+  if (key && !kept) await cache!.set(key, rendered); // only a render the page can use
+  return split;
+}
+
+/**
+ * What a render depends on: the document, the options and the renderer — the bundle's bytes, or render.mjs's with
+ * the version of the redoc package it imports. Null (no caching) when the renderer cannot be identified.
+ */
+async function cacheKey(documentText: string, options: object, renderer: string | null): Promise<string | null> {
+  let identity: string | null;
+  if (renderer) {
+    identity = await fileIdentity(renderer);
+  } else {
+    let redocPackage: string | null = null;
+    try {
+      redocPackage = createRequire(import.meta.url).resolve('redoc/package.json');
+    } catch {
+      /* not installed: the render fails too */
+    }
+    const [source, redoc] = await Promise.all([
+      fileIdentity(fileURLToPath(new URL('./render.mjs', import.meta.url))),
+      redocPackage ? fileIdentity(redocPackage) : null,
+    ]);
+    identity = source && redoc && `${source}+${redoc}`;
+  }
+  return identity ? renderKey([documentText, JSON.stringify(options), identity]) : null;
+}
+
+function renderInWorker(document: Record<string, any>, options: Record<string, unknown>, renderer: string | null): Promise<RenderedReference> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./render-worker.mjs', import.meta.url), {
-      workerData: { document, options: { ...REDOC_OPTIONS, scrollYOffset: 48 }, renderer },
-    });
+    const worker = new Worker(new URL('./render-worker.mjs', import.meta.url), { workerData: { document, options, renderer } });
     let done = false;
     worker.once('message', (message: { ok: true; rendered: RenderedReference } | { ok: false; error: string }) => {
       done = true;
       if (!message.ok) return reject(new Error(message.error));
-      try {
-        resolve(splitReference({ css: message.rendered.css, html: accessibleMarkup(message.rendered.html) }));
-      } catch (err) {
-        reject(err);
-      }
+      resolve(message.rendered);
     });
     worker.once('error', (err) => {
       done = true;

@@ -5,6 +5,7 @@
  * the document with its curl examples /docs/reference/<kind>.json and Redoc's bundle /docs/assets/redoc.<hash>.js
  * (for the browser render).
  */
+import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../../http/errors.js';
@@ -12,6 +13,7 @@ import { Precompressed } from '../../http/compression.js';
 import { openapiDocument, serializeDocument, type DocumentKind } from '../../http/openapi.js';
 import { markGuard } from '../../http/route-auth.js';
 import { loadDocsBundle } from './bundle.js';
+import { RenderCache } from './render-cache.js';
 import { DOCS_CSP, DOCS_INIT_JS, docsHtml, escapeHtml, partPlaceholder, type DocsKind } from './page.js';
 import { ORIGIN_TOKEN, prerender, withCurlSamples, type PrerenderedReference } from './prerender.js';
 
@@ -33,6 +35,8 @@ export interface DocsOptions {
   /** The server-side renderer module (default: dist/docs-ssr/redoc-ssr.mjs when built, else render.mjs). */
   renderer?: string | null;
   prerenderWaitMs?: number;
+  /** Where renders are kept across restarts (render-cache.ts); none: every start renders again. */
+  cacheDir?: string;
 }
 
 export const docsRoutes: FastifyPluginAsync<DocsOptions> = async (app, opts) => {
@@ -65,6 +69,7 @@ export const docsRoutes: FastifyPluginAsync<DocsOptions> = async (app, opts) => 
   const bundleUrl = bundle?.url ?? '/docs/assets/redoc.missing.js';
 
   // The pre-rendered references (prerender.ts), rendered on first demand, one worker thread per document.
+  const cache = opts.cacheDir ? new RenderCache(join(opts.cacheDir, 'docs')) : undefined;
   const references = new Map<DocumentKind, Promise<PrerenderedReference | null>>();
   const reference = (kind: DocumentKind): Promise<PrerenderedReference | null> => {
     let found = references.get(kind);
@@ -72,7 +77,7 @@ export const docsRoutes: FastifyPluginAsync<DocsOptions> = async (app, opts) => 
       found =
         opts.prerender === false
           ? Promise.resolve(null)
-          : prerender(serializeDocument(openapiDocument(app, kind)), opts.renderer).catch((err: unknown) => {
+          : prerender(serializeDocument(openapiDocument(app, kind)), opts.renderer, cache).catch((err: unknown) => {
               app.log.warn({ err, kind }, 'the API reference could not be pre-rendered: Redoc renders it in the browser');
               return null;
             });

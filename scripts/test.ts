@@ -81,7 +81,9 @@ for (const { name, files, concurrency, extra } of passes) {
   if (!files.length) continue;
   console.log(`\n# ===== test pass on ${name} (${files.length} files) =====`);
   // Asynchronously: this process keeps reading the embedded server's log pipe while the tests run.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...extra, ...files], {
+  // A larger young generation (the test files inherit the runner's flags): tests allocate fast and keep little, and
+  // fewer scavenges cut the fuzzer's CPU by about a tenth (14.9 vs 16.5 s for 15,000 requests).
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...extra, ...files], {
     stdio: 'inherit',
     env: { ...process.env, TEST_DATABASE_URL: databaseUrl, MAITRE_TEST_RUN_ID: runId, MAITRE_TEST_TEMPLATE: template, MAITRE_CACHE_DIR: cacheDir },
   });

@@ -217,3 +217,29 @@ test('waitlist offer in the guest\'s language: a guest whose booking was in Fren
   assert.deepEqual(conf.map((m) => m.language), ['fr']);
   assert.match((await received(conf[0].id)).mail.subject!, new RegExp(`^Votre table chez Test Bistro le mercredi 4 mars 2026 à 12h00 \\(${booked.reference}\\)$`));
 });
+
+test('waitlist join with a language: the offer and the confirmation follow it over the last booking\'s; a language we have no emails in is refused', async () => {
+  const THU = '2026-03-05';
+  const r = await createTenant(t.app, bistro({ tables: [{ key: 'T1', area: 'main', minCovers: 1, maxCovers: 2 }], combinations: [] } as never));
+  const lea = guestEmail();
+  // Léa's last booking was in English; she joins the waitlist from a French page.
+  assert.equal((await r.post('/reservations', { date: '2026-03-06', time: '19:30', partySize: 2, customer: { name: 'Léa', email: lea }, language: 'en' })).statusCode, 201);
+  const a = (await r.post('/reservations', { date: THU, time: '12:00', partySize: 2, customer: { name: 'First', email: guestEmail() } })).json();
+  for (const language of ['de', 'FR', '', 7]) {
+    const refused = await r.post('/waitlist', { date: THU, time: '12:00', partySize: 2, customer: { name: 'Léa', email: lea }, language });
+    assert.deepEqual([refused.statusCode, refused.json().error.code, refused.json().error.details.issues[0].path], [422, 'validation_failed', 'body.language'], String(language));
+  }
+  const w = await r.post('/waitlist', { date: THU, time: '12:00', partySize: 2, customer: { name: 'Léa', email: lea }, language: 'fr' });
+  assert.equal(w.statusCode, 201, w.body);
+  assert.equal(w.json().language, 'fr');
+  assert.equal((await r.get(`/waitlist/${w.json().id}`)).json().language, 'fr');
+  const plain = await r.post('/waitlist', { date: THU, time: '13:00', partySize: 2, customer: { name: 'Sam', email: guestEmail() } });
+  assert.equal(plain.json().language, null, 'none given: null');
+
+  assert.equal((await r.post(`/reservations/${a.id}/cancel`, {})).statusCode, 200);
+  const { rows } = await t.db.query(`SELECT id, kind, language FROM guest_messages WHERE waitlist_entry_id = $1`, [w.json().id]);
+  assert.deepEqual(rows.map((m) => [m.kind, m.language]), [['waitlist_offer', 'fr']]);
+  assert.match((await received(rows[0].id)).mail.subject!, /^Une table se libère pour vous chez Test Bistro le jeudi 5 mars 2026 à 12h00$/);
+  const booked = (await r.post(`/waitlist/${w.json().id}/accept`)).json();
+  assert.deepEqual((await messagesOf(booked.id)).filter((m) => m.kind === 'confirmation').map((m) => m.language), ['fr']);
+});

@@ -3386,6 +3386,8 @@ export interface operations {
                             } | null;
                             notes: string | null;
                             source: string;
+                            /** @description The language the guest asked for, if any (their emails follow it). */
+                            language: ("en" | "fr") | null;
                             /** @description While `offered`: the table held for the party. */
                             offer: {
                                 time: string;
@@ -3454,6 +3456,8 @@ export interface operations {
                     area?: string | null;
                     notes?: string | null;
                     source?: string;
+                    /** @description The guest's language for the offer's email and, once booked, the booking's; default: their latest booking's, else the restaurant's. */
+                    language?: ("en" | "fr") | null;
                 };
             };
         };
@@ -3494,6 +3498,8 @@ export interface operations {
                         } | null;
                         notes: string | null;
                         source: string;
+                        /** @description The language the guest asked for, if any (their emails follow it). */
+                        language: ("en" | "fr") | null;
                         /** @description While `offered`: the table held for the party. */
                         offer: {
                             time: string;
@@ -3606,6 +3612,8 @@ export interface operations {
                         } | null;
                         notes: string | null;
                         source: string;
+                        /** @description The language the guest asked for, if any (their emails follow it). */
+                        language: ("en" | "fr") | null;
                         /** @description While `offered`: the table held for the party. */
                         offer: {
                             time: string;
@@ -3794,6 +3802,8 @@ export interface operations {
                         } | null;
                         notes: string | null;
                         source: string;
+                        /** @description The language the guest asked for, if any (their emails follow it). */
+                        language: ("en" | "fr") | null;
                         /** @description While `offered`: the table held for the party. */
                         offer: {
                             time: string;

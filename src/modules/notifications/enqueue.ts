@@ -199,13 +199,16 @@ export async function enqueueGuestMessages(
   ]);
 }
 
-/** A waitlist offer (waitlist.offered): the held table and until when, in the guest's language (guestLanguage), in the caller's transaction. */
+/**
+ * A waitlist offer (waitlist.offered): the held table and until when, in the caller's transaction, in the entry's
+ * language, else the guest's latest booking's (guestLanguage), else the restaurant's default.
+ */
 export async function enqueueWaitlistOffer(tx: Queryable, restaurantId: string, entry: WaitlistEntryView, nowMs: number): Promise<void> {
   const email = entry.customer?.email;
   if (!email || !entry.offer) return;
   const ctx = await loadContext(tx, restaurantId, null);
   if (!ctx || !kindEnabled(ctx.settings, 'waitlist_offer')) return;
-  const language = (await guestLanguage(tx, restaurantId, entry.customer!.id)) ?? ctx.settings.defaultLanguage;
+  const language = entry.language ?? (await guestLanguage(tx, restaurantId, entry.customer!.id)) ?? ctx.settings.defaultLanguage;
   const startsAtMs = Date.parse(entry.offer.startsAt);
   const rendered = render({
     kind: 'waitlist_offer', language, restaurant: ctx.restaurant, settings: ctx.settings, guestName: entry.customer!.name, recipient: email,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { areaKeySchema, dateSchema, restaurantParamsSchema, timeSchema } from '../availability/schemas.js';
 import { phoneSchema } from '../../lib/phone.js';
+import { LANGUAGES } from '../notifications/settings.js';
 import { STATUSES } from './lifecycle.js';
 
 const partySize = z.number().int().min(1).max(1000);
@@ -26,6 +27,9 @@ export const bookingCustomerInputSchema = customerInputSchema.extend({
     ),
 });
 
+/** A guest's language for the emails Maitre sends them (the languages the templates exist in). */
+export const guestLanguageSchema = z.enum(LANGUAGES);
+
 export const createReservationBodySchema = z.strictObject({
   date: dateSchema,
   time: timeSchema,
@@ -40,8 +44,7 @@ export const createReservationBodySchema = z.strictObject({
     .describe('Book seats of this special event (GET /events) instead of a table; `date` must be its date, `time` within it.'),
   notes: notes.optional(),
   source: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, { error: 'must be 1–32 lower-case letters, digits, "_" or "-"' }).optional(),
-  language: z
-    .enum(['en', 'fr'])
+  language: guestLanguageSchema
     .nullable()
     .optional()
     .describe("The guest's language for the booking's emails (confirmation, change, cancellation, reminder); default: the restaurant's."),

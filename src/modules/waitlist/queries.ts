@@ -1,6 +1,7 @@
 /** SQL of the waitlist, and the one mapping from rows to the API's waitlist entry shape. */
 import { prepared } from '../../db/prepared.js';
 import type { Queryable, Row } from '../../db/types.js';
+import type { Language } from '../notifications/settings.js';
 
 export const WAITLIST_STATUSES = ['waiting', 'offered', 'booked', 'expired', 'cancelled'] as const;
 export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
@@ -18,6 +19,8 @@ export interface WaitlistEntryView {
   customer: { id: string; name: string; email: string | null; phone: string | null } | null;
   notes: string | null;
   source: string;
+  /** The guest's language for their emails, when they gave one. */
+  language: Language | null;
   /** While `offered`: the held table and until when the guest can accept it. */
   offer: { time: string; startsAt: string; tables: string[]; offeredAt: string; expiresAt: string } | null;
   /** Once `booked`: the reservation. */
@@ -41,7 +44,7 @@ export interface WaitingEntry {
 const iso = (v: unknown) => new Date(v as string).toISOString();
 
 const SELECT = `SELECT w.id, w.seq, w.status, to_char(w.date, 'YYYY-MM-DD') AS date, w.preferred_time, w.window_start, w.window_end, w.party_size,
-    w.area_key, w.notes, w.source, w.reservation_id, w.offered_at, w.offer_expires_at, w.created_at, w.updated_at, w.customer_id,
+    w.area_key, w.notes, w.source, w.language, w.reservation_id, w.offered_at, w.offer_expires_at, w.created_at, w.updated_at, w.customer_id,
     c.id AS c_id, c.name AS c_name, c.email AS c_email, c.phone AS c_phone, r.time AS r_time, r.starts_at AS r_starts_at,
     ARRAY(SELECT t.key FROM reservation_tables rt JOIN tables t ON t.id = rt.table_id
            WHERE rt.reservation_id = w.reservation_id ORDER BY t.position, t.key) AS r_tables
@@ -62,6 +65,7 @@ export function entryFromRow(r: Row): WaitlistEntryView {
     customer: r.c_id ? { id: r.c_id, name: r.c_name, email: r.c_email, phone: r.c_phone } : null,
     notes: r.notes,
     source: r.source,
+    language: r.language,
     offer: offered
       ? { time: r.r_time, startsAt: iso(r.r_starts_at), tables: r.r_tables, offeredAt: iso(r.offered_at), expiresAt: iso(r.offer_expires_at) }
       : null,
@@ -119,17 +123,18 @@ export interface NewEntry {
   area: string | null;
   notes: string | null;
   source: string;
+  language: Language | null;
   now: number;
 }
 
 export async function insertEntry(tx: Queryable, e: NewEntry): Promise<void> {
   await tx.query(
     `INSERT INTO waitlist_entries (id, restaurant_id, customer_id, date, preferred_time, window_start, window_end, party_size, area_key,
-       notes, source, status, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'waiting', $12, $12)`,
+       notes, source, status, created_at, updated_at, language)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'waiting', $12, $12, $13)`,
     [
       e.id, e.restaurantId, e.customerId, e.date, e.preferredTime, e.window?.from ?? null, e.window?.to ?? null, e.partySize, e.area, e.notes,
-      e.source, new Date(e.now),
+      e.source, new Date(e.now), e.language,
     ],
   );
 }

@@ -1,7 +1,7 @@
 /** Route schemas of the waitlist endpoints (validation, serialization and OpenAPI from one source). */
 import { z } from 'zod';
 import { areaKeySchema, dateSchema, restaurantParamsSchema, timeSchema } from '../availability/schemas.js';
-import { bookingCustomerInputSchema } from '../reservations/schemas.js';
+import { bookingCustomerInputSchema, guestLanguageSchema } from '../reservations/schemas.js';
 import { WAITLIST_STATUSES } from './queries.js';
 
 export const createWaitlistBodySchema = z.strictObject({
@@ -17,6 +17,10 @@ export const createWaitlistBodySchema = z.strictObject({
   area: areaKeySchema.nullable().optional(),
   notes: z.string().trim().max(2000).nullable().optional(),
   source: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, { error: 'must be 1–32 lower-case letters, digits, "_" or "-"' }).optional(),
+  language: guestLanguageSchema
+    .nullable()
+    .optional()
+    .describe("The guest's language for the offer's email and, once booked, the booking's; default: their latest booking's, else the restaurant's."),
 });
 
 export const listWaitlistQuerySchema = z.object({
@@ -39,6 +43,7 @@ export const waitlistEntrySchema = z.object({
   customer: z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
   notes: z.string().nullable(),
   source: z.string(),
+  language: guestLanguageSchema.nullable().describe('The language the guest asked for, if any (their emails follow it).'),
   offer: z
     .object({
       time: z.string(),

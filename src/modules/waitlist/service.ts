@@ -6,6 +6,7 @@
 import { enqueueGuestMessages } from '../notifications/enqueue.js';
 import type { MessageDefaults } from '../notifications/links.js';
 import { guestLanguage } from '../notifications/queries.js';
+import type { Language } from '../notifications/settings.js';
 import type { Db, Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -31,6 +32,7 @@ export interface CreateWaitlistInput {
   area?: string | null;
   notes?: string | null;
   source?: string;
+  language?: Language | null;
 }
 
 export interface ListWaitlistQuery {
@@ -98,7 +100,7 @@ export class WaitlistService {
       const id = newId('wl');
       await insertEntry(tx, {
         id, restaurantId, customerId, date: input.date, preferredTime: input.time ?? null, window: input.window ?? null, partySize: input.partySize,
-        area, notes: input.notes ?? null, source: input.source ?? 'api', now,
+        area, notes: input.notes ?? null, source: input.source ?? 'api', language: input.language ?? null, now,
       });
       await enqueueEvent(tx, { restaurantId, type: 'waitlist.created', data: (await this.find(tx, restaurantId, id)).view });
       await this.offers.settle(tx, restaurantId, input.date, true);
@@ -142,7 +144,8 @@ export class WaitlistService {
       }, now);
       const view = (await findReservation(tx, restaurantId, { id: rec.reservationId }))!.view;
       await enqueueEvent(tx, { restaurantId, type: 'booking.created', data: view });
-      const language = rec.customerId ? await guestLanguage(tx, restaurantId, rec.customerId) : null; // the offer's language
+      // The offer's language: the entry's own, else the guest's latest booking's (enqueueGuestMessages: else the default).
+      const language = rec.view.language ?? (rec.customerId ? await guestLanguage(tx, restaurantId, rec.customerId) : null);
       await enqueueGuestMessages(tx, restaurantId, 'booking.created', view, this.messages, language); // the confirmation, same transaction
       return view;
     });

@@ -2077,6 +2077,8 @@ export interface operations {
                             } | null;
                             notes: string | null;
                             source: string;
+                            /** @description The language the guest asked for, if any (their emails follow it). */
+                            language: ("en" | "fr") | null;
                             /** @description While `offered`: the table held for the party. */
                             offer: {
                                 time: string;
@@ -5257,6 +5259,8 @@ export interface operations {
                             } | null;
                             notes: string | null;
                             source: string;
+                            /** @description The language the guest asked for, if any (their emails follow it). */
+                            language: ("en" | "fr") | null;
                             /** @description While `offered`: the table held for the party. */
                             offer: {
                                 time: string;

@@ -197,7 +197,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { prefix: '/admin/api' },
   );
   await app.register(docsRoutes, { cacheDir: config.cacheDir }); // GET /v1/openapi.json, /admin/api/openapi.json, /docs
-  await app.register(llmsRoutes); // GET /llms.txt, /llms-full.txt, /docs/{guide}.md: generated at start-up from docs/ and the OpenAPI document
+  await app.register(llmsRoutes); // GET /llms.txt, /llms-full.txt, /docs/{guide}.md: generated on first demand from docs/ and the OpenAPI document
   await app.register(widgetRoutes); // GET /widget.js, /demo (+ /demo/api proxy with an in-memory key when MAITRE_DEMO is on)
   await app.register(dashboardRoutes, { prefix: '/dashboard' }); // the admin dashboard (dist/dashboard)
   await app.register(homeRoutes); // GET / (links to the rest), /favicon.svg, /favicon.ico

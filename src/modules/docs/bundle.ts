@@ -30,6 +30,8 @@ function packageBundle(): string | null {
   }
 }
 
+const loaded = new Map<string, DocsBundle>();
+
 export function loadDocsBundle(path?: string): DocsBundle | null {
   const file = path ?? (existsSync(BUILT_BUNDLE) ? BUILT_BUNDLE : packageBundle());
   if (file === null || !existsSync(file)) return null;
@@ -42,4 +44,3 @@ export function loadDocsBundle(path?: string): DocsBundle | null {
   }
   return bundle;
 }
-const loaded = new Map<string, DocsBundle>();

@@ -7,24 +7,24 @@
  * rendered again.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RenderedReference } from './prerender.js';
 
 /** Bump when the cached form changes. */
 const FORMAT = 'maitre-docs-render/1';
 
-const rendererHashes = new Map<string, Promise<string | null>>();
+const fileHashes = new Map<string, Promise<string | null>>();
 
 /** The SHA-256 of a file's bytes (read once per process): the renderer's identity. Null when it cannot be read. */
 export function fileIdentity(file: string): Promise<string | null> {
-  let hash = rendererHashes.get(file);
+  let hash = fileHashes.get(file);
   if (!hash) {
     hash = readFile(file).then(
       (bytes) => createHash('sha256').update(bytes).digest('hex'),
       () => null,
     );
-    rendererHashes.set(file, hash);
+    fileHashes.set(file, hash);
   }
   return hash;
 }
@@ -52,15 +52,14 @@ export class RenderCache {
   }
 
   /** Best effort: a cache that cannot be written only means the next start renders again. */
-  async set(key: string, value: RenderedReference): Promise<boolean> {
+  async set(key: string, value: RenderedReference): Promise<void> {
+    const tmp = `${this.path(key)}.${process.pid}.${Date.now()}.tmp`;
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      const tmp = `${this.path(key)}.${process.pid}.${Date.now()}.tmp`;
       await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
       await rename(tmp, this.path(key));
-      return true;
     } catch {
-      return false;
+      await rm(tmp, { force: true }).catch(() => {}); // not kept (a full disk, say): the next start renders again
     }
   }
 }

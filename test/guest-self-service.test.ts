@@ -4,10 +4,15 @@ import assert from 'node:assert/strict';
 import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
 import { bistro, createTenant, MONDAY_9Z, type Tenant } from './helpers/booking.js';
 import { createTestDb, type TestDb } from './helpers/db.js';
+import { MESSAGE_CHANNEL } from '../src/modules/notifications/queries.js';
 
 let t: TestApp;
 let db: TestDb;
-/** Queries the request path sent (not the webhook dispatcher's or the notification worker's background polling), counted while `counting` is on. */
+/**
+ * Queries the request path sent, counted while `counting` is on: not the webhook dispatcher's or the notification
+ * worker's background polling, nor the workers' wake-up a booking sends after its commit (notifications/wake.ts).
+ */
+const BACKGROUND = new RegExp(`webhook|guest_messages|${MESSAGE_CHANNEL}`, 'i');
 let counted = 0;
 let counting = false;
 
@@ -16,7 +21,7 @@ before(async () => {
   const query = db.query.bind(db);
   const proxy = Object.assign(Object.create(Object.getPrototypeOf(db)), db, {
     query: (sql: string, params?: readonly unknown[]) => {
-      if (counting && !/webhook|guest_messages/i.test(sql)) counted += 1;
+      if (counting && !BACKGROUND.test(sql)) counted += 1;
       return query(sql, params);
     },
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './helpers/cli.js';
+import { runCli, runCliInProcess } from './helpers/cli.js';
 import { createTestDb } from './helpers/db.js';
 
 const CONFIG = {
@@ -20,6 +20,8 @@ async function environment(): Promise<{ env: Record<string, string>; cleanup: ()
   return { env: { DATABASE_URL: db.url }, cleanup: () => db.close() };
 }
 
+// Three commands run as the real program (exit code, streams, a password on standard input); the rest run in this
+// process through the same function (src/cli/main.ts), which is what the program runs.
 test('maitre CLI: restaurants, keys and users with --json, errors on stderr with a non-zero exit', async () => {
   const { env, cleanup } = await environment();
   const dir = mkdtempSync(join(tmpdir(), 'maitre-cfg-'));
@@ -40,7 +42,7 @@ test('maitre CLI: restaurants, keys and users with --json, errors on stderr with
     assert.match(refused.stderr, /patio/);
     assert.equal(refused.stdout, '');
 
-    const key = await runCli(['key', 'create', '--restaurant', 'chez-cli', '--name', 'POS', '--scopes', 'config:read,reservations:read',
+    const key = await runCliInProcess(['key', 'create', '--restaurant', 'chez-cli', '--name', 'POS', '--scopes', 'config:read,reservations:read',
       '--origins', 'https://pos.example', '--rate-limit', '30', '--json'], env);
     assert.equal(key.code, 0, key.stderr);
     const k = JSON.parse(key.stdout);
@@ -52,13 +54,13 @@ test('maitre CLI: restaurants, keys and users with --json, errors on stderr with
     assert.equal(k.rateLimitPerMinute, 30);
     assert.equal(k.status, 'active');
 
-    const list = await runCli(['key', 'list', '--restaurant', 'chez-cli', '--json'], env);
+    const list = await runCliInProcess(['key', 'list', '--restaurant', 'chez-cli', '--json'], env);
     assert.equal(list.code, 0, list.stderr);
     const listed = JSON.parse(list.stdout);
     assert.equal(listed.data.length, 1);
     assert.ok(!list.stdout.includes(k.key.slice(18)), 'the secret is never listed');
 
-    const rotated = await runCli(['key', 'rotate', k.id, '--grace', '24h', '--json'], env);
+    const rotated = await runCliInProcess(['key', 'rotate', k.id, '--grace', '24h', '--json'], env);
     assert.equal(rotated.code, 0, rotated.stderr);
     const r = JSON.parse(rotated.stdout);
     assert.notEqual(r.key, k.key);
@@ -66,11 +68,11 @@ test('maitre CLI: restaurants, keys and users with --json, errors on stderr with
     assert.equal(r.previous.status, 'rotating');
     assert.ok(r.previous.graceEndsAt);
 
-    assert.equal((await runCli(['key', 'revoke', k.id], env)).code, 0);
-    const del = await runCli(['key', 'delete', r.id, '--json'], env);
+    assert.equal((await runCliInProcess(['key', 'revoke', k.id], env)).code, 0);
+    const del = await runCliInProcess(['key', 'delete', r.id, '--json'], env);
     assert.equal(del.code, 0, del.stderr);
     assert.deepEqual(JSON.parse(del.stdout), { id: r.id, deleted: true });
-    const missing = await runCli(['key', 'revoke', 'key_nonexist'], env);
+    const missing = await runCliInProcess(['key', 'revoke', 'key_nonexist'], env);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /key_not_found/);
 
@@ -78,16 +80,16 @@ test('maitre CLI: restaurants, keys and users with --json, errors on stderr with
     assert.equal(user.code, 0, user.stderr);
     assert.equal(JSON.parse(user.stdout).email, 'chef@example.com');
 
-    const exported = await runCli(['restaurant', 'export', 'chez-cli'], env);
+    const exported = await runCliInProcess(['restaurant', 'export', 'chez-cli'], env);
     assert.equal(exported.code, 0, exported.stderr);
     const cfg = JSON.parse(exported.stdout);
     assert.equal(cfg.slug, 'chez-cli');
     assert.deepEqual(cfg.combinations[0].tables, ['T1', 'T2']);
 
-    const usage = await runCli(['key', 'create', '--restaurant', 'chez-cli', '--name', 'x', '--scopes', 'nope'], env);
+    const usage = await runCliInProcess(['key', 'create', '--restaurant', 'chez-cli', '--name', 'x', '--scopes', 'nope'], env);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /unknown scope "nope"/);
-    assert.equal((await runCli(['frobnicate'], env)).code, 2);
+    assert.equal((await runCliInProcess(['frobnicate'], env)).code, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await cleanup();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, testConfig, TestClock, type TestApp } from './helpers/app.js';
 import { signIn } from './helpers/admin.js';
 import { bistro, booking, createTenant, MONDAY_9Z, SYSTEM, type Tenant } from './helpers/booking.js';
-import { runCli } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/cli.js';
 import { createTestDb } from './helpers/db.js';
 import type { Db } from '../src/db/types.js';
 import { parseRestaurantConfig } from '../src/modules/restaurants/config-schema.js';
@@ -155,21 +155,21 @@ test('maitre customer export ID / erase ID --yes', async () => {
     const { profile } = await customers.upsert(restaurant.id, { name: 'Ada Lovelace', email: 'ada.lovelace@example.com', notes: 'Ada Lovelace, VIP' }, 'cli');
     const env: Record<string, string> = { DATABASE_URL: seedDb.url };
 
-    const exported = await runCli(['customer', 'export', profile.id], env);
+    const exported = await runCliInProcess(['customer', 'export', profile.id], env);
     assert.equal(exported.code, 0, exported.stderr);
     const x = JSON.parse(exported.stdout);
     assert.deepEqual([x.customer.id, x.customer.email, x.reservations], [profile.id, 'ada.lovelace@example.com', []]);
 
-    const refused = await runCli(['customer', 'erase', profile.id], env);
+    const refused = await runCliInProcess(['customer', 'erase', profile.id], env);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /--yes/);
-    const erased = await runCli(['customer', 'erase', profile.id, '--yes', '--json'], env);
+    const erased = await runCliInProcess(['customer', 'erase', profile.id, '--yes', '--json'], env);
     assert.equal(erased.code, 0, erased.stderr);
     assert.deepEqual([JSON.parse(erased.stdout).id, JSON.parse(erased.stdout).reservations], [profile.id, 0]);
-    const gone = await runCli(['customer', 'export', profile.id], env);
+    const gone = await runCliInProcess(['customer', 'export', profile.id], env);
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, /customer_not_found/);
-    assert.match((await runCli(['customer', 'erase', 'cus_nosuchcustomer000000', '--yes'], env)).stderr, /customer_not_found/);
+    assert.match((await runCliInProcess(['customer', 'erase', 'cus_nosuchcustomer000000', '--yes'], env)).stderr, /customer_not_found/);
   } finally {
     await seedDb.close();
   }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { runCli } from './helpers/cli.js';
+import { runCli, runCliInProcess } from './helpers/cli.js';
 import type { Tenant } from './helpers/booking.js';
 import { parseCsv } from './helpers/csv-parse.js';
 import { createTestDb, type TestDb } from './helpers/db.js';
@@ -28,6 +28,7 @@ after(async () => {
 const base = () => ['report', '--restaurant', r.slug, '--from', RANGE.from, '--to', RANGE.to];
 
 test('--json: every section, the exact figures', async () => {
+  // As the real program once; the other cases run the same function in this process.
   const out = await runCli([...base(), '--json'], env);
   assert.equal(out.code, 0, out.stderr);
   const body = JSON.parse(out.stdout);
@@ -37,27 +38,27 @@ test('--json: every section, the exact figures', async () => {
 });
 
 test('--report NAME --json: one section; by restaurant id too', async () => {
-  const out = await runCli(['report', '--restaurant', r.id, '--from', RANGE.from, '--to', RANGE.to, '--report', 'status-mix', '--json'], env);
+  const out = await runCliInProcess(['report', '--restaurant', r.id, '--from', RANGE.from, '--to', RANGE.to, '--report', 'status-mix', '--json'], env);
   assert.equal(out.code, 0, out.stderr);
   assert.deepEqual(JSON.parse(out.stdout), { restaurant: r.slug, timezone: 'Europe/Paris', ...RANGE, ...EXPECTED.statusMix });
 });
 
 test('--csv --report NAME: the RFC 4180 CSV of that report (BOM, CRLF)', async () => {
-  const out = await runCli([...base(), '--report', 'sources', '--csv'], env);
+  const out = await runCliInProcess([...base(), '--report', 'sources', '--csv'], env);
   assert.equal(out.code, 0, out.stderr);
   assert.ok(out.stdout.startsWith('\uFEFF'));
   assert.deepEqual(parseCsv(out.stdout.slice(1)), [
     ['source', 'bookings', 'covers', 'share'],
     ...EXPECTED.sources.rows.map((x) => [x.source, String(x.bookings), String(x.covers), String(x.share)]),
   ]);
-  const guests = await runCli([...base(), '--report', 'guests', '--csv'], env);
+  const guests = await runCliInProcess([...base(), '--report', 'guests', '--csv'], env);
   assert.deepEqual(parseCsv(guests.stdout.slice(1)), [
     ['kind', 'guests', 'bookings', 'covers'], ['new', '4', '5', '13'], ['returning', '1', '1', '5'], ['unknown', '', '0', '0'],
   ]);
 });
 
 test('text: a table per report', async () => {
-  const out = await runCli(base(), env);
+  const out = await runCliInProcess(base(), env);
   assert.equal(out.code, 0, out.stderr);
   assert.ok(out.stdout.startsWith(`${r.slug} ${RANGE.from}..${RANGE.to} (Europe/Paris)\n`), out.stdout.slice(0, 200));
   const lines = out.stdout.split('\n');
@@ -84,12 +85,12 @@ test('usage errors exit 2 with a message; an unknown restaurant exits 1', async 
     [[...base(), '--bogus'], /Unknown option/],
   ];
   for (const [args, message] of cases) {
-    const out = await runCli(args, env);
+    const out = await runCliInProcess(args, env);
     assert.equal(out.code, 2, `${args.join(' ')}: ${out.stderr}`);
     assert.match(out.stderr, message);
     assert.equal(out.stdout, '');
   }
-  const missing = await runCli(['report', '--restaurant', 'no-such-place', '--from', RANGE.from, '--to', RANGE.to], env);
+  const missing = await runCliInProcess(['report', '--restaurant', 'no-such-place', '--from', RANGE.from, '--to', RANGE.to], env);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /No restaurant "no-such-place"/);
 });

@@ -1,4 +1,6 @@
 /** Tiny helpers for the command line: usage errors, output in text or --json. */
+import type { CliIo } from './io.js';
+
 export class UsageError extends Error {}
 
 export function required(values: Record<string, unknown>, name: string): string {
@@ -15,12 +17,6 @@ export function intOption(values: Record<string, unknown>, name: string): number
   return n;
 }
 
-export function print(json: boolean, value: unknown, text: string): void {
-  process.stdout.write(json ? JSON.stringify(value) + '\n' : text.endsWith('\n') ? text : text + '\n');
-}
-
-export async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+export function print(io: CliIo, json: boolean, value: unknown, text: string): void {
+  io.out(json ? JSON.stringify(value) + '\n' : text.endsWith('\n') ? text : text + '\n');
 }

@@ -1,22 +1,19 @@
 /** `maitre customer export ID` and `maitre customer erase ID --yes` (GDPR access and erasure requests). */
 import { parseArgs } from 'node:util';
-import type { Db } from '../db/types.js';
 import { errors } from '../http/errors.js';
 import { restaurantOfCustomer } from '../modules/customers/queries.js';
-import { loadConfig } from '../config.js';
 import { messageDefaults } from '../modules/notifications/links.js';
 import { createBookingServices } from '../modules/reservations/setup.js';
 import { print, UsageError } from './args.js';
+import type { CliContext } from './io.js';
 
-const CLI_ACTOR = { type: 'cli' as const, id: process.env.USER ?? null };
-
-export async function customerCommand(db: Db, sub: string | undefined, argv: string[]): Promise<void> {
+export async function customerCommand({ db, io, config, actor }: CliContext, sub: string | undefined, argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: { yes: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
   });
-  const { customers } = createBookingServices(db, Date.now, messageDefaults(loadConfig())); // erasure cancels: emails
+  const { customers } = createBookingServices(db, Date.now, messageDefaults(config)); // erasure cancels: emails
   const id = positionals[0];
   switch (sub) {
     case 'export': {
@@ -24,7 +21,7 @@ export async function customerCommand(db: Db, sub: string | undefined, argv: str
       const restaurantId = await restaurantOfCustomer(db, id);
       if (!restaurantId) throw errors.customerNotFound(id);
       // Always JSON: the export is a document, meant to be handed over as is.
-      process.stdout.write(`${JSON.stringify(await customers.export(restaurantId, id, CLI_ACTOR), null, 2)}\n`);
+      io.out(`${JSON.stringify(await customers.export(restaurantId, id, actor), null, 2)}\n`);
       return;
     }
     case 'erase': {
@@ -36,8 +33,8 @@ export async function customerCommand(db: Db, sub: string | undefined, argv: str
           `erasing ${id} removes the customer's personal data for good (reservations stay, anonymous); run it again with --yes`,
         );
       }
-      const summary = await customers.erase(restaurantId, id, CLI_ACTOR);
-      print(values.json ?? false, summary, `erased ${id}: ${summary.reservations} reservation(s) kept anonymous, ` +
+      const summary = await customers.erase(restaurantId, id, actor);
+      print(io, values.json ?? false, summary, `erased ${id}: ${summary.reservations} reservation(s) kept anonymous, ` +
         `${summary.waitlistEntriesCancelled} waitlist entr${summary.waitlistEntriesCancelled === 1 ? 'y' : 'ies'} cancelled, ` +
         `${summary.snapshotsRedacted} stored event(s)/record(s) redacted`);
       return;

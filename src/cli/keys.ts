@@ -8,8 +8,7 @@ import { createKeyBodySchema } from '../modules/keys/schemas.js';
 import { RestaurantService } from '../modules/restaurants/service.js';
 import { errors } from '../http/errors.js';
 import { intOption, print, required, UsageError } from './args.js';
-
-const CLI_ACTOR = { type: 'cli' as const, id: process.env.USER ?? null };
+import type { CliContext } from './io.js';
 
 function describe(k: KeyView): string {
   return [
@@ -27,7 +26,7 @@ async function restaurantId(db: Db, idOrSlug: string): Promise<string> {
   return r.id;
 }
 
-export async function keyCommand(db: Db, sub: string | undefined, argv: string[]): Promise<void> {
+export async function keyCommand({ db, io, actor }: CliContext, sub: string | undefined, argv: string[]): Promise<void> {
   const keys = new KeyService(db, () => {});
   const { values, positionals } = parseArgs({
     args: argv,
@@ -58,13 +57,13 @@ export async function keyCommand(db: Db, sub: string | undefined, argv: string[]
       });
       if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'key'}: ${i.message}`).join('; '));
       const rid = await restaurantId(db, required(values, 'restaurant'));
-      const { key, view } = await keys.create(rid, parsed.data, CLI_ACTOR);
-      print(json, { ...view, key }, `${describe(view)}\n\n  key: ${key}\n\n  Copy it now: it is shown only once.`);
+      const { key, view } = await keys.create(rid, parsed.data, actor);
+      print(io, json, { ...view, key }, `${describe(view)}\n\n  key: ${key}\n\n  Copy it now: it is shown only once.`);
       return;
     }
     case 'list': {
       const list = await keys.list(await restaurantId(db, required(values, 'restaurant')));
-      print(json, { data: list }, list.length ? list.map(describe).join('\n') : 'no keys');
+      print(io, json, { data: list }, list.length ? list.map(describe).join('\n') : 'no keys');
       return;
     }
     case 'rotate': {
@@ -72,23 +71,23 @@ export async function keyCommand(db: Db, sub: string | undefined, argv: string[]
       if (!id) throw new UsageError('usage: maitre key rotate ID [--grace 24h] [--json]');
       const grace = values.grace ? Math.round(parseDuration(values.grace) / 1000) : undefined;
       const rid = await keys.findRestaurantOf(id);
-      const { key, view, previous } = await keys.rotate(rid, id, grace, CLI_ACTOR);
-      print(json, { ...view, key, previous }, `${describe(view)}\n\n  key: ${key}\n\n  ${previous.id} is now rotating` +
+      const { key, view, previous } = await keys.rotate(rid, id, grace, actor);
+      print(io, json, { ...view, key, previous }, `${describe(view)}\n\n  key: ${key}\n\n  ${previous.id} is now rotating` +
         (previous.graceEndsAt ? ` until ${previous.graceEndsAt}.` : ' until you revoke it.') + ' Copy the new key now: it is shown only once.');
       return;
     }
     case 'revoke': {
       const id = positionals[0];
       if (!id) throw new UsageError('usage: maitre key revoke ID');
-      const view = await keys.revoke(await keys.findRestaurantOf(id), id, CLI_ACTOR);
-      print(json, view, `revoked ${id}`);
+      const view = await keys.revoke(await keys.findRestaurantOf(id), id, actor);
+      print(io, json, view, `revoked ${id}`);
       return;
     }
     case 'delete': {
       const id = positionals[0];
       if (!id) throw new UsageError('usage: maitre key delete ID');
-      await keys.delete(await keys.findRestaurantOf(id), id, CLI_ACTOR);
-      print(json, { id, deleted: true }, `deleted ${id} and its usage log`);
+      await keys.delete(await keys.findRestaurantOf(id), id, actor);
+      print(io, json, { id, deleted: true }, `deleted ${id} and its usage log`);
       return;
     }
     default:

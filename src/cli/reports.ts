@@ -1,10 +1,10 @@
 /** `maitre report --restaurant S --from D --to D [--report NAME] [--json|--csv]`: the reports of docs/reports.md. */
 import { parseArgs } from 'node:util';
-import type { Db } from '../db/types.js';
 import { toCsv } from '../modules/reports/csv.js';
 import { allReportsQuerySchema, REPORT_NAMES, type ReportName } from '../modules/reports/schemas.js';
 import { buildAll, buildSection, CSV_COLUMNS, REPORT_PATHS, reportContext } from '../modules/reports/service.js';
 import { required, UsageError } from './args.js';
+import type { CliContext } from './io.js';
 
 export const REPORT_USAGE =
   `usage: maitre report --restaurant S --from YYYY-MM-DD --to YYYY-MM-DD [--report ${REPORT_NAMES.map((n) => REPORT_PATHS[n]).join('|')}] [--json|--csv]`;
@@ -27,7 +27,7 @@ function sectionText(name: ReportName, section: Record<string, unknown>): string
   return `${title}\n${table(CSV_COLUMNS[name], section.rows as Record<string, unknown>[])}`;
 }
 
-export async function reportCommand(db: Db, argv: string[]): Promise<void> {
+export async function reportCommand({ db, io }: CliContext, argv: string[]): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -54,17 +54,17 @@ export async function reportCommand(db: Db, argv: string[]): Promise<void> {
   const context = await reportContext(db, restaurant, range.data.from, range.data.to);
   if (name) {
     const section = await buildSection(db, name, context);
-    if (values.csv) process.stdout.write(toCsv(CSV_COLUMNS[name], section.rows as unknown as Record<string, unknown>[]));
-    else if (values.json) process.stdout.write(JSON.stringify({ ...context.header, ...section }) + '\n');
-    else process.stdout.write(sectionText(name, section as unknown as Record<string, unknown>) + '\n');
+    if (values.csv) io.out(toCsv(CSV_COLUMNS[name], section.rows as unknown as Record<string, unknown>[]));
+    else if (values.json) io.out(JSON.stringify({ ...context.header, ...section }) + '\n');
+    else io.out(sectionText(name, section as unknown as Record<string, unknown>) + '\n');
     return;
   }
   const all = await buildAll(db, context);
   if (values.json) {
-    process.stdout.write(JSON.stringify(all) + '\n');
+    io.out(JSON.stringify(all) + '\n');
     return;
   }
   const { restaurant: slug, timezone, from, to } = context.header;
   const parts = REPORT_NAMES.map((n) => sectionText(n, all[n] as unknown as Record<string, unknown>));
-  process.stdout.write(`${slug} ${from}..${to} (${timezone})\n\n${parts.join('\n\n')}\n`);
+  io.out(`${slug} ${from}..${to} (${timezone})\n\n${parts.join('\n\n')}\n`);
 }

@@ -2,14 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import type { Db } from '../db/types.js';
 import { errors } from '../http/errors.js';
 import { parseRestaurantConfig } from '../modules/restaurants/config-schema.js';
 import { demoConfig } from '../modules/restaurants/demo-config.js';
 import { RestaurantService } from '../modules/restaurants/service.js';
 import { print, required, UsageError } from './args.js';
-
-const CLI_ACTOR = { type: 'cli' as const, id: process.env.USER ?? null };
+import type { CliContext } from './io.js';
 
 export class ConfigFileError extends Error {}
 
@@ -35,7 +33,7 @@ function loadConfigInput(argv: { config?: string; slug?: string; name?: string; 
   return { slug: argv.slug, name: argv.name, timezone: argv.timezone ?? 'UTC', plan: argv.plan ?? 'business' };
 }
 
-export async function restaurantCommand(db: Db, sub: string | undefined, argv: string[]): Promise<void> {
+export async function restaurantCommand({ db, io, actor }: CliContext, sub: string | undefined, argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -53,15 +51,15 @@ export async function restaurantCommand(db: Db, sub: string | undefined, argv: s
           `the configuration is invalid:\n${parsed.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
         );
       }
-      const created = await service.create(parsed.config, CLI_ACTOR);
-      print(values.json ?? false, created, `created restaurant ${parsed.config.slug} (${created.id})`);
+      const created = await service.create(parsed.config, actor);
+      print(io, values.json ?? false, created, `created restaurant ${parsed.config.slug} (${created.id})`);
       return;
     }
     case 'export': {
       const slug = positionals[0] ?? required(values, 'slug');
       const r = await service.resolve(slug);
       if (!r) throw errors.restaurantNotFound(slug);
-      process.stdout.write(JSON.stringify(await service.exportConfig(r.id), null, 2) + '\n');
+      io.out(JSON.stringify(await service.exportConfig(r.id), null, 2) + '\n');
       return;
     }
     default:

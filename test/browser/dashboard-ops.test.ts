@@ -383,7 +383,14 @@ test('restaurant switcher, and a walk-in seated now from Tonight (a second resta
 test('staff: Tonight, Guests and a read-only Settings; no keys, webhooks or audit log', async () => {
   const staff = await d.member('staff');
   const page = await d.newPage();
+  // The browser's clock at the latest 23:30 UTC: already tomorrow in Paris. Tonight is the restaurant's day, not the
+  // browser's (the page once kept the browser's day, picked before the restaurant's time zone had loaded).
+  const late = DateTime.utc().minus({ minutes: 23 * 60 + 30 }).startOf('day').plus({ minutes: 23 * 60 + 30 });
+  await page.clock.setFixedTime(late.toJSDate());
   await signIn(page, d.base, staff);
+  await page.getByRole('heading', { name: 'Tonight' }).waitFor();
+  assert.equal(await page.getByLabel('Date', { exact: true }).inputValue(), late.setZone('Europe/Paris').toISODate());
+  assert.notEqual(late.toISODate(), late.setZone('Europe/Paris').toISODate());
   const nav = page.getByRole('navigation', { name: 'Dashboard' });
   await nav.getByRole('link', { name: 'Tonight' }).waitFor();
   assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Tonight', 'Guests', 'Settings']);

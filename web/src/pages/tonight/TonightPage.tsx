@@ -25,8 +25,15 @@ async function allReservations(slug: string, date: string): Promise<Reservation[
 }
 
 export function TonightPage() {
-  const { slug, restaurant } = useRestaurant();
-  const timezone = restaurant?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const { restaurant } = useRestaurant();
+  // Which day is tonight is the restaurant's to say, not the browser's: until its time zone is known, no day is shown
+  // (a day taken from the browser's zone would stay picked once the restaurant's arrives, near midnight a wrong one).
+  if (!restaurant) return <Loading what="Opening tonight’s book" />;
+  return <TonightView timezone={restaurant.timezone} />;
+}
+
+function TonightView({ timezone }: { timezone: string }) {
+  const { slug } = useRestaurant();
   const today = todayIn(timezone);
   const [date, setDate] = useState(today);
   const [view, setView] = useState<'day' | 'list'>('day');

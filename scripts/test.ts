@@ -118,7 +118,7 @@ tempDirs.push(cacheDir);
 let failed = false;
 for (const { name, files, concurrency, extra, count } of passes) {
   if (!files.length) continue;
-  console.log(`\n# ===== test pass on ${name} (${count} files in ${files.length} process${files.length === 1 ? "" : "es"}) =====`);
+  console.log(`\n# ===== test pass on ${name} (${count} files in ${files.length} process${files.length === 1 ? '' : 'es'}) =====`);
   // Asynchronously: this process keeps reading the embedded server's log pipe while the tests run.
   // A larger young generation (the test files inherit the runner's flags): tests allocate fast and keep little, and
   // fewer scavenges cut the fuzzer's CPU by about a tenth (14.9 vs 16.5 s for 15,000 requests).

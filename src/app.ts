@@ -210,6 +210,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await services.webhookDispatcher.stop();
     await services.notificationWorker.stop();
     services.reservations.messageWaker.close(); // no wake-up after the pool closes
+    services.reservations.webhookWaker.close();
     await unsubscribe();
     await usage.stop();
     await limiter.close?.();

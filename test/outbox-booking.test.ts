@@ -3,10 +3,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
 import { bistro, booking, createTenant, MONDAY_9Z } from './helpers/booking.js';
+import { waitUntil } from './notifications-support.js';
+import { WEBHOOK_CHANNEL } from '../src/modules/webhooks/outbox.js';
 
 let t: TestApp;
 before(async () => {
-  t = await createTestApp({ clock: new TestClock(MONDAY_9Z) });
+  // A private endpoint URL is allowed (a local one no delivery reaches: the dispatcher is stopped in the test using it).
+  t = await createTestApp({ clock: new TestClock(MONDAY_9Z), config: { webhookAllowPrivate: true } });
 });
 after(async () => t.close());
 
@@ -78,4 +81,42 @@ test('changes and cancellations announce booking.updated and booking.cancelled, 
   assert.deepEqual(types, ['customer.created', 'booking.created', 'booking.updated', 'booking.updated', 'booking.cancelled']);
   const last = (await events(r.id, 'booking.cancelled'))[0].body.data;
   assert.deepEqual(last, cancelled.json());
+});
+
+test('the dispatchers are woken: after the commit of a booking\'s own transaction, by the NOTIFY of a caller\'s; not without deliveries', async () => {
+  await t.app.services.webhookDispatcher.stop(); // the deliveries stay pending: only the wake-ups are under test
+  const waker = t.app.services.reservations.webhookWaker;
+  // Payloads: the waker's is empty, a NOTIFY in the transaction names the event (each arrives in commit order).
+  const heard: string[] = [];
+  const unlisten = await t.db.listen(WEBHOOK_CHANNEL, (payload) => {
+    heard.push(payload);
+  });
+  try {
+    // No endpoint: events are kept, no delivery, no wake-up.
+    const quiet = await createTenant(t.app, bistro());
+    const sent = waker.sent;
+    assert.equal((await quiet.post('/reservations', booking(TUE, '12:00', 2))).statusCode, 201);
+    assert.equal(waker.sent, sent, 'nothing to deliver: no wake-up');
+
+    const r = await createTenant(t.app, bistro());
+    await t.app.services.webhooks.create(r.id, { url: 'http://127.0.0.1:9/hook', events: ['booking.created'] }, KEY);
+    const own = await r.post('/reservations', booking(TUE, '12:00', 2));
+    assert.equal(own.statusCode, 201, own.body);
+    assert.equal(waker.sent, sent + 1, 'one wake-up, sent after the commit');
+    await waitUntil(() => heard.length >= 1, 10_000, () => 'the wake-up of a booking in its own transaction');
+    assert.deepEqual(heard, [''], 'the waker\'s wake-up only: no NOTIFY in the booking\'s transaction');
+    const idempotent = await r.post('/reservations', booking(TUE, '12:30', 2), { 'idempotency-key': `wake-${process.pid}` });
+    assert.equal(idempotent.statusCode, 201, idempotent.body);
+    assert.equal(waker.sent, sent + 1, 'no wake-up after the fact: the NOTIFY went with the transaction');
+    await waitUntil(() => heard.length > 1, 10_000, () => 'the NOTIFY of a booking in a caller\'s transaction');
+    assert.match(heard[1], /^evt_/);
+    const { rows } = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+        WHERE e.restaurant_id = $1 AND e.type = 'booking.created' AND d.status = 'pending'`,
+      [r.id],
+    );
+    assert.equal(rows[0].n, 2, 'each booking left its pending delivery');
+  } finally {
+    await unlisten();
+  }
 });

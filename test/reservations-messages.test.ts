@@ -9,7 +9,7 @@ import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
 import { bistro, booking, createTenant, MONDAY_9Z, SYSTEM } from './helpers/booking.js';
 import { parseRestaurantConfig } from '../src/modules/restaurants/config-schema.js';
 import { MESSAGE_CHANNEL } from '../src/modules/notifications/queries.js';
-import { MessageWaker } from '../src/modules/notifications/wake.js';
+import { NotifyWaker } from '../src/db/notify-waker.js';
 import type { QueryResult, Queryable } from '../src/db/types.js';
 import { waitUntil } from './notifications-support.js';
 
@@ -82,7 +82,7 @@ test('the workers are woken: after the commit of a booking\'s own transaction, b
   }
 });
 
-test('MessageWaker: one NOTIFY in flight, the wake-ups meanwhile folded into one more after it; a failure is only a hint lost', async () => {
+test('NotifyWaker: one NOTIFY in flight, the wake-ups meanwhile folded into one more after it; a failure is only a hint lost', async () => {
   const pending: Array<(r: QueryResult<never>) => void> = [];
   const failing: Array<(e: Error) => void> = [];
   let fail = false;
@@ -96,7 +96,8 @@ test('MessageWaker: one NOTIFY in flight, the wake-ups meanwhile folded into one
     },
     exec: async () => {},
   };
-  const waker = new MessageWaker(db, 1);
+  const waker = new NotifyWaker(db, 'maitre_messages', 1);
+  assert.throws(() => new NotifyWaker(db, "x'; DROP TABLE y; --"), /lower-case letters/);
   waker.wake();
   waker.wake();
   waker.wake();

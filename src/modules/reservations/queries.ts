@@ -242,9 +242,10 @@ const BOOKING_OUTBOX = outboxCtes({ restaurant: '$2', ids: '$9', types: '$10', b
  * history row, its events (outbox, deliveries, wake-up) and its guest messages (their state and the rendered messages,
  * as notifications/enqueue.ts writes them). The exclusion constraint decides the holds: a table taken meanwhile is
  * skipped (ON CONFLICT DO NOTHING, which takes exclusion constraints as arbiters) instead of aborting the transaction,
- * so no savepoint is needed around the write. The messages' NOTIFY is sent here only when asked ($18): a NOTIFY in a
- * transaction serialises its commit (and the commit's WAL flush) with every other notifying commit of the server, so
- * a booking in its own transaction wakes the workers after its commit instead (MessageWaker).
+ * so no savepoint is needed around the write. The NOTIFYs of the messages and of the webhook deliveries are sent here
+ * only when asked ($18): a NOTIFY in a transaction serialises its commit (and the commit's WAL flush) with every other
+ * notifying commit of the server, so a booking in its own transaction wakes the workers and the dispatchers after its
+ * commit instead (NotifyWaker).
  */
 const BOOKING_HOLD_AND_RECORD_SQL = prepared('maitre_booking_hold_and_record', `WITH holds AS (
        INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
@@ -262,7 +263,8 @@ const BOOKING_HOLD_AND_RECORD_SQL = prepared('maitre_booking_hold_and_record', `
        INSERT INTO guest_messages (${INSERT_COLUMNS}) ${INSERT_SELECT} FROM jsonb_to_recordset($17::jsonb) AS ${RECORDSET} CROSS JOIN held WHERE held.ok
        RETURNING 1
      ), ${BOOKING_OUTBOX.ctes}
-     SELECT held.ok, ${BOOKING_OUTBOX.wake} AS woken, (SELECT count(*) FROM messages)::int AS messages,
+     SELECT held.ok, (SELECT count(*) FROM messages)::int AS messages, (SELECT count(*) FROM outbox_deliveries)::int AS deliveries,
+            CASE WHEN $18::boolean THEN ${BOOKING_OUTBOX.wake} END AS woken,
             CASE WHEN $18::boolean AND EXISTS (SELECT 1 FROM messages) THEN pg_notify('${MESSAGE_CHANNEL}', '') END AS woke
        FROM held`);
 
@@ -270,27 +272,27 @@ const BOOKING_HOLD_AND_RECORD_SQL = prepared('maitre_booking_hold_and_record', `
 export interface NewBookingMessages {
   state: { language: string; sequence: number } | null;
   messages: NewMessage[];
-  /** NOTIFY the workers in the transaction (a caller's transaction, whose commit this module does not see). */
-  notify: boolean;
 }
 
 /**
  * Holds a new reservation's tables and, when all of them are held, records its `created` history row and writes
  * `events` (in order) and the guest's messages, in one round trip. `held` false when a table was taken meanwhile:
  * nothing else was written, and the caller removes the reservation row (deleteReservation) before it decides again.
- * `messages`: how many guest messages were queued.
+ * `messages`, `deliveries`: how many guest messages and webhook deliveries were queued. `notify`: wake their workers
+ * with a NOTIFY in the transaction (a caller's transaction, whose commit this module does not see); otherwise the
+ * caller wakes them after its commit.
  */
 export async function holdAndRecord(
   tx: Queryable, restaurantId: string, reservationId: string, p: Placement, actor: { type: string; id: string | null }, nowMs: number,
-  events: EventInput[], guest: NewBookingMessages | null,
-): Promise<{ held: boolean; messages: number }> {
-  const { rows } = await tx.query<{ ok: boolean; messages: number }>(BOOKING_HOLD_AND_RECORD_SQL, [
+  events: EventInput[], guest: NewBookingMessages | null, notify: boolean,
+): Promise<{ held: boolean; messages: number; deliveries: number }> {
+  const { rows } = await tx.query<{ ok: boolean; messages: number; deliveries: number }>(BOOKING_HOLD_AND_RECORD_SQL, [
     reservationId, restaurantId, new Date(p.startsAt), new Date(p.holdEndsAt), p.tableIds, actor.type, actor.id, new Date(nowMs),
     ...outboxParams(events),
     guest?.state?.language ?? null, guest?.state?.sequence ?? 0, new Date(p.startsAt), p.partySize,
-    JSON.stringify(guest?.messages ?? []), guest?.notify ?? false,
+    JSON.stringify(guest?.messages ?? []), notify,
   ]);
-  return { held: rows[0].ok, messages: rows[0].messages };
+  return { held: rows[0].ok, messages: rows[0].messages, deliveries: rows[0].deliveries };
 }
 
 /** Removes a reservation written in this transaction and its holds (cascade): a booking whose tables were taken. */

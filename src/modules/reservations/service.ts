@@ -15,7 +15,9 @@ import { KeyedQueue } from '../../lib/keyed-queue.js';
 import { enqueueEvent, type EventInput } from '../webhooks/outbox.js';
 import { enqueueGuestMessages, NewBookingContexts, planGuestMessages } from '../notifications/enqueue.js';
 import type { MessageDefaults } from '../notifications/links.js';
-import { MessageWaker } from '../notifications/wake.js';
+import { NotifyWaker } from '../../db/notify-waker.js';
+import { MESSAGE_CHANNEL } from '../notifications/queries.js';
+import { WEBHOOK_CHANNEL } from '../webhooks/outbox.js';
 import type { BookingModel } from '../availability/model.js';
 import { allBusy, dateLockKey, lockServiceDate, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest } from './booking.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -112,8 +114,9 @@ export class ReservationService {
   private readonly bookingQueue = new KeyedQueue();
   /** The guest-message context of new bookings, per restaurant version (no statement while the restaurant is unchanged). */
   private readonly messageContexts = new NewBookingContexts();
-  /** Wakes the notification workers after a booking's own transaction committed (see wake.ts). */
-  readonly messageWaker: MessageWaker;
+  /** Wake the notification workers and the webhook dispatchers after a booking's own transaction committed (notify-waker.ts). */
+  readonly messageWaker: NotifyWaker;
+  readonly webhookWaker: NotifyWaker;
 
   constructor(
     private readonly db: Db,
@@ -123,7 +126,8 @@ export class ReservationService {
     /** MAITRE_PUBLIC_URL and MAITRE_SMTP_FROM as the guest's emails use them (the app's config). */
     private readonly messages: MessageDefaults,
   ) {
-    this.messageWaker = new MessageWaker(db);
+    this.messageWaker = new NotifyWaker(db, MESSAGE_CHANNEL);
+    this.webhookWaker = new NotifyWaker(db, WEBHOOK_CHANNEL);
   }
 
   private inTx<T>(tx: Queryable | undefined, fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -206,7 +210,9 @@ export class ReservationService {
         // server's CPU), its custom plans estimated cheaper than the generic one for sparse dates.
         this.db.transaction((tx) => this.book(tx, restaurantId, input, actor, now, true), { lock: dateLockKey(restaurantId, input.date), genericPlans: true }),
       );
-      if (booked.messages > 0) this.messageWaker.wake(); // committed: the workers may send them now
+      // Committed: the workers may send the messages, the dispatchers the deliveries.
+      if (booked.messages > 0) this.messageWaker.wake();
+      if (booked.deliveries > 0) this.webhookWaker.wake();
       return booked.view;
     }
     return this.queued(tx, `${restaurantId}:${input.date}`, async (tx) => {
@@ -256,11 +262,12 @@ export class ReservationService {
    * COMMIT. The view is built here from what was written, the messages rendered from the restaurant's context as cached
    * for the version the day's read checked. A table taken meanwhile (the exclusion constraint) removes the row and
    * decides again, at most MAX_PLACE_ATTEMPTS times. Lock order: the date, then the guest (as the waitlist's join takes
-   * them). In its own transaction (`locked`), the messages' NOTIFY is left to the caller, after the commit (wake.ts).
+   * them). In its own transaction (`locked`), the NOTIFYs of its messages and webhook deliveries are left to the
+   * caller, after the commit (notify-waker.ts).
    */
   private async book(
     tx: Queryable, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number, locked: boolean,
-  ): Promise<{ view: ReservationView; messages: number }> {
+  ): Promise<{ view: ReservationView; messages: number; deliveries: number }> {
     const source = input.source ?? 'api';
     const customerEvents: EventInput[] = [];
     if (!locked) await lockServiceDate(tx, restaurantId, input.date);
@@ -295,10 +302,10 @@ export class ReservationService {
         const cached = this.floors.cached(restaurantId);
         const ctx = await this.messageContexts.get(tx, restaurantId, cached?.model === model ? cached.version : undefined);
         const plan = ctx && planGuestMessages(ctx, restaurantId, 'booking.created', view, this.messages, input.language);
-        if (plan) guestMessages = { state: plan.state, messages: plan.messages, notify: !locked };
+        if (plan) guestMessages = { state: plan.state, messages: plan.messages };
       }
-      const written = await holdAndRecord(tx, restaurantId, id, placement, actor, now, events, guestMessages);
-      if (written.held) return { view, messages: written.messages };
+      const written = await holdAndRecord(tx, restaurantId, id, placement, actor, now, events, guestMessages, !locked);
+      if (written.held) return { view, messages: written.messages, deliveries: written.deliveries };
       await deleteReservation(tx, id);
       if (attempt >= MAX_PLACE_ATTEMPTS) throw allBusy(request);
     }

@@ -42,6 +42,15 @@ export async function makeTemplate(name: string, server = TEST_DATABASE_URL): Pr
   return name;
 }
 
+/** A file run on its own: its template, dropped when the process has nothing left to do (npm test drops the run's). */
+function ownTemplate(): Promise<string> {
+  const name = `mt_${tag}_tpl`;
+  process.once('beforeExit', () => {
+    void admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
+  });
+  return makeTemplate(name);
+}
+
 export interface TestDb extends Db {
   /** The connection URL: lets a test start a second app or a CLI on the same database. */
   url: string;
@@ -49,7 +58,7 @@ export interface TestDb extends Db {
 
 export async function createTestDb(): Promise<TestDb> {
   // npm test migrates one template for the whole run (MAITRE_TEST_TEMPLATE); a file run on its own makes its own.
-  pgTemplate ??= process.env.MAITRE_TEST_TEMPLATE ? Promise.resolve(process.env.MAITRE_TEST_TEMPLATE) : makeTemplate(`mt_${tag}_tpl`);
+  pgTemplate ??= process.env.MAITRE_TEST_TEMPLATE ? Promise.resolve(process.env.MAITRE_TEST_TEMPLATE) : ownTemplate();
   const template = await pgTemplate;
   const name = `mt_${tag}_${counter++}`;
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));

@@ -6,6 +6,7 @@
  * escaped (§3.3.11) and every line is folded at 75 octets without splitting a UTF-8 character (§3.1); lines end CRLF.
  */
 import { DateTime } from 'luxon';
+import { memoize } from '../../lib/memoize.js';
 
 export interface IcsEvent {
   method: 'REQUEST' | 'CANCEL';
@@ -125,7 +126,7 @@ function buildVtimezone(zone: string, year: number): string[] {
  * Whether the local wall time of `ms` occurs twice in `zone` (the hour repeated when clocks go back). RFC 5545 says
  * such a local time means the first occurrence, but calendar software differs, so those are written in UTC instead.
  */
-function ambiguous(ms: number, zone: string): boolean {
+const ambiguous = memoize((ms: number, zone: string): boolean => {
   const dt = DateTime.fromMillis(ms, { zone });
   const wall = local(dt);
   for (const probe of [ms - 3 * 3_600_000, ms + 3 * 3_600_000]) {
@@ -134,11 +135,14 @@ function ambiguous(ms: number, zone: string): boolean {
     if (local(DateTime.fromMillis(ms + (dt.offset - other) * 60_000, { zone })) === wall) return true;
   }
   return false;
-}
+});
+
+/** The local wall time of an instant in `zone`, as DTSTART/DTEND write it (kept: slot instants repeat). */
+const localWall = memoize((ms: number, zone: string): string => local(DateTime.fromMillis(ms, { zone })));
 
 /** DTSTART/DTEND: local time with TZID, or UTC for a local time that occurs twice. */
 function dateTime(name: string, ms: number, zone: string, tz: string): string {
-  return ambiguous(ms, zone) ? `${name}:${utc(ms)}` : `${name};TZID=${tz}:${local(DateTime.fromMillis(ms, { zone }))}`;
+  return ambiguous(ms, zone) ? `${name}:${utc(ms)}` : `${name};TZID=${tz}:${localWall(ms, zone)}`;
 }
 
 /** The whole calendar object, CRLF line ends, folded. */

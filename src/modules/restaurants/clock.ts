@@ -42,7 +42,8 @@ export function isSupportedDate(value: string): boolean {
 
 /** The weekday key (`mon`…`sun`) of a `YYYY-MM-DD` date. */
 export function weekdayOf(date: string): Weekday {
-  return WEEKDAYS[DateTime.fromISO(date, { zone: 'utc' }).weekday - 1];
+  // Date's own parse of a date-only ISO string is UTC midnight; getUTCDay counts from Sunday (0), WEEKDAYS from Monday.
+  return WEEKDAYS[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7];
 }
 
 /**

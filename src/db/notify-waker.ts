@@ -10,8 +10,9 @@
  *
  * The wake-up is only a hint (the listeners ignore the payload): the work is in the database once its transaction
  * commits, and every listener also polls (pollIntervalMs), so a wake-up lost to a crash between the commit and the
- * NOTIFY, or to a failed statement, delays it by at most one poll. Wake-ups are coalesced: one NOTIFY in flight at a time, at most one every
- * `minGapMs`; a wake() meanwhile is folded into the next one (which is sent after it, so it follows that commit).
+ * NOTIFY, or to a failed statement, delays it by at most one poll. Wake-ups are coalesced: one NOTIFY in flight at a
+ * time, at most one every `minGapMs`; a wake() meanwhile is folded into the next one (which is sent after it, so it
+ * follows that commit).
  */
 import type { Queryable } from './types.js';
 

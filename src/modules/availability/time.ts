@@ -5,6 +5,7 @@
  *   change, e.g. 02:30 in Paris on 2026-10-25 is 00:30Z, not 01:30Z), deterministically.
  */
 import { IANAZone } from 'luxon';
+import { memoize } from '../../lib/memoize.js';
 
 const DAY_MS = 86_400_000;
 const zones = new Map<string, IANAZone>();
@@ -25,27 +26,16 @@ function utcMidnight(date: string): number {
   return d.getTime();
 }
 
-/**
- * Memo of wallToInstant: every offset look-up formats a date with Intl, and without the memo those look-ups were most
- * of the cost of GET /availability. The answer depends on the arguments alone, so it is kept; the memo is emptied when
- * it grows past MEMO_MAX (a year of 15-minute slots of a few zones is far below).
- */
-const memo = new Map<string, number | null>();
+/** The most entries a memo of this module keeps before it is emptied. */
 const MEMO_MAX = 200_000;
 
 /**
  * The instant of `minutes` after the wall-clock midnight starting `date` (1440 and more: the next day's wall time),
- * or null inside a DST gap.
+ * or null inside a DST gap. Memoized: every offset look-up formats a date with Intl, and without the memo those
+ * look-ups were most of the cost of GET /availability. The answer depends on the arguments alone; the memo is emptied
+ * when it grows past MEMO_MAX (a year of 15-minute slots of a few zones is far below).
  */
-export function wallToInstant(date: string, minutes: number, timezone: string): number | null {
-  const id = `${timezone} ${date} ${minutes}`;
-  const known = memo.get(id);
-  if (known !== undefined) return known;
-  if (memo.size >= MEMO_MAX) memo.clear();
-  const instant = computeWallToInstant(date, minutes, timezone);
-  memo.set(id, instant);
-  return instant;
-}
+export const wallToInstant = memoize(computeWallToInstant, MEMO_MAX);
 
 /**
  * Offsets (minutes) in force at the wall-clock midnights from the day before `date` to 3 days after: as a zone changes

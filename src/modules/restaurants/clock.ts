@@ -1,5 +1,4 @@
 /** Wall-clock helpers shared by the configuration parser and the schedule code: HH:mm, dates, weekdays, spans. */
-import { DateTime } from 'luxon';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

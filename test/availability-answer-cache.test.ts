@@ -11,6 +11,8 @@ import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
 import { bistro, booking, createTenant, MONDAY_9Z, type Tenant } from './helpers/booking.js';
 import { DayCache, dayWeight } from '../src/modules/availability/day-cache.js';
 import { ByteLru } from '../src/lib/byte-lru.js';
+import { loadDayStamp } from '../src/modules/availability/queries.js';
+import type { Queryable } from '../src/db/types.js';
 
 const MON = '2026-03-02';
 
@@ -237,6 +239,80 @@ test('the caches are bounded in bytes: past the bound the least recently used da
     const wed = await freeTimes(r, WED, 2, 'main');
     assert.ok(!wed.includes('12:00'), wed.join(' '));
     assert.ok(days.answerCount <= 2 && days.size <= 2);
+  } finally {
+    await t.close();
+  }
+});
+
+test('the stamps asked for in one turn are one statement; a call made after a change sees it, even while a batch is in flight', async () => {
+  const t = await createTestApp({ clock: new TestClock(MONDAY_9Z) });
+  try {
+    const r = await createTenant(t.app, small());
+    const db = t.app.services.db;
+    const statements: string[] = [];
+    let answered = 0;
+    let hold: Promise<void> | undefined;
+    const counting: Queryable = {
+      query: async (sql, params) => {
+        statements.push(sql);
+        const result = await db.query(sql, params);
+        answered++;
+        if (hold) await hold;
+        return result as never;
+      },
+      exec: (sql) => db.exec(sql),
+    };
+    const TUE = '2026-03-03';
+    const single = (date: string, id = r.id) => db.query<{ version: string | null; days: string }>(
+      `SELECT (SELECT updated_at::text FROM restaurants WHERE id = $1) AS version,
+              (SELECT coalesce(sum(weight), 0)::text FROM day_changes WHERE restaurant_id = $1 AND date BETWEEN $2::date - 3 AND $2::date + 3) AS days`,
+      [id, date],
+    ).then((res) => res.rows[0]);
+    await db.query(`SELECT note_day_change($1, $2)`, [r.id, '2026-03-06']); // within TUE's reach (three days), not MON's
+
+    // Five calls in one turn (two the same, one of a restaurant that does not exist): one statement, each its answer.
+    const asked = [[r.id, MON], [r.id, TUE], [r.id, MON], [r.id, '2026-04-01'], ['rst_missing', MON]] as const;
+    const got = await Promise.all(asked.map(([id, date]) => loadDayStamp(counting, id, date)));
+    assert.equal(statements.length, 1, statements.join('\n'));
+    for (const [n, [id, date]] of asked.entries()) {
+      const want = await single(date, id);
+      assert.deepEqual(got[n], { version: want!.version, days: want!.days }, `${id} ${date}`);
+    }
+    assert.equal(got[4]!.version, null);
+    assert.notEqual(got[0]!.days, got[1]!.days, 'MON and TUE see different changes');
+
+    // A batch in flight (read, its answer held back from its callers): a change committed now is not in it, and a call
+    // made after the commit does not join it — its own statement sees the change.
+    statements.length = 0;
+    answered = 0;
+    let release!: () => void;
+    hold = new Promise((resolve) => (release = resolve));
+    const before = loadDayStamp(counting, r.id, MON);
+    while (answered === 0) await new Promise((resolve) => setImmediate(resolve));
+    await db.query(`SELECT note_day_change($1, $2)`, [r.id, MON]);
+    const after = loadDayStamp(counting, r.id, MON);
+    while (statements.length === 1) await new Promise((resolve) => setImmediate(resolve));
+    hold = undefined;
+    release();
+    const [b, a] = await Promise.all([before, after]);
+    assert.equal(statements.length, 2);
+    assert.equal(BigInt(a.days), BigInt(b.days) + 1n, `before ${b.days}, after ${a.days}`);
+
+    // One call's bad input fails that call alone: the others of its turn get their answers.
+    statements.length = 0;
+    const mixed = await Promise.allSettled([loadDayStamp(counting, r.id, MON), loadDayStamp(counting, r.id, '2026-02-30'), loadDayStamp(counting, r.id, TUE)]);
+    assert.deepEqual(mixed.map((m) => m.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual((mixed[0] as PromiseFulfilledResult<unknown>).value, await single(MON));
+    assert.deepEqual((mixed[2] as PromiseFulfilledResult<unknown>).value, await single(TUE));
+    assert.equal(statements.length, 4, 'the batch, then each call on its own');
+
+    // Through the API: concurrent requests for several dates answer as one at a time would.
+    const dates = [MON, TUE, '2026-03-04', MON, TUE];
+    const together = await Promise.all(dates.map((d) => get(r, d)));
+    for (const [n, d] of dates.entries()) {
+      assert.equal(together[n]!.statusCode, 200);
+      assert.equal(together[n]!.body, (await get(r, d)).body, d);
+    }
   } finally {
     await t.close();
   }

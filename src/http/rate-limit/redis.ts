@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MemoryRateLimiter } from './memory.js';
 import { admitted, MINUTE, refused, type RateLimiter, type RateLimitResult } from './types.js';
+import { TurnBatch } from '../../lib/turn-batch.js';
 
 // KEYS: the batch's distinct buckets · ARGV[1] now (ms), ARGV[2] member prefix, then per request, in arrival order:
 // bucket index (into KEYS), window (ms), limit. Returns, per request: allowed (0|1), count after, the score of the
@@ -88,7 +89,8 @@ export class RedisRateLimiter implements RateLimiter {
   readonly local: MemoryRateLimiter;
   private degraded = false;
   private seq = 0;
-  private pending: Pending[] = [];
+  /** The requests of one event-loop turn, decided by one script call. */
+  private readonly batch = new TurnBatch<Pending>((batch) => void this.decide(batch));
   private readonly salt = randomBytes(6).toString('hex');
   private readonly now: () => number;
 
@@ -110,21 +112,10 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   consume(bucket: string, limit: number, windowMs = MINUTE): Promise<RateLimitResult> {
-    return new Promise((resolve) => {
-      this.pending.push({ bucket, limit, windowMs, resolve });
-      // setImmediate, not a microtask: requests read from many sockets in one poll phase each run their own
-      // microtasks before the next socket is read, so only the check phase sees them all.
-      if (this.pending.length === 1) setImmediate(this.flush);
-    });
+    return new Promise((resolve) => this.batch.push({ bucket, limit, windowMs, resolve }));
   }
 
-  /** Decides every request queued since the last flush in one script call. */
-  private readonly flush = (): void => {
-    const batch = this.pending;
-    this.pending = [];
-    void this.decide(batch);
-  };
-
+  /** Decides the requests of one event-loop turn in one script call (in arrival order, as one by one). */
   private async decide(batch: Pending[]): Promise<void> {
     const now = this.now();
     const prefix = this.options.prefix ?? 'maitre:rl:';

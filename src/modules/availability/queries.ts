@@ -1,5 +1,6 @@
 /** The one read availability and booking make about existing reservations. */
 import { prepared } from '../../db/prepared.js';
+import { TurnBatch } from '../../lib/turn-batch.js';
 import type { Queryable } from '../../db/types.js';
 import type { Holds } from './assignment.js';
 import type { DayState } from './evaluate.js';
@@ -51,15 +52,77 @@ export function loadStampedDayState(
   return readDay(q, STAMPED_DAY_SQL, restaurantId, date, span) as Promise<{ version: string | null; days: string; state: DayState }>;
 }
 
+/** What loadDayStamp reads: the restaurant's version (null when it does not exist) and the day's change total. */
+export interface DayStamp {
+  version: string | null;
+  days: string;
+}
+
 /**
  * The restaurant's version and the total weight of the logged changes (day_changes, written by triggers) of every
  * service date whose reservations can enter `date`'s read: three days either side (a hold lasts at most a day plus the
  * buffer, an overnight slot keeps its service's date). The total only grows, so equal stamps on two snapshots mean the
  * same reservations for that date. Two index lookups; version null when the restaurant does not exist.
+ *
+ * The stamps asked for during one turn of the event loop on the same `q` are read by one statement (TurnBatch), sent
+ * after every one of those calls was made: each still sees every change committed before it was called, and a warm
+ * GET /availability under load shares its round trip to PostgreSQL with the other requests of its turn.
  */
-export async function loadDayStamp(q: Queryable, restaurantId: string, date: string): Promise<{ version: string | null; days: string }> {
-  const { rows } = await q.query<{ version: string | null; days: string }>(STAMP_SQL, [restaurantId, date]);
-  return { version: rows[0]?.version ?? null, days: rows[0]?.days ?? '' };
+export function loadDayStamp(q: Queryable, restaurantId: string, date: string): Promise<DayStamp> {
+  let batch = stampBatches.get(q);
+  if (!batch) {
+    const made = new TurnBatch<StampCall>((calls) => void readStamps(q, calls));
+    stampBatches.set(q, made);
+    batch = made;
+  }
+  return new Promise((resolve, reject) => batch.push({ restaurantId, date, resolve, reject }));
+}
+
+interface StampCall {
+  restaurantId: string;
+  date: string;
+  resolve: (stamp: DayStamp) => void;
+  reject: (err: unknown) => void;
+}
+const stampBatches = new WeakMap<Queryable, TurnBatch<StampCall>>();
+
+async function readStamp(q: Queryable, call: StampCall): Promise<void> {
+  try {
+    const { rows } = await q.query<DayStamp>(STAMP_SQL, [call.restaurantId, call.date]);
+    call.resolve({ version: rows[0]?.version ?? null, days: rows[0]?.days ?? '' });
+  } catch (err) {
+    call.reject(err);
+  }
+}
+
+/** One turn's stamps: one statement for the distinct (restaurant, date) pairs; if it fails, each call on its own. */
+async function readStamps(q: Queryable, calls: StampCall[]): Promise<void> {
+  if (calls.length === 1) return readStamp(q, calls[0]!);
+  const index = new Map<string, number>();
+  const restaurants: string[] = [];
+  const dates: string[] = [];
+  const at = calls.map((c) => {
+    const key = `${c.restaurantId}|${c.date}`;
+    let i = index.get(key);
+    if (i === undefined) {
+      i = restaurants.push(c.restaurantId) - 1;
+      dates.push(c.date);
+      index.set(key, i);
+    }
+    return i;
+  });
+  let rows: DayStamp[];
+  try {
+    ({ rows } = await q.query<DayStamp>(STAMPS_SQL, [restaurants, dates]));
+  } catch {
+    // One call's bad input (or a failure): every call gets its own statement, and its own answer or error.
+    await Promise.all(calls.map((c) => readStamp(q, c)));
+    return;
+  }
+  calls.forEach((c, n) => {
+    const row = rows[at[n]!];
+    c.resolve({ version: row?.version ?? null, days: row?.days ?? '' });
+  });
 }
 
 const DAY_SQL =
@@ -74,8 +137,10 @@ const DAY_SQL =
     WHERE r.restaurant_id = $1 AND r.active
       AND (r.date = $2 OR (r.starts_at >= $3 AND r.starts_at < $5 AND r.hold_ends_at > $4))`;
 
-const DAYS_STAMP = `(SELECT coalesce(sum(weight), 0)::text
-     FROM day_changes WHERE restaurant_id = $1 AND date BETWEEN $2::date - 3 AND $2::date + 3)`;
+/** The day's change total (loadDayStamp) of restaurant `r` around date `d`, as SQL expressions. */
+const daysStamp = (r: string, d: string) => `(SELECT coalesce(sum(weight), 0)::text
+     FROM day_changes WHERE restaurant_id = ${r} AND date BETWEEN ${d} - 3 AND ${d} + 3)`;
+const DAYS_STAMP = daysStamp('$1', '$2::date');
 
 /** The version row always comes back (when the restaurant exists), with the day's rows or with one row of nulls. */
 const VERSIONED_DAY_SQL = prepared('maitre_day_versioned', `SELECT v.version, d.* FROM (SELECT updated_at::text AS version FROM restaurants WHERE id = $1) AS v
@@ -110,6 +175,9 @@ export interface RideAlong {
   params: unknown[];
 }
 const STAMP_SQL = prepared('maitre_day_stamp', `SELECT (SELECT updated_at::text FROM restaurants WHERE id = $1) AS version, ${DAYS_STAMP} AS days`);
+/** STAMP_SQL for many (restaurant, date) pairs, one row per pair in their order. */
+const STAMPS_SQL = prepared('maitre_day_stamps', `SELECT (SELECT updated_at::text FROM restaurants WHERE id = k.r) AS version, ${daysStamp('k.r', 'k.d')} AS days
+  FROM unnest($1::text[], $2::date[]) WITH ORDINALITY AS k(r, d, i) ORDER BY k.i`);
 
 async function readDay(
   q: Queryable, sql: string, restaurantId: string, date: string, span: [number, number] | null, extra: unknown[] = [],

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
 import { bistro, booking, createTenant, MONDAY_9Z, type Tenant } from './helpers/booking.js';
+import { newReference } from '../src/modules/reservations/reference.js';
 
 let t: TestApp;
 before(async () => {
@@ -94,4 +95,29 @@ test('a table taken by a hold the booking cannot see: refused 409 after re-decid
   // The table is free again for a time the hidden hold does not cover.
   const later = await bookAndCompare(a, booking(TUE, '21:00', 2)); // 20:00Z, after the hidden hold
   assert.deepEqual(later.tables, ['X']);
+});
+
+test('a reference already taken writes nothing of the booking: another one is drawn, and the answer, the read and the event carry it', async () => {
+  const r = await createTenant(t.app, bistro());
+  const first = await bookAndCompare(r, booking(TUE, '12:00', 2, { customer: { name: 'Ada', email: 'ada@example.com' } }));
+  const reservations = t.app.services.reservations;
+  const draws = [first.reference as string, 'ZZZ-ZZZZ'];
+  reservations.drawReference = () => draws.shift()!;
+  try {
+    const second = await bookAndCompare(r, booking(TUE, '12:00', 2, { customer: { name: 'Grace', email: 'grace@example.com' } }));
+    assert.equal(draws.length, 0, 'the taken reference was drawn, then another');
+    assert.equal(second.reference, 'ZZZ-ZZZZ');
+    const { rows } = await t.db.query(
+      `SELECT r.id, r.reference, (SELECT count(*) FROM reservation_history h WHERE h.reservation_id = r.id)::int AS history,
+              (SELECT count(*) FROM reservation_tables rt WHERE rt.reservation_id = r.id)::int AS holds,
+              (SELECT count(*) FROM guest_messages m WHERE m.reservation_id = r.id AND m.kind = 'confirmation')::int AS confirmations,
+              (SELECT string_agg(m.text_body, '') FROM guest_messages m WHERE m.reservation_id = r.id) AS bodies
+         FROM reservations r WHERE r.restaurant_id = $1 ORDER BY r.created_at, r.reference`,
+      [r.id],
+    );
+    assert.deepEqual(rows.map((x) => [x.reference, x.history, x.holds, x.confirmations]), [[first.reference, 1, 1, 1], ['ZZZ-ZZZZ', 1, 1, 1]]);
+    assert.ok(rows[1].bodies.includes('ZZZ-ZZZZ') && !rows[1].bodies.includes(first.reference), 'the guest is told the reference that was written');
+  } finally {
+    reservations.drawReference = newReference;
+  }
 });

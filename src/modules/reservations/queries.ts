@@ -238,21 +238,30 @@ export async function insertWithReference(tx: Queryable, r: NewReservation, refe
 const BOOKING_OUTBOX = outboxCtes({ restaurant: '$2', ids: '$9', types: '$10', bodies: '$11', createdAts: '$12', after: 'held', when: 'held.ok' });
 
 /**
- * A new booking's last write, one statement: its table holds, and — only when every table was held — its `created`
- * history row, its events (outbox, deliveries, wake-up) and its guest messages (their state and the rendered messages,
- * as notifications/enqueue.ts writes them). The exclusion constraint decides the holds: a table taken meanwhile is
- * skipped (ON CONFLICT DO NOTHING, which takes exclusion constraints as arbiters) instead of aborting the transaction,
- * so no savepoint is needed around the write. The NOTIFYs of the messages and of the webhook deliveries are sent here
- * only when asked ($18): a NOTIFY in a transaction serialises its commit (and the commit's WAL flush) with every other
- * notifying commit of the server, so a booking in its own transaction wakes the workers and the dispatchers after its
- * commit instead (NotifyWaker).
+ * A new booking's write, one statement: the reservation row under its reference, its table holds, and — only when the
+ * row was written and every table was held — its `created` history row, its events (outbox, deliveries, wake-up) and
+ * its guest messages (their state and the rendered messages, as notifications/enqueue.ts writes them). A reference
+ * already taken (1 in 34 billion per existing reservation) writes nothing: the caller draws another. The exclusion
+ * constraint decides the holds: a table taken meanwhile is skipped (ON CONFLICT DO NOTHING, which takes exclusion
+ * constraints as arbiters) instead of aborting the transaction, so no savepoint is needed around the write. The
+ * holds' triggers read the row (reservation_tables_copy_active: a PL/pgSQL query after the row's CTE ran, which it
+ * waits for through EXISTS) and the foreign keys are checked at the end of the statement. The NOTIFYs of the messages
+ * and of the webhook deliveries are sent here only when asked ($18): a NOTIFY in a transaction serialises its commit
+ * (and the commit's WAL flush) with every other notifying commit of the server, so a booking in its own transaction
+ * wakes the workers and the dispatchers after its commit instead (NotifyWaker).
  */
-const BOOKING_HOLD_AND_RECORD_SQL = prepared('maitre_booking_hold_and_record', `WITH holds AS (
+const BOOKING_WRITE_SQL = prepared('maitre_booking_write', `WITH reservation AS (
+       INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key, starts_at, ends_at, hold_ends_at,
+              party_size, customer_id, area_key, requested_area, notes, source, created_at, updated_at)
+       VALUES ($1, $2, $19, 'confirmed', $20, $21, $22, $3, $23, $4, $24, $25, $26, $27, $28, $29, $8, $8)
+       ON CONFLICT (restaurant_id, reference) DO NOTHING RETURNING id
+     ), holds AS (
        INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
-       SELECT $1, t, $2, tstzrange($3, $4, '[)') FROM unnest($5::text[]) AS t
+       SELECT $1, t, $2, tstzrange($3, $4, '[)') FROM unnest($5::text[]) AS t WHERE EXISTS (SELECT 1 FROM reservation)
        ON CONFLICT DO NOTHING RETURNING table_id
      ), held AS (
-       SELECT count(*) = cardinality($5::text[]) AS ok FROM holds
+       SELECT EXISTS (SELECT 1 FROM reservation) AS inserted,
+              EXISTS (SELECT 1 FROM reservation) AND count(*) = cardinality($5::text[]) AS ok FROM holds
      ), history AS (
        INSERT INTO reservation_history (reservation_id, restaurant_id, action, from_status, to_status, changes, actor_type, actor_id, at)
        SELECT $1, $2, 'created', NULL, 'confirmed', '{}', $6, $7, $8 FROM held WHERE held.ok
@@ -263,36 +272,38 @@ const BOOKING_HOLD_AND_RECORD_SQL = prepared('maitre_booking_hold_and_record', `
        INSERT INTO guest_messages (${INSERT_COLUMNS}) ${INSERT_SELECT} FROM jsonb_to_recordset($17::jsonb) AS ${RECORDSET} CROSS JOIN held WHERE held.ok
        RETURNING 1
      ), ${BOOKING_OUTBOX.ctes}
-     SELECT held.ok, (SELECT count(*) FROM messages)::int AS messages, (SELECT count(*) FROM outbox_deliveries)::int AS deliveries,
+     SELECT held.inserted, held.ok, (SELECT count(*) FROM messages)::int AS messages, (SELECT count(*) FROM outbox_deliveries)::int AS deliveries,
             CASE WHEN $18::boolean THEN ${BOOKING_OUTBOX.wake} END AS woken,
             CASE WHEN $18::boolean AND EXISTS (SELECT 1 FROM messages) THEN pg_notify('${MESSAGE_CHANNEL}', '') END AS woke
        FROM held`);
 
-/** A new booking's guest messages (notifications/enqueue.ts planGuestMessages), written by holdAndRecord. */
+/** A new booking's guest messages (notifications/enqueue.ts planGuestMessages), written by writeBooking. */
 export interface NewBookingMessages {
   state: { language: string; sequence: number } | null;
   messages: NewMessage[];
 }
 
 /**
- * Holds a new reservation's tables and, when all of them are held, records its `created` history row and writes
- * `events` (in order) and the guest's messages, in one round trip. `held` false when a table was taken meanwhile:
- * nothing else was written, and the caller removes the reservation row (deleteReservation) before it decides again.
+ * Writes a new confirmed reservation at its placement under `reference` and holds its tables; when all of them are
+ * held, records its `created` history row and writes `events` (in order) and the guest's messages — one round trip.
+ * `inserted` false: the reference is taken, nothing was written (draw another). `held` false when a table was taken
+ * meanwhile: only the row was written, and the caller removes it (deleteReservation) before it decides again.
  * `messages`, `deliveries`: how many guest messages and webhook deliveries were queued. `notify`: wake their workers
  * with a NOTIFY in the transaction (a caller's transaction, whose commit this module does not see); otherwise the
  * caller wakes them after its commit.
  */
-export async function holdAndRecord(
-  tx: Queryable, restaurantId: string, reservationId: string, p: Placement, actor: { type: string; id: string | null }, nowMs: number,
+export async function writeBooking(
+  tx: Queryable, r: NewReservation, reference: string, p: Placement, actor: { type: string; id: string | null },
   events: EventInput[], guest: NewBookingMessages | null, notify: boolean,
-): Promise<{ held: boolean; messages: number; deliveries: number }> {
-  const { rows } = await tx.query<{ ok: boolean; messages: number; deliveries: number }>(BOOKING_HOLD_AND_RECORD_SQL, [
-    reservationId, restaurantId, new Date(p.startsAt), new Date(p.holdEndsAt), p.tableIds, actor.type, actor.id, new Date(nowMs),
+): Promise<{ inserted: boolean; held: boolean; messages: number; deliveries: number }> {
+  const { rows } = await tx.query<{ inserted: boolean; ok: boolean; messages: number; deliveries: number }>(BOOKING_WRITE_SQL, [
+    r.id, r.restaurantId, new Date(p.startsAt), new Date(p.holdEndsAt), p.tableIds, actor.type, actor.id, new Date(r.now),
     ...outboxParams(events),
     guest?.state?.language ?? null, guest?.state?.sequence ?? 0, new Date(p.startsAt), p.partySize,
     JSON.stringify(guest?.messages ?? []), notify,
+    reference, p.date, p.time, p.serviceKey, new Date(p.endsAt), p.partySize, r.customerId, p.area, r.requestedArea, r.notes, r.source,
   ]);
-  return { held: rows[0].ok, messages: rows[0].messages, deliveries: rows[0].deliveries };
+  return { inserted: rows[0].inserted, held: rows[0].ok, messages: rows[0].messages, deliveries: rows[0].deliveries };
 }
 
 /** Removes a reservation written in this transaction and its holds (cascade): a booking whose tables were taken. */

@@ -24,8 +24,8 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { listHistory, recordHistory, type HistoryEntry, type ReservationActor } from './history.js';
 import { assertTransition, type Status } from './lifecycle.js';
 import {
-  deleteReservation, findReservation, holdAndRecord, holdTables, insertReservation, insertWithReference, listReservations, movePlacement,
-  recordCreatedAndFind, setNotes, setStatus, type NewBookingMessages, type Placement,
+  deleteReservation, findReservation, holdTables, insertReservation, listReservations, movePlacement,
+  recordCreatedAndFind, setNotes, setStatus, writeBooking, type NewBookingMessages, type Placement,
   type ReservationRecord, type ReservationView,
 } from './queries.js';
 import { newReference, normalizeReference } from './reference.js';
@@ -116,6 +116,8 @@ export class ReservationService {
   private readonly messageContexts = new NewBookingContexts();
   /** Wake the notification workers and the webhook dispatchers after a booking's own transaction committed (notify-waker.ts). */
   readonly messageWaker: NotifyWaker;
+  /** Draws a new booking's reference (reference.ts); replaceable so that a test can make two draws collide. */
+  drawReference: () => string = newReference;
   readonly webhookWaker: NotifyWaker;
 
   constructor(
@@ -156,7 +158,7 @@ export class ReservationService {
    * The one place where a change announces itself, in the change's own transaction: the webhook event
    * (booking.created / booking.updated / booking.cancelled, the reservation view as data), then the guest's emails
    * (notifications/enqueue.ts). `write` puts the events in the database: by default a statement of their own
-   * (enqueueEvent); a new booking passes its last write, which carries them in the same statement (holdAndRecord),
+   * (enqueueEvent); a new booking passes its last write, which carries them in the same statement (writeBooking),
    * and answers false when that write did not happen (a table taken meanwhile): then no email is queued either.
    */
   private async announce(
@@ -257,9 +259,9 @@ export class ReservationService {
   /**
    * A table booking (not a walk-in, not an event) in four round trips: BEGIN with the date's lock (`locked`; in a
    * caller's transaction, e.g. an idempotent request's, the lock is a statement of its own); the guest found or created
-   * together with the day and its overdue waitlist offers (one statement); the reservation row; its holds with its
-   * history row, every event of the booking (customer.created or .updated, booking.created) and the guest's messages;
-   * COMMIT. The view is built here from what was written, the messages rendered from the restaurant's context as cached
+   * together with the day and its overdue waitlist offers (one statement); the reservation row with its holds, its
+   * history row, every event of the booking (customer.created or .updated, booking.created) and the guest's messages
+   * (one statement, writeBooking); COMMIT. The view is built here from what was written, the messages rendered from the restaurant's context as cached
    * for the version the day's read checked. A table taken meanwhile (the exclusion constraint) removes the row and
    * decides again, at most MAX_PLACE_ATTEMPTS times. Lock order: the date, then the guest (as the waitlist's join takes
    * them). In its own transaction (`locked`), the NOTIFYs of its messages and webhook deliveries are left to the
@@ -292,19 +294,21 @@ export class ReservationService {
       );
       if (!customer) throw new Error('the booking\'s guest was not resolved with its day');
       const row = { ...fields, customerId: customer.id };
-      let reference = newReference();
-      while (!(await insertWithReference(tx, row, reference, placement))) reference = newReference();
-      const view = newView(row, reference, placement, model, customer);
-      const events: EventInput[] = [...customerEvents, { restaurantId, type: 'booking.created', data: view }];
-      let guestMessages: NewBookingMessages | null = null;
-      if (view.customer?.email) {
-        // The model's version was checked on this transaction's day read: the context of that version needs no read.
-        const cached = this.floors.cached(restaurantId);
-        const ctx = await this.messageContexts.get(tx, restaurantId, cached?.model === model ? cached.version : undefined);
-        const plan = ctx && planGuestMessages(ctx, restaurantId, 'booking.created', view, this.messages, input.language);
-        if (plan) guestMessages = { state: plan.state, messages: plan.messages };
-      }
-      const written = await holdAndRecord(tx, restaurantId, id, placement, actor, now, events, guestMessages, !locked);
+      let written;
+      let view: ReservationView;
+      do {
+        view = newView(row, this.drawReference(), placement, model, customer);
+        const events: EventInput[] = [...customerEvents, { restaurantId, type: 'booking.created', data: view }];
+        let guestMessages: NewBookingMessages | null = null;
+        if (view.customer?.email) {
+          // The model's version was checked on this transaction's day read: the context of that version needs no read.
+          const cached = this.floors.cached(restaurantId);
+          const ctx = await this.messageContexts.get(tx, restaurantId, cached?.model === model ? cached.version : undefined);
+          const plan = ctx && planGuestMessages(ctx, restaurantId, 'booking.created', view, this.messages, input.language);
+          if (plan) guestMessages = { state: plan.state, messages: plan.messages };
+        }
+        written = await writeBooking(tx, row, view.reference, placement, actor, events, guestMessages, !locked);
+      } while (!written.inserted); // the reference was taken: nothing was written, another one is drawn
       if (written.held) return { view, messages: written.messages, deliveries: written.deliveries };
       await deleteReservation(tx, id);
       if (attempt >= MAX_PLACE_ATTEMPTS) throw allBusy(request);

@@ -49,6 +49,35 @@ test('the messages follow the restaurant as it is now: a changed name and a kind
   assert.deepEqual(after.map((m) => [m.kind, m.from_name, m.language]), [['reminder', 'Chez Grace', 'fr']]);
 });
 
+test('the bodies are stored lz4-compressed where the server has lz4 (migration 0011), pglz where it has not; read back whole', async () => {
+  const r = await createTenant(t.app, bistro());
+  const res = await r.post('/reservations', booking(TUE, '19:45', 2));
+  assert.equal(res.statusCode, 201, res.body);
+  // Whether this server has lz4: a column can be declared with it (0A000 when the server was built without).
+  const lz4 = await t.db
+    .transaction(async (tx) => {
+      await tx.query('CREATE TEMP TABLE lz4_probe (x text COMPRESSION lz4) ON COMMIT DROP');
+      return true;
+    })
+    .catch((err) => {
+      if ((err as { code?: string }).code === '0A000') return false;
+      throw err;
+    });
+  const { rows } = await t.db.query<{ kind: string; text: string | null; html: string | null; ics: string | null; html_body: string }>(
+    `SELECT kind, pg_column_compression(text_body) AS text, pg_column_compression(html_body) AS html, pg_column_compression(ics) AS ics, html_body
+       FROM guest_messages WHERE reservation_id = $1 ORDER BY kind`, [res.json().id],
+  );
+  assert.equal(rows.length, 2);
+  const method = lz4 ? 'lz4' : 'pglz';
+  for (const m of rows) {
+    // A body stored compressed names its method (a short one is stored as it is: null).
+    assert.ok([m.text, m.html, m.ics].some((c) => c === method), `${m.kind}: ${JSON.stringify([m.text, m.html, m.ics])}, expected ${method}`);
+    assert.ok([m.text, m.html, m.ics].every((c) => c === null || c === method));
+    assert.match(m.html_body, /^<!doctype html>/i);
+    assert.match(m.html_body, /<\/html>\s*$/);
+  }
+});
+
 test('a booking without an email writes no message and no state', async () => {
   const r = await createTenant(t.app, bistro());
   const res = await r.post('/reservations', { date: TUE, time: '19:30', partySize: 2, customer: { name: 'No Mail', phone: '+33612345670' } });

@@ -1,5 +1,5 @@
--- The guest messages' bodies (text, HTML, calendar file: ~7 KB a message, two a booking) are stored compressed, and
--- PostgreSQL's default method, pglz, cost about 1 ms of the database's CPU per booking — a quarter of all it spent
+-- The guest messages' bodies (text, HTML, calendar file: ~4.7 KB a message, two a booking) are stored compressed, and
+-- PostgreSQL's default method, pglz, cost about 1 ms of the database's CPU per booking — over a quarter of all it spent
 -- on one (bench/booking-db.ts: 3.93 ms a booking with pglz, 2.79 ms with lz4, the same WAL and table sizes). lz4 where
 -- the server is built with it (Debian's and most distributions' packages are); a server without it (the embedded
 -- PostgreSQL's binaries) keeps pglz. Only new values are compressed with the new method.

@@ -116,9 +116,9 @@ export class ReservationService {
   private readonly messageContexts = new NewBookingContexts();
   /** Wake the notification workers and the webhook dispatchers after a booking's own transaction committed (notify-waker.ts). */
   readonly messageWaker: NotifyWaker;
+  readonly webhookWaker: NotifyWaker;
   /** Draws a new booking's reference (reference.ts); replaceable so that a test can make two draws collide. */
   drawReference: () => string = newReference;
-  readonly webhookWaker: NotifyWaker;
 
   constructor(
     private readonly db: Db,
@@ -261,11 +261,11 @@ export class ReservationService {
    * caller's transaction, e.g. an idempotent request's, the lock is a statement of its own); the guest found or created
    * together with the day and its overdue waitlist offers (one statement); the reservation row with its holds, its
    * history row, every event of the booking (customer.created or .updated, booking.created) and the guest's messages
-   * (one statement, writeBooking); COMMIT. The view is built here from what was written, the messages rendered from the restaurant's context as cached
-   * for the version the day's read checked. A table taken meanwhile (the exclusion constraint) removes the row and
-   * decides again, at most MAX_PLACE_ATTEMPTS times. Lock order: the date, then the guest (as the waitlist's join takes
-   * them). In its own transaction (`locked`), the NOTIFYs of its messages and webhook deliveries are left to the
-   * caller, after the commit (notify-waker.ts).
+   * (one statement, writeBooking); COMMIT. The view is built here from what was written, the messages rendered from the
+   * restaurant's context as cached for the version the day's read checked. A table taken meanwhile (the exclusion
+   * constraint) removes the row and decides again, at most MAX_PLACE_ATTEMPTS times. Lock order: the date, then the
+   * guest (as the waitlist's join takes them). In its own transaction (`locked`), the NOTIFYs of its messages and
+   * webhook deliveries are left to the caller, after the commit (notify-waker.ts).
    */
   private async book(
     tx: Queryable, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number, locked: boolean,
@@ -294,7 +294,7 @@ export class ReservationService {
       );
       if (!customer) throw new Error('the booking\'s guest was not resolved with its day');
       const row = { ...fields, customerId: customer.id };
-      let written;
+      let written: Awaited<ReturnType<typeof writeBooking>>;
       let view: ReservationView;
       do {
         view = newView(row, this.drawReference(), placement, model, customer);

@@ -122,7 +122,8 @@ function memoryLine(r: Results): string {
 function contendedLine(c: ContendedCase): string {
   const refused = Object.entries(c.refused).map(([code, n]) => `${n}× ${code}`).join(', ') || 'none';
   return `${c.pass ? 'PASS' : 'FAIL'} ${c.label}: ${c.requests} concurrent bookings of ${c.partySize} at ${c.date} ${c.time}, capacity ${c.expected}: ` +
-    `${c.created} created (${c.listed} listed afterwards), refused ${refused}`;
+    `${c.created} created (${c.listed} listed afterwards), refused ${refused}` +
+    (c.p99 !== undefined ? `; answered in p50 ${c.p50!.toFixed(1)} / p99 ${c.p99.toFixed(1)} / max ${c.max!.toFixed(1)} ms (50 connections)` : '');
 }
 
 function targetLine(t: TargetCheck): string {

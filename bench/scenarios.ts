@@ -170,6 +170,10 @@ export interface ContendedCase {
   /** Reservations the server lists at that slot afterwards (GET /reservations). */
   listed: number;
   pass: boolean;
+  /** Latency of the answers (201 and 409 alike), ms (absent in older files). */
+  p50?: number;
+  p99?: number;
+  max?: number;
 }
 
 /** Many concurrent bookings for one slot of an empty date: exactly the slot's capacity must win, the rest get 409. */
@@ -207,7 +211,10 @@ export async function contended(
   const created = r.statuses['201'] ?? 0;
   const refused = Object.fromEntries(Object.entries(r.statuses).filter(([code]) => code !== '201'));
   const onlyConflicts = Object.keys(refused).every((code) => code === '409') && r.socketErrors + r.timeouts === 0;
-  return { ...c, expected, requests, created, refused, listed, pass: created === expected && listed === expected && onlyConflicts };
+  return {
+    ...c, expected, requests, created, refused, listed, pass: created === expected && listed === expected && onlyConflicts,
+    p50: r.p50, p99: r.p99, max: r.max,
+  };
 }
 
 const MCP_PROTOCOL_VERSION = '2025-06-18';

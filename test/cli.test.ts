@@ -90,6 +90,13 @@ test('maitre CLI: restaurants, keys and users with --json, errors on stderr with
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /unknown scope "nope"/);
     assert.equal((await runCliInProcess(['frobnicate'], env)).code, 2);
+    // An option the command does not take, or one without its value: usage (exit 2), no stack trace.
+    for (const argv of [['key', 'create', '--help'], ['key', 'list', '--restaurant']]) {
+      const bad = await runCliInProcess(argv, env);
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.match(bad.stderr, /^maitre: .*see maitre --help\n$/);
+      assert.doesNotMatch(bad.stderr, /unexpected error|\n\s+at /);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await cleanup();

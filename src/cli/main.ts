@@ -115,6 +115,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`maitre: ${err.message}\n`);
       return 2;
     }
+    // node:util parseArgs refusing the command line (an unknown option, a missing value): a usage error, not a crash.
+    if (typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS_')) {
+      io.err(`maitre: ${(err as Error).message.split('. ')[0]}; see maitre --help\n`);
+      return 2;
+    }
     if (err instanceof ApiError) {
       io.err(`maitre: ${err.message} (${err.code})\n`);
     } else if (err instanceof EmbeddedDatabaseError || err instanceof ConfigFileError || (err as Error)?.message?.startsWith('invalid configuration')) {

@@ -87,7 +87,7 @@ export async function startMaitre(env: NodeJS.ProcessEnv, nodeArgs: string[] = [
 }
 
 /** Starts a ceiling server (bench/ceiling-server.ts) and reads the port it prints. */
-export async function startCeiling(mode: 'hello' | 'select' | 'insert', args: string[]): Promise<Running> {
+export async function startCeiling(mode: 'hello' | 'shaped' | 'select' | 'insert', args: string[]): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/ceiling-server.ts'), mode, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -119,7 +119,6 @@ try {
   }, 250);
 
   const rows: Row[] = [];
-  /** A ceiling and the scenarios measured against it, interleaved. */
   /** A ceiling and the scenarios measured against it, interleaved; `own` takes a server to stop with the group. */
   const group = async (which: CeilingName, target: number, build: (maxRps: number, own: (s: { stop(): Promise<void> }) => void) => Promise<Entry[]>) => {
     log(`ceiling ${which}: starting`);
@@ -142,15 +141,16 @@ try {
 
   if (want('me') || want('profile')) {
     // Issue "One engine" set 40 % for the default set-up; "Hot paths" 50 % on PostgreSQL + Redis.
-    await group('A', engine === 'postgres' ? 0.5 : 0.4, async (maxRps, own) => [
-      ...(want('me') ? [await (async () => {
-        const shaped = await startShapedCeiling();
+    await group('A', engine === 'postgres' ? 0.5 : 0.4, async (maxRps, own) => {
+      const entries: Entry[] = [];
+      if (want('me')) {
+        const shaped = await startShapedCeiling(); // what /v1/me's answer alone costs, beside it
         own(shaped.server);
-        return shaped.entry;
-      })()] : []),
-      ...(want('me') ? [getEntry('GET /v1/me', maitre, '/v1/me', await keysForRun(pool, settings, maxRps))] : []),
-      ...(want('profile') ? [getEntry('GET /v1/restaurants/{r}', maitre, `/v1/restaurants/${config.slug}`, await keysForRun(pool, settings, maxRps))] : []),
-    ]);
+        entries.push(shaped.entry, getEntry('GET /v1/me', maitre, '/v1/me', await keysForRun(pool, settings, maxRps)));
+      }
+      if (want('profile')) entries.push(getEntry('GET /v1/restaurants/{r}', maitre, `/v1/restaurants/${config.slug}`, await keysForRun(pool, settings, maxRps)));
+      return entries;
+    });
   }
   if (want('availability') || want('mcp')) {
     await group('B', 0.6, async (maxRps) => {

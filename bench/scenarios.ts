@@ -104,6 +104,8 @@ export async function startCeilingFor(which: CeilingName, args: string[]): Promi
   return { server, entry: { name: `ceiling ${which}`, target: server, requests: [request], keys: 0 } };
 }
 
+export const SHAPED_CEILING = 'ceiling A shaped as /v1/me';
+
 /**
  * Ceiling A answering with GET /v1/me's headers and body size (ceiling-server.ts `shaped`), measured in A's group: how
  * much of the gap between A and /v1/me the contract's answer itself makes, with no hook, key or limiter behind it.
@@ -112,7 +114,6 @@ export async function startShapedCeiling(): Promise<{ server: Running; entry: En
   const server = await startCeiling('shaped', []);
   return { server, entry: { name: SHAPED_CEILING, target: server, requests: [{ path: '/shaped' }], keys: 0 } };
 }
-export const SHAPED_CEILING = "ceiling A shaped as /v1/me";
 
 /** The ceiling's request rate over 2 s after a 1 s warm-up: the upper bound used to size a scenario's keys. */
 export async function probeRps(entry: Entry, s: Settings): Promise<number> {

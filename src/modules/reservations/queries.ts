@@ -218,10 +218,18 @@ export async function insertReservation(tx: Queryable, r: NewReservation, p: Pla
   await holdTables(tx, r.restaurantId, r.id, p, true); // a new reservation: nothing to replace
 }
 
-const RESERVATION_INSERT_SQL = prepared('maitre_reservation_insert', `INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key, starts_at, ends_at, hold_ends_at,
-       party_size, customer_id, area_key, requested_area, notes, source, created_at, updated_at, event_id)
-     VALUES ($1, $2, $3, $17, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $18)
-     ON CONFLICT (restaurant_id, reference) DO NOTHING RETURNING id`);
+/**
+ * A new reservation row under its reference, `values` in the order of these columns; a reference already taken inserts
+ * nothing (no row returned). Shared by insertWithReference and writeBooking.
+ */
+const insertReservationSql = (values: string) => `INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key,
+       starts_at, ends_at, hold_ends_at, party_size, customer_id, area_key, requested_area, notes, source, created_at, updated_at, event_id)
+     VALUES (${values})
+     ON CONFLICT (restaurant_id, reference) DO NOTHING RETURNING id`;
+
+const RESERVATION_INSERT_SQL = prepared(
+  'maitre_reservation_insert', insertReservationSql('$1, $2, $3, $17, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $18'),
+);
 
 /** Inserts the reservation row (no holds) under `reference`; false when that reference is taken (draw another one). */
 export async function insertWithReference(tx: Queryable, r: NewReservation, reference: string, p: Placement): Promise<boolean> {
@@ -251,10 +259,7 @@ const BOOKING_OUTBOX = outboxCtes({ restaurant: '$2', ids: '$9', types: '$10', b
  * wakes the workers and the dispatchers after its commit instead (NotifyWaker).
  */
 const BOOKING_WRITE_SQL = prepared('maitre_booking_write', `WITH reservation AS (
-       INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key, starts_at, ends_at, hold_ends_at,
-              party_size, customer_id, area_key, requested_area, notes, source, created_at, updated_at)
-       VALUES ($1, $2, $19, 'confirmed', $20, $21, $22, $3, $23, $4, $24, $25, $26, $27, $28, $29, $8, $8)
-       ON CONFLICT (restaurant_id, reference) DO NOTHING RETURNING id
+       ${insertReservationSql("$1, $2, $19, 'confirmed', $20, $21, $22, $3, $23, $4, $24, $25, $26, $27, $28, $29, $8, $8, NULL")}
      ), holds AS (
        INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
        SELECT $1, t, $2, tstzrange($3, $4, '[)') FROM unnest($5::text[]) AS t WHERE EXISTS (SELECT 1 FROM reservation)

@@ -52,7 +52,7 @@ if (s.idempotency) expect(s.idempotency.duplicateReservations === 0 && s.idempot
 if (s.faultRedis) expect(s.faultRedis.serverErrors === 0 && s.faultRedis.admittedAfterRecovery === s.faultRedis.limit, 'Redis outage');
 if (s.faultPostgres) expect(s.faultPostgres.otherServerErrors === 0 && s.faultPostgres.missing === 0 && s.faultPostgres.withoutEvent === 0 && s.faultPostgres.eventsLost === 0, 'PostgreSQL restart');
 if (s.faultSigkill) expect(s.faultSigkill.missing === 0 && s.faultSigkill.withoutEvent === 0 && s.faultSigkill.eventsLost === 0, 'SIGKILL');
-if (s.sigterm) expect(s.sigterm.exitCode === 0 && s.sigterm.inFlightAnswered === s.sigterm.inFlightRequests && s.sigterm.usageRowsWritten === s.sigterm.usageRowsExpected && s.sigterm.deliveriesLeftLeased === 0, 'SIGTERM');
+if (s.sigterm) expect(s.sigterm.exitCode === 0 && s.sigterm.inFlightAnswered === s.sigterm.inFlightRequests && s.sigterm.usageCounted === s.sigterm.usageCountedExpected && s.sigterm.deliveriesLeftLeased === 0, 'SIGTERM');
 if (s.embeddedSigkill) expect(s.embeddedSigkill.missing === 0, 'embedded SIGKILL');
 if (s.fuzz) expect((s.fuzz.serverErrors ?? 0) === 0, 'fuzzing');
 if (values.check) {
@@ -272,7 +272,7 @@ if (s.sigterm) {
     table(['', ''], [
       ['In-flight requests answered (201/409)', `${n(f.inFlightAnswered)} of ${n(f.inFlightRequests)}`],
       ['Exit code / drain time', `${n(f.exitCode)} / ${ms(f.drainMs)}`],
-      ['Usage rows written / expected (last batch flushed on the way out)', `${n(f.usageRowsWritten)} / ${n(f.usageRowsExpected)}`],
+      ['Requests counted in the usage log / expected (last batch flushed on the way out)', `${n(f.usageCounted)} / ${n(f.usageCountedExpected)}`],
       ['Deliveries in flight at SIGTERM / handed back / left leased', `${n(f.deliveriesInFlightAtSigterm)} / ${n(f.deliveriesHandedBack)} / ${n(f.deliveriesLeftLeased)}`],
     ]),
     '',

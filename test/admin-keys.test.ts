@@ -156,8 +156,10 @@ test('usage shows 30 daily buckets and recent requests; delete removes the key a
     }
     assert.ok((await call('GET', `/${key.id}`)).json().lastUsedAt);
 
-    const count = async () => (await t.db.query('SELECT count(*)::int AS n FROM api_key_usage WHERE key_id = $1', [key.id])).rows[0].n;
-    assert.equal(await count(), 3);
+    const count = async () => (await t.db.query(
+      `SELECT coalesce((SELECT sum(s2xx + s3xx + s4xx + s5xx) FROM api_key_usage_daily WHERE key_id = $1), 0)::int
+            + coalesce((SELECT jsonb_array_length(lines) FROM api_key_usage_recent WHERE key_id = $1), 0) AS n`, [key.id])).rows[0].n;
+    assert.equal(await count(), 6, 'three requests counted, three lines kept');
     const del = await call('DELETE', `/${key.id}`);
     assert.equal(del.statusCode, 204);
     assert.equal(del.body, '');

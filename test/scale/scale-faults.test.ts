@@ -277,13 +277,13 @@ test('SIGTERM drains: in-flight requests finish, usage is flushed, the dispatche
   answered += answers.length;
   t.diagnostic(`in-flight answers ${JSON.stringify(tally(answers as any))}; exit ${JSON.stringify(bExit)} after ${drainMs} ms`);
 
-  const [{ usage }] = await topo.sql<{ usage: number }>('SELECT count(*)::int AS usage FROM api_key_usage WHERE key_id = $1', [k.id]);
+  const [{ usage }] = await topo.sql<{ usage: number }>('SELECT coalesce(sum(s2xx + s3xx + s4xx + s5xx), 0)::int AS usage FROM api_key_usage_daily WHERE key_id = $1', [k.id]);
   const [{ delivering }] = await topo.sql<{ delivering: number }>(`SELECT count(*)::int AS delivering FROM webhook_deliveries WHERE status = 'delivering'`);
   const [{ interrupted }] = await topo.sql<{ interrupted: number }>(
     `SELECT count(*)::int AS interrupted FROM webhook_delivery_attempts WHERE error LIKE 'interrupted%'`);
   recordReliability('sigterm', {
     inFlightRequests: slow.length, inFlightAnswered: answers.filter((x) => x.status === 201 || x.status === 409).length,
-    exitCode: bExit.code, drainMs, usageRowsExpected: answered + endpoints, usageRowsWritten: usage,
+    exitCode: bExit.code, drainMs, usageCountedExpected: answered + endpoints, usageCounted: usage,
     deliveriesInFlightAtSigterm: endpoints, deliveriesHandedBack: interrupted, deliveriesLeftLeased: delivering,
   });
   for (const x of answers) assert.ok(x.status === 201 || x.status === 409, `an in-flight request finished: ${JSON.stringify(x)}`);

@@ -10,6 +10,7 @@ import { announceChange, keyChanged, type Change } from '../../cache/changes.js'
 import { generateKey, keyPrefix, type Environment } from './format.js';
 import type { Scope } from './scopes.js';
 import { isSystemKeyName } from './system-keys.js';
+import { RECENT_LINES, type UsageLine } from './usage-recorder.js';
 
 export type KeyStatus = 'active' | 'rotating' | 'revoked' | 'expired';
 
@@ -275,18 +276,14 @@ export class KeyService {
     this.invalidateLocal(keyChanged(id));
   }
 
-  async usage(restaurantId: string, id: string, days = 30, recent = 50) {
+  async usage(restaurantId: string, id: string, days = 30, recent = RECENT_LINES) {
     await this.get(restaurantId, id);
     const since = new Date(this.now() - (days - 1) * 86_400_000);
     since.setUTCHours(0, 0, 0, 0);
     const daily = await this.db.query(
-      `SELECT to_char(date_trunc('day', at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
-              count(*) FILTER (WHERE status < 300)::int AS s2xx,
-              count(*) FILTER (WHERE status >= 300 AND status < 400)::int AS s3xx,
-              count(*) FILTER (WHERE status >= 400 AND status < 500)::int AS s4xx,
-              count(*) FILTER (WHERE status >= 500)::int AS s5xx
-         FROM api_key_usage WHERE key_id = $1 AND at >= $2 GROUP BY 1 ORDER BY 1`,
-      [id, since.toISOString()],
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, s2xx, s3xx, s4xx, s5xx
+         FROM api_key_usage_daily WHERE key_id = $1 AND day >= $2::date`,
+      [id, since.toISOString().slice(0, 10)],
     );
     const byDay = new Map(daily.rows.map((r) => [r.day as string, r]));
     const series = [];
@@ -295,16 +292,13 @@ export class KeyService {
       const r = byDay.get(d);
       series.push({ date: d, s2xx: r?.s2xx ?? 0, s3xx: r?.s3xx ?? 0, s4xx: r?.s4xx ?? 0, s5xx: r?.s5xx ?? 0 });
     }
-    const logs = await this.db.query(
-      `SELECT at, method, route, status, origin, duration_ms FROM api_key_usage WHERE key_id = $1 ORDER BY at DESC, id DESC LIMIT $2`,
-      [id, recent],
-    );
+    const lines = await this.db.query<{ lines: UsageLine[] }>(`SELECT lines FROM api_key_usage_recent WHERE key_id = $1`, [id]);
     return {
       keyId: id,
       daily: series,
-      recent: logs.rows.map((r) => ({
-        at: new Date(r.at).toISOString(), method: r.method, route: r.route, status: r.status, origin: r.origin,
-        durationMs: r.duration_ms == null ? null : Math.round(r.duration_ms * 10) / 10,
+      // Stored newest first, durations already to a tenth of a millisecond (usage-recorder.ts).
+      recent: (lines.rows[0]?.lines ?? []).slice(0, recent).map((l) => ({
+        at: new Date(l.at).toISOString(), method: l.method, route: l.route, status: l.status, origin: l.origin, durationMs: l.durationMs,
       })),
     };
   }

@@ -32,6 +32,14 @@ export interface KeyVerification {
   usPerAuthenticateKey: number;
 }
 
+export interface GuestEmail {
+  iterations: number;
+  /** render() of a confirmation, a start time never seen before each call. */
+  usPerNewInstant: number;
+  /** The same, over 40 instants again and again. */
+  usPerRepeatedInstant: number;
+}
+
 export interface Results {
   startedAt: string;
   /** How to run it again (passwords in URLs redacted). */
@@ -58,6 +66,8 @@ export interface Results {
   /** VmHWM at the end: the peak over the server's whole life (start-up and the admin login's scrypt included), MB. */
   lifetimePeakRssMb: number | null;
   keyVerification: KeyVerification | null;
+  /** Absent in results written before the guest email micro-benchmark. */
+  guestEmail?: GuestEmail | null;
   /** --only reports: the seeded year, each report route's timings over it, and the memory peaks while they ran. */
   reports?: { seed: ReportSeed; timings: ReportTiming[]; peakRssMb?: number; peakTreeMb?: number };
   keysCreated: number;
@@ -153,6 +163,11 @@ export function noiseWarning(r: Results): string | null {
   return out.length ? out.join(' ') : null;
 }
 
+function guestEmailLine(g: GuestEmail): string {
+  return `guest email rendering (render() of a confirmation with its .ics, CPU): ${g.usPerNewInstant} µs a call for a start time never seen before, ` +
+    `${g.usPerRepeatedInstant} µs for one seen before (${g.iterations.toLocaleString('en-US')} calls each)`;
+}
+
 export function formatText(r: Results): string {
   const kv = r.keyVerification;
   const warning = noiseWarning(r);
@@ -168,6 +183,7 @@ export function formatText(r: Results): string {
     ...r.contended.map(contendedLine),
     memoryLine(r),
     ...(kv ? [`key verification (warm cache, verifyKey): ${kv.usPerVerification} µs; the whole authenticateKey() with the in-memory limiter: ${kv.usPerAuthenticateKey} µs`] : []),
+    ...(r.guestEmail ? [guestEmailLine(r.guestEmail)] : []),
     ...(mcpLine(r) ? [mcpLine(r)!] : []),
     ...(r.scale ? ['', `${SCALE_TITLE}:`, aligned(scaleTable(r.scale))] : []),
     ...(r.reports ? ['', reportsLine(r.reports.seed), aligned(reportTimingRows(r.reports.timings))] : []),
@@ -197,6 +213,7 @@ export function formatMarkdown(r: Results, jsonFile: string): string {
       ? [`- Key verification, warm cache (\`verifyKey\` of src/http/auth.ts, ${kv.iterations.toLocaleString('en-US')} calls): **${kv.usPerVerification} µs**; ` +
           `the whole \`authenticateKey()\` with the in-memory limiter and headers: ${kv.usPerAuthenticateKey} µs.`]
       : []),
+    ...(r.guestEmail ? [`- ${guestEmailLine(r.guestEmail)}.`] : []),
     ...(r.scale ? ['', `${SCALE_TITLE} (CPU in cores of the ${r.machine.cpus}, over the measured slices):`, '', markdownTable(scaleTable(r.scale))] : []),
     ...(r.reports ? ['', `${reportsLine(r.reports.seed)}:`, '', markdownTable(reportTimingRows(r.reports.timings))] : []),
     '',

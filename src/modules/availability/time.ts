@@ -4,20 +4,10 @@
  * - a wall time that exists twice (fall-back overlap) resolves to the EARLIER instant (the offset in force before the
  *   change, e.g. 02:30 in Paris on 2026-10-25 is 00:30Z, not 01:30Z), deterministically.
  */
-import { IANAZone } from 'luxon';
 import { memoize } from '../../lib/memoize.js';
+import { zoneOffset } from '../../lib/zone-offsets.js';
 
 const DAY_MS = 86_400_000;
-const zones = new Map<string, IANAZone>();
-
-function zoneOf(name: string): IANAZone {
-  let z = zones.get(name);
-  if (!z) {
-    z = IANAZone.create(name);
-    zones.set(name, z);
-  }
-  return z;
-}
 
 /** Milliseconds of midnight UTC of a `YYYY-MM-DD` date. */
 function utcMidnight(date: string): number {
@@ -31,9 +21,9 @@ const MEMO_MAX = 200_000;
 
 /**
  * The instant of `minutes` after the wall-clock midnight starting `date` (1440 and more: the next day's wall time),
- * or null inside a DST gap. Memoized: every offset look-up formats a date with Intl, and without the memo those
- * look-ups were most of the cost of GET /availability. The answer depends on the arguments alone; the memo is emptied
- * when it grows past MEMO_MAX (a year of 15-minute slots of a few zones is far below).
+ * or null inside a DST gap. The zone's offsets come from its kept rules (lib/zone-offsets.ts, no Intl call), and the
+ * answers are memoized too: GET /availability asks for the same slots all day. The answer depends on the arguments
+ * alone; the memo is emptied when it grows past MEMO_MAX (a year of 15-minute slots of a few zones is far below).
  */
 export const wallToInstant = memoize(computeWallToInstant, MEMO_MAX);
 
@@ -44,27 +34,26 @@ export const wallToInstant = memoize(computeWallToInstant, MEMO_MAX);
  */
 const dayOffsets = new Map<string, number[]>();
 
-function offsetsAround(zone: IANAZone, date: string): number[] {
-  const id = `${zone.name} ${date}`;
+function offsetsAround(zone: string, date: string): number[] {
+  const id = `${zone} ${date}`;
   let offsets = dayOffsets.get(id);
   if (!offsets) {
     const midnight = utcMidnight(date);
-    offsets = [...new Set([-1, 0, 1, 2, 3].map((d) => zone.offset(midnight + d * DAY_MS)))];
+    offsets = [...new Set([-1, 0, 1, 2, 3].map((d) => zoneOffset(zone, midnight + d * DAY_MS)))];
     if (dayOffsets.size >= MEMO_MAX) dayOffsets.clear();
     dayOffsets.set(id, offsets);
   }
   return offsets;
 }
 
-function computeWallToInstant(date: string, minutes: number, timezone: string): number | null {
-  const zone = zoneOf(timezone);
+function computeWallToInstant(date: string, minutes: number, zone: string): number | null {
   const wall = utcMidnight(date) + minutes * 60_000; // the wall time read as if it were UTC
   const candidates =
-    minutes >= 0 && minutes < 2880 ? offsetsAround(zone, date) : new Set([zone.offset(wall - DAY_MS), zone.offset(wall), zone.offset(wall + DAY_MS)]);
+    minutes >= 0 && minutes < 2880 ? offsetsAround(zone, date) : new Set([zoneOffset(zone, wall - DAY_MS), zoneOffset(zone, wall), zoneOffset(zone, wall + DAY_MS)]);
   let best: number | null = null;
   for (const offset of candidates) {
     const instant = wall - offset * 60_000;
-    if (instant + zone.offset(instant) * 60_000 !== wall) continue; // this offset is not in force then
+    if (instant + zoneOffset(zone, instant) * 60_000 !== wall) continue; // this offset is not in force then
     if (best === null || instant < best) best = instant;
   }
   return best;
@@ -84,7 +73,7 @@ export function localDate(ms: number, timezone: string): string {
   const id = `${timezone} ${Math.floor(ms / 60_000)}`;
   let date = localDates.get(id);
   if (date === undefined) {
-    date = new Date(ms + zoneOf(timezone).offset(ms) * 60_000).toISOString().slice(0, 10);
+    date = new Date(ms + zoneOffset(timezone, ms) * 60_000).toISOString().slice(0, 10);
     if (localDates.size >= MEMO_MAX) localDates.clear();
     localDates.set(id, date);
   }

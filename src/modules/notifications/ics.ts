@@ -6,7 +6,7 @@
  * escaped (§3.3.11) and every line is folded at 75 octets without splitting a UTF-8 character (§3.1); lines end CRLF.
  */
 import { DateTime } from 'luxon';
-import { memoize } from '../../lib/memoize.js';
+import { compactWall, wallClock, zoneOffset, zoneTransitions } from '../../lib/zone-offsets.js';
 
 export interface IcsEvent {
   method: 'REQUEST' | 'CANCEL';
@@ -38,12 +38,14 @@ function paramValue(value: string): string {
 
 /** Folds one content line at 75 octets (continuation lines start with a space, which counts). */
 export function foldLine(line: string): string {
+  if (line.length <= 25 || (line.length <= 75 && Buffer.byteLength(line) <= 75)) return line; // most lines: nothing to fold
   const out: string[] = [];
   let current = '';
   let bytes = 0;
   let limit = 75;
   for (const ch of line) {
-    const size = Buffer.byteLength(ch);
+    const cp = ch.codePointAt(0)!;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; // its UTF-8 length
     if (bytes + size > limit) {
       out.push(current);
       current = ' ';
@@ -57,7 +59,7 @@ export function foldLine(line: string): string {
   return out.join('\r\n');
 }
 
-const utc = (ms: number) => DateTime.fromMillis(ms, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss'Z'");
+const utc = (ms: number) => `${compactWall(wallClock(ms, 'UTC'))}Z`;
 const local = (dt: DateTime) => dt.toFormat("yyyyMMdd'T'HHmmss");
 
 function offset(minutes: number): string {
@@ -66,33 +68,12 @@ function offset(minutes: number): string {
   return `${sign}${String(Math.floor(m / 60)).padStart(2, '0')}${String(m % 60).padStart(2, '0')}`;
 }
 
-/** The instants (ms) at which the zone's UTC offset changes between fromMs and toMs, with the offsets around them. */
-function transitions(zone: string, fromMs: number, toMs: number): { atMs: number; from: number; to: number }[] {
-  const off = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
-  const out: { atMs: number; from: number; to: number }[] = [];
-  const step = 86_400_000;
-  for (let t = fromMs; t < toMs; t += step) {
-    const a = off(t);
-    const b = off(t + step);
-    if (a === b) continue;
-    let lo = t;
-    let hi = t + step; // off(lo) = a, off(hi) = b: find the first instant with b
-    while (hi - lo > 1) {
-      const mid = lo + Math.floor((hi - lo) / 2);
-      if (off(mid) === a) lo = mid;
-      else hi = mid;
-    }
-    out.push({ atMs: hi, from: a, to: b }); // the first millisecond of the new offset
-  }
-  return out;
-}
-
 /** Built VTIMEZONEs by zone and year: finding the transitions costs tens of milliseconds, a booking must not pay it. */
 const VTIMEZONES = new Map<string, string[]>();
 
 /** A VTIMEZONE valid from a year before the event to a year after it. */
 function vtimezone(zone: string, aroundMs: number): string[] {
-  const year = DateTime.fromMillis(aroundMs, { zone }).year;
+  const year = wallClock(aroundMs, zone).year;
   const key = `${zone}\u0000${year}`;
   let lines = VTIMEZONES.get(key);
   if (!lines) {
@@ -113,7 +94,7 @@ function buildVtimezone(zone: string, year: number): string[] {
   };
   const isDst = (ms: number) => DateTime.fromMillis(ms, { zone }).isInDST;
   observance(isDst(from.toMillis()) ? 'DAYLIGHT' : 'STANDARD', local(from), startOffset, startOffset);
-  for (const t of transitions(zone, from.toMillis(), to.toMillis())) {
+  for (const t of zoneTransitions(zone, from.toMillis(), to.toMillis())) {
     // DTSTART of an observance: the local time of the onset, in the offset in effect before it.
     const onset = DateTime.fromMillis(t.atMs + t.from * 60_000, { zone: 'utc' });
     observance(isDst(t.atMs) ? 'DAYLIGHT' : 'STANDARD', local(onset), t.from, t.to);
@@ -126,19 +107,20 @@ function buildVtimezone(zone: string, year: number): string[] {
  * Whether the local wall time of `ms` occurs twice in `zone` (the hour repeated when clocks go back). RFC 5545 says
  * such a local time means the first occurrence, but calendar software differs, so those are written in UTC instead.
  */
-const ambiguous = memoize((ms: number, zone: string): boolean => {
-  const dt = DateTime.fromMillis(ms, { zone });
-  const wall = local(dt);
+function ambiguous(ms: number, zone: string): boolean {
+  const offset = zoneOffset(zone, ms);
+  const wall = ms + offset * 60_000;
   for (const probe of [ms - 3 * 3_600_000, ms + 3 * 3_600_000]) {
-    const other = DateTime.fromMillis(probe, { zone }).offset;
-    if (other === dt.offset) continue;
-    if (local(DateTime.fromMillis(ms + (dt.offset - other) * 60_000, { zone })) === wall) return true;
+    const other = zoneOffset(zone, probe);
+    if (other === offset) continue;
+    const instant = ms + (offset - other) * 60_000; // the same wall time read with the other offset
+    if (instant + zoneOffset(zone, instant) * 60_000 === wall) return true;
   }
   return false;
-});
+}
 
-/** The local wall time of an instant in `zone`, as DTSTART/DTEND write it (kept: slot instants repeat). */
-const localWall = memoize((ms: number, zone: string): string => local(DateTime.fromMillis(ms, { zone })));
+/** The local wall time of an instant in `zone`, as DTSTART/DTEND write it. */
+const localWall = (ms: number, zone: string): string => compactWall(wallClock(ms, zone));
 
 /** DTSTART/DTEND: local time with TZID, or UTC for a local time that occurs twice. */
 function dateTime(name: string, ms: number, zone: string, tz: string): string {

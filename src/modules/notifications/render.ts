@@ -3,8 +3,7 @@
  * the same in a client that blocks them) and, for a booking, the .ics calendar file (ics.ts). Dates and times are
  * the restaurant's local ones, in the booking's language. Pure: the same input gives the same email.
  */
-import { DateTime } from 'luxon';
-import { memoize } from '../../lib/memoize.js';
+import { wallClock } from '../../lib/zone-offsets.js';
 import { buildIcs } from './ics.js';
 import type { Language, MessageKind, NotificationSettings } from './settings.js';
 import { STRINGS, fill } from './strings.js';
@@ -54,16 +53,35 @@ const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').trim();
 
 const LOCALES: Record<Language, string> = { en: 'en-GB', fr: 'fr-FR' };
 
-// Kept per (instant, zone, language): luxon's formatting asks Intl for the zone's offset on every call (~4 % of a
-// booking's CPU in a profile of the bench, where nearly every slot instant is new; a restaurant's slots repeat).
-export const formatDate = memoize((ms: number, zone: string, language: Language): string =>
-  DateTime.fromMillis(ms, { zone }).setLocale(LOCALES[language]).toFormat('cccc d LLLL yyyy'),
-);
+/** Weekday (ISO order, Monday first) and month names as Intl writes them alone ("cccc", "LLLL"), per language. */
+const NAMES: Record<Language, { weekdays: string[]; months: string[] }> = Object.fromEntries(
+  (Object.keys(LOCALES) as Language[]).map((language) => {
+    const weekday = new Intl.DateTimeFormat(LOCALES[language], { weekday: 'long', timeZone: 'UTC' });
+    const month = new Intl.DateTimeFormat(LOCALES[language], { month: 'long', timeZone: 'UTC' });
+    return [language, {
+      weekdays: Array.from({ length: 7 }, (_, i) => weekday.format(Date.UTC(2024, 0, 1 + i))), // 2024-01-01: a Monday
+      months: Array.from({ length: 12 }, (_, i) => month.format(Date.UTC(2024, i, 15))),
+    }];
+  }),
+) as Record<Language, { weekdays: string[]; months: string[] }>;
 
-export const formatTime = memoize((ms: number, zone: string, language: Language): string => {
-  const dt = DateTime.fromMillis(ms, { zone });
-  return language === 'fr' ? dt.toFormat("HH'h'mm") : dt.toFormat('HH:mm');
-});
+/**
+ * The guest's date, "Friday 7 January 2028" / "vendredi 7 janvier 2028", in the restaurant's zone. The zone's offset
+ * comes from its kept rules (lib/zone-offsets.ts), not from Intl per call: every booking's instant is a new one.
+ */
+export function formatDate(ms: number, zone: string, language: Language): string {
+  const w = wallClock(ms, zone);
+  const names = NAMES[language];
+  return `${names.weekdays[w.weekday - 1]} ${w.day} ${names.months[w.month - 1]} ${String(w.year).padStart(4, '0')}`;
+}
+
+/** The guest's time: "19:30" (en), "19h30" (fr), in the restaurant's zone. */
+export function formatTime(ms: number, zone: string, language: Language): string {
+  const w = wallClock(ms, zone);
+  const hh = String(w.hour).padStart(2, '0');
+  const mm = String(w.minute).padStart(2, '0');
+  return language === 'fr' ? `${hh}h${mm}` : `${hh}:${mm}`;
+}
 
 export function render(input: RenderInput): RenderedMessage {
   const s = STRINGS[input.language];

@@ -131,103 +131,99 @@ test('/v1/me is answered from the kept bytes only while the key record is the sa
   }
 });
 
-test('usage batches: one statement adds up each key (daily counts, newest lines, last_used_at forward only), drops unknown keys', async () => {
+/** A usage test: an app, one key of a new restaurant, the usage recorder flushed empty. */
+async function withUsage(body: (u: {
+  t: Awaited<ReturnType<typeof createTestApp>>; keyId: string; restaurant: { id: string }; usage: UsageRecorder; db: Awaited<ReturnType<typeof createTestApp>>['app']['services']['db'];
+}) => Promise<void>): Promise<void> {
   const t = await createTestApp();
   try {
     const { keyId, restaurant } = await tenantWithKey(t.app);
     const usage = t.app.services.usage;
-    const db = t.app.services.db;
     await usage.flush();
-    const at1 = Date.parse('2026-05-01T10:11:12.741Z');
-    const at2 = Date.parse('2026-05-01T10:11:13.007Z');
-    const at0 = Date.parse('2026-04-30T23:59:59.999Z'); // the UTC day before
-    usage.record({ keyId, at: at2, method: 'GET', route: '/v1/me', status: 200, origin: 'https://shop.example', durationMs: 0.42 });
-    usage.record({ keyId, at: at1, method: 'POST', route: '/v1/restaurants/:restaurant/reservations', status: 201, origin: null, durationMs: 12.5 });
-    usage.record({ keyId, at: at0, method: 'GET', route: '/v1/me', status: 429, origin: null, durationMs: 0.16 });
-    usage.record({ keyId: 'key_gone', at: at1, method: 'GET', route: '/v1/me', status: 200, origin: null, durationMs: 1 });
-    assert.equal(usage.pending, 4);
-    const statements: string[] = [];
-    const query = db.query;
-    (db as any).query = (text: string, values?: unknown[]) => (statements.push(text), query.call(db, text, values as any));
-    try {
-      await usage.flush();
-    } finally {
-      (db as any).query = query;
-    }
-    assert.equal(statements.length, 1, 'one statement a flush');
-    assert.equal(usage.pending, 0);
-    const daily = async () => (await db.query(
-      `SELECT key_id, to_char(day, 'YYYY-MM-DD') AS day, s2xx, s3xx, s4xx, s5xx FROM api_key_usage_daily WHERE key_id IN ($1, 'key_gone') ORDER BY day`,
-      [keyId])).rows;
-    assert.deepEqual(await daily(), [
-      { key_id: keyId, day: '2026-04-30', s2xx: 0, s3xx: 0, s4xx: 1, s5xx: 0 },
-      { key_id: keyId, day: '2026-05-01', s2xx: 2, s3xx: 0, s4xx: 0, s5xx: 0 },
-    ]);
-    const lines = async () => (await db.query(`SELECT key_id, lines FROM api_key_usage_recent WHERE key_id IN ($1, 'key_gone')`, [keyId])).rows;
-    assert.deepEqual(await lines(), [{ key_id: keyId, lines: [
-      { at: at2, method: 'GET', route: '/v1/me', status: 200, origin: 'https://shop.example', durationMs: 0.4 },
-      { at: at1, method: 'POST', route: '/v1/restaurants/:restaurant/reservations', status: 201, origin: null, durationMs: 12.5 },
-      { at: at0, method: 'GET', route: '/v1/me', status: 429, origin: null, durationMs: 0.2 },
-    ] }], 'newest first, durations to a tenth of a millisecond, nothing for an unknown key');
-    const last = async () => (await db.query<{ at: Date }>(`SELECT last_used_at AS at FROM api_keys WHERE id = $1`, [keyId])).rows[0]!.at.getTime();
-    assert.equal(await last(), at2);
-
-    // A later batch adds to the day's counts; its lines merge with the stored ones by time (another instance's batch
-    // may hold older requests) and only the newest 50 stay; an older batch never moves last_used_at back.
-    for (let i = 0; i < 60; i++) {
-      usage.record({ keyId, at: at1 - 200_000 + i * 2_000, method: 'GET', route: '/v1/me', status: i % 10 === 0 ? 503 : 200, origin: null, durationMs: 1 });
-    }
-    await usage.flush();
-    assert.equal(await last(), at2, 'an older batch never moves last_used_at back');
-    assert.deepEqual((await daily()).map((r) => [r.day, r.s2xx, r.s5xx]), [['2026-04-30', 0, 0], ['2026-05-01', 56, 6]]);
-    const [{ lines: kept }] = await lines();
-    assert.equal(kept.length, 50);
-    const times = kept.map((l: { at: number }) => l.at);
-    assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
-    assert.deepEqual(times.slice(0, 3), [at2, at1, at1 - 200_000 + 59 * 2_000], 'the stored newest lines stay first, then the batch\'s');
-
-    // The admin API reads the same: 30 days of counts and the newest lines.
-    t.clock.ms = Date.parse('2026-05-01T12:00:00Z');
-    const shown = await t.app.services.keys.usage(restaurant.id, keyId);
-    assert.deepEqual(shown.daily.slice(-2), [
-      { date: '2026-04-30', s2xx: 0, s3xx: 0, s4xx: 1, s5xx: 0 },
-      { date: '2026-05-01', s2xx: 56, s3xx: 0, s4xx: 0, s5xx: 6 },
-    ]);
-    assert.equal(shown.recent.length, 50);
-    assert.deepEqual(shown.recent[0], { at: new Date(at2).toISOString(), method: 'GET', route: '/v1/me', status: 200, origin: 'https://shop.example', durationMs: 0.4 });
+    await body({ t, keyId, restaurant, usage, db: t.app.services.db });
   } finally {
     await t.close();
   }
-});
+}
 
-test('usage batches: a flush that fails keeps its counts and lines for the next one, merged with what came since', async () => {
-  const t = await createTestApp();
+/** Runs `fn` with the database's query() replaced by `fake` (given the real one), put back afterwards. */
+async function withQuery(db: { query: unknown }, fake: (real: (...args: any[]) => any) => (...args: any[]) => any, fn: () => Promise<void>): Promise<void> {
+  const real = db.query as (...args: any[]) => any;
+  (db as any).query = fake(real);
   try {
-    const { keyId, restaurant } = await tenantWithKey(t.app);
-    const usage = t.app.services.usage;
-    const db = t.app.services.db;
-    await usage.flush();
-    const at = Date.parse('2026-05-02T08:00:00Z');
-    for (let i = 0; i < 3; i++) usage.record({ keyId, at: at + i, method: 'GET', route: '/v1/me', status: 200, origin: null, durationMs: 1 });
-    const query = db.query;
-    (db as any).query = () => Promise.reject(new Error('connection lost'));
-    try {
-      await usage.flush();
-    } finally {
-      (db as any).query = query;
-    }
-    assert.equal(usage.pending, 3, 'nothing lost');
-    usage.record({ keyId, at: at + 10, method: 'GET', route: '/v1/me', status: 404, origin: null, durationMs: 1 });
-    await usage.flush();
-    assert.equal(usage.pending, 0);
-    t.clock.ms = Date.parse('2026-05-02T12:00:00Z');
-    const shown = await t.app.services.keys.usage(restaurant.id, keyId);
-    assert.deepEqual(shown.daily.at(-1), { date: '2026-05-02', s2xx: 3, s3xx: 0, s4xx: 1, s5xx: 0 });
-    assert.deepEqual(shown.recent.map((r) => [Date.parse(r.at) - at, r.status]), [[10, 404], [2, 200], [1, 200], [0, 200]]);
+    await fn();
   } finally {
-    await t.close();
+    (db as any).query = real;
   }
-});
+}
+
+test('usage batches: one statement adds up each key (daily counts, newest lines, last_used_at forward only), drops unknown keys', () => withUsage(async ({ t, keyId, restaurant, usage, db }) => {
+  const at1 = Date.parse('2026-05-01T10:11:12.741Z');
+  const at2 = Date.parse('2026-05-01T10:11:13.007Z');
+  const at0 = Date.parse('2026-04-30T23:59:59.999Z'); // the UTC day before
+  usage.record({ keyId, at: at2, method: 'GET', route: '/v1/me', status: 200, origin: 'https://shop.example', durationMs: 0.42 });
+  usage.record({ keyId, at: at1, method: 'POST', route: '/v1/restaurants/:restaurant/reservations', status: 201, origin: null, durationMs: 12.5 });
+  usage.record({ keyId, at: at0, method: 'GET', route: '/v1/me', status: 429, origin: null, durationMs: 0.16 });
+  usage.record({ keyId: 'key_gone', at: at1, method: 'GET', route: '/v1/me', status: 200, origin: null, durationMs: 1 });
+  assert.equal(usage.pending, 4);
+  const statements: string[] = [];
+  await withQuery(db, (real) => (text: string, values?: unknown[]) => (statements.push(text), real.call(db, text, values)), () => usage.flush());
+  assert.equal(statements.length, 1, 'one statement a flush');
+  assert.equal(usage.pending, 0);
+  const daily = async () => (await db.query(
+    `SELECT key_id, to_char(day, 'YYYY-MM-DD') AS day, s2xx, s3xx, s4xx, s5xx FROM api_key_usage_daily WHERE key_id IN ($1, 'key_gone') ORDER BY day`,
+    [keyId])).rows;
+  assert.deepEqual(await daily(), [
+    { key_id: keyId, day: '2026-04-30', s2xx: 0, s3xx: 0, s4xx: 1, s5xx: 0 },
+    { key_id: keyId, day: '2026-05-01', s2xx: 2, s3xx: 0, s4xx: 0, s5xx: 0 },
+  ]);
+  const lines = async () => (await db.query(`SELECT key_id, lines FROM api_key_usage_recent WHERE key_id IN ($1, 'key_gone')`, [keyId])).rows;
+  assert.deepEqual(await lines(), [{ key_id: keyId, lines: [
+    { at: at2, method: 'GET', route: '/v1/me', status: 200, origin: 'https://shop.example', durationMs: 0.4 },
+    { at: at1, method: 'POST', route: '/v1/restaurants/:restaurant/reservations', status: 201, origin: null, durationMs: 12.5 },
+    { at: at0, method: 'GET', route: '/v1/me', status: 429, origin: null, durationMs: 0.2 },
+  ] }], 'newest first, durations to a tenth of a millisecond, nothing for an unknown key');
+  const last = async () => (await db.query<{ at: Date }>(`SELECT last_used_at AS at FROM api_keys WHERE id = $1`, [keyId])).rows[0]!.at.getTime();
+  assert.equal(await last(), at2);
+
+  // A later batch adds to the day's counts; its lines merge with the stored ones by time (another instance's batch
+  // may hold older requests) and only the newest 50 stay; an older batch never moves last_used_at back.
+  for (let i = 0; i < 60; i++) {
+    usage.record({ keyId, at: at1 - 200_000 + i * 2_000, method: 'GET', route: '/v1/me', status: i % 10 === 0 ? 503 : 200, origin: null, durationMs: 1 });
+  }
+  await usage.flush();
+  assert.equal(await last(), at2, 'an older batch never moves last_used_at back');
+  assert.deepEqual((await daily()).map((r) => [r.day, r.s2xx, r.s5xx]), [['2026-04-30', 0, 0], ['2026-05-01', 56, 6]]);
+  const [{ lines: kept }] = await lines();
+  assert.equal(kept.length, 50);
+  const times = kept.map((l: { at: number }) => l.at);
+  assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+  assert.deepEqual(times.slice(0, 3), [at2, at1, at1 - 200_000 + 59 * 2_000], 'the stored newest lines stay first, then the batch\'s');
+
+  // The admin API reads the same: 30 days of counts and the newest lines.
+  t.clock.ms = Date.parse('2026-05-01T12:00:00Z');
+  const shown = await t.app.services.keys.usage(restaurant.id, keyId);
+  assert.deepEqual(shown.daily.slice(-2), [
+    { date: '2026-04-30', s2xx: 0, s3xx: 0, s4xx: 1, s5xx: 0 },
+    { date: '2026-05-01', s2xx: 56, s3xx: 0, s4xx: 0, s5xx: 6 },
+  ]);
+  assert.equal(shown.recent.length, 50);
+  assert.deepEqual(shown.recent[0], { at: new Date(at2).toISOString(), method: 'GET', route: '/v1/me', status: 200, origin: 'https://shop.example', durationMs: 0.4 });
+}));
+
+test('usage batches: a flush that fails keeps its counts and lines for the next one, merged with what came since', () => withUsage(async ({ t, keyId, restaurant, usage, db }) => {
+  const at = Date.parse('2026-05-02T08:00:00Z');
+  for (let i = 0; i < 3; i++) usage.record({ keyId, at: at + i, method: 'GET', route: '/v1/me', status: 200, origin: null, durationMs: 1 });
+  await withQuery(db, () => () => Promise.reject(new Error('connection lost')), () => usage.flush());
+  assert.equal(usage.pending, 3, 'nothing lost');
+  usage.record({ keyId, at: at + 10, method: 'GET', route: '/v1/me', status: 404, origin: null, durationMs: 1 });
+  await usage.flush();
+  assert.equal(usage.pending, 0);
+  t.clock.ms = Date.parse('2026-05-02T12:00:00Z');
+  const shown = await t.app.services.keys.usage(restaurant.id, keyId);
+  assert.deepEqual(shown.daily.at(-1), { date: '2026-05-02', s2xx: 3, s3xx: 0, s4xx: 1, s5xx: 0 });
+  assert.deepEqual(shown.recent.map((r) => [Date.parse(r.at) - at, r.status]), [[10, 404], [2, 200], [1, 200], [0, 200]]);
+}));
 
 test('usage batches: two instances flushing the same keys at once neither deadlock nor lose a count', async () => {
   const t = await createTestApp();

@@ -48,6 +48,7 @@ import { createBookingServices } from './modules/reservations/setup.js';
 import { customerRoutes } from './modules/customers/routes.js';
 import { waitlistRoutes } from './modules/waitlist/routes.js';
 import { waitlistSweeper } from './modules/waitlist/sweeper.js';
+import { usageRetention } from './modules/keys/usage-retention.js';
 import { eventRoutes } from './modules/events/routes.js';
 import { guestRoutes } from './modules/guest/routes.js';
 import { guestAdminRoutes } from './modules/guest/admin-routes.js';
@@ -169,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(idempotencySweeper());
   await app.register(waitlistSweeper());
   await app.register(dayChangesCompactor());
+  await app.register(usageRetention());
   await app.register(
     async (v1) => {
       registerKeyAuth(v1, { keyCache, limiter, usage, now, cors: true }); // /v1 is the public path of registerCors

@@ -13,6 +13,7 @@ import { routeConfig } from '../src/http/route-context.js';
 import { RequestMetrics } from '../src/http/metrics.js';
 import { lazyChildLoggerFactory, loggerOptions } from '../src/logger.js';
 import { UsageRecorder } from '../src/modules/keys/usage-recorder.js';
+import { pruneUsage } from '../src/modules/keys/usage-retention.js';
 import { createTestApp } from './helpers/app.js';
 import { bearer, SYSTEM, tenantWithKey } from './helpers/keys.js';
 
@@ -249,3 +250,18 @@ test('usage batches: two instances flushing the same keys at once neither deadlo
     await t.close();
   }
 });
+
+test('usage retention: daily counts older than 90 days are deleted, the 90 days up to today kept, other keys untouched by age alone', () => withUsage(async ({ keyId, usage, db }) => {
+  const now = Date.parse('2026-06-30T15:00:00Z');
+  const day = (n: number) => now - n * 86_400_000;
+  for (const n of [0, 89, 90, 91, 400]) usage.record({ keyId, at: day(n), method: 'GET', route: '/v1/me', status: 200, origin: null, durationMs: 1 });
+  await usage.flush();
+  const days = async () => (await db.query<{ day: string }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM api_key_usage_daily WHERE key_id = $1 ORDER BY day`, [keyId])).rows.map((r) => r.day);
+  assert.deepEqual(await days(), ['2025-05-26', '2026-03-31', '2026-04-01', '2026-04-02', '2026-06-30']);
+  assert.equal(await pruneUsage(db, now), 3);
+  assert.deepEqual(await days(), ['2026-04-02', '2026-06-30'], 'today and the 89 days before it stay: 90 days');
+  assert.equal(await pruneUsage(db, now), 0, 'a second run finds nothing');
+  const [{ n }] = (await db.query<{ n: number }>(`SELECT jsonb_array_length(lines) AS n FROM api_key_usage_recent WHERE key_id = $1`, [keyId])).rows;
+  assert.equal(n, 5, 'the newest lines are bounded per key, not by age');
+}));

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { DateTime, IANAZone } from 'luxon';
 import { compactWall, wallClock, zoneOffset, zoneTransitions } from '../src/lib/zone-offsets.js';
 import { formatDate, formatTime } from '../src/modules/notifications/render.js';
+import { wallToInstant } from '../src/modules/availability/time.js';
 
 const ZONES = [
   'Europe/Paris', 'America/New_York', 'Australia/Sydney', 'Asia/Tokyo', 'UTC',
@@ -78,4 +79,35 @@ test('wall clock, iCalendar local time and the guest\'s date and time are the wo
 
 test('an unknown zone is refused, not read as UTC', () => {
   assert.throws(() => zoneOffset('Mars/Olympus_Mons', 0), RangeError);
+});
+
+test('availability\'s wall time → instant (earliest in an overlap, none in a gap) agrees with a search over Intl\'s offsets', () => {
+  /** Every offset the zone has within three days of a date's midnight (hourly), then the instants that read right. */
+  const offsetsNear = (date: string, zone: string): number[] => {
+    const iana = IANAZone.create(zone);
+    const midnight = Date.parse(`${date}T00:00:00Z`);
+    const offsets = new Set<number>();
+    for (let h = -72; h <= 72; h++) offsets.add(iana.offset(midnight + h * 3_600_000));
+    return [...offsets];
+  };
+  const brute = (date: string, minutes: number, zone: string, offsets: number[]): number | null => {
+    const iana = IANAZone.create(zone);
+    const wall = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
+    const instants = offsets.map((o) => wall - o * 60_000).filter((i) => i + iana.offset(i) * 60_000 === wall);
+    return instants.length ? Math.min(...instants) : null;
+  };
+  let checked = 0;
+  for (const zone of ZONES) {
+    const near = zoneTransitions(zone, FROM, TO).slice(0, 12).map((t) => t.atMs); // the nights the clocks change
+    for (const ms of [...near, ...[...randomInstants(200, FROM, TO)].map(Math.floor)]) {
+      const local = DateTime.fromMillis(ms, { zone });
+      const date = local.toISODate()!;
+      const offsets = offsetsNear(date, zone);
+      for (const minutes of [0, 30, 60, 90, 120, 150, 180, local.hour * 60 + local.minute, 1440 + 150]) {
+        assert.equal(wallToInstant(date, minutes, zone), brute(date, minutes, zone, offsets), `${zone} ${date} +${minutes} min`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 20_000, `checked ${checked}`);
 });

@@ -27,29 +27,11 @@ const MEMO_MAX = 200_000;
  */
 export const wallToInstant = memoize(computeWallToInstant, MEMO_MAX);
 
-/**
- * Offsets (minutes) in force at the wall-clock midnights from the day before `date` to 3 days after: as a zone changes
- * its offset at most once a day, they include every offset in force within 14 hours of any wall time of `date`
- * (minutes 0 to 2879), i.e. every candidate of wallToInstant. Kept per date, so a day's slots share 5 zone look-ups.
- */
-const dayOffsets = new Map<string, number[]>();
-
-function offsetsAround(zone: string, date: string): number[] {
-  const id = `${zone} ${date}`;
-  let offsets = dayOffsets.get(id);
-  if (!offsets) {
-    const midnight = utcMidnight(date);
-    offsets = [...new Set([-1, 0, 1, 2, 3].map((d) => zoneOffset(zone, midnight + d * DAY_MS)))];
-    if (dayOffsets.size >= MEMO_MAX) dayOffsets.clear();
-    dayOffsets.set(id, offsets);
-  }
-  return offsets;
-}
-
 function computeWallToInstant(date: string, minutes: number, zone: string): number | null {
   const wall = utcMidnight(date) + minutes * 60_000; // the wall time read as if it were UTC
-  const candidates =
-    minutes >= 0 && minutes < 2880 ? offsetsAround(zone, date) : new Set([zoneOffset(zone, wall - DAY_MS), zoneOffset(zone, wall), zoneOffset(zone, wall + DAY_MS)]);
+  // The instant is within 14 hours of `wall` (no zone is further from UTC), and a zone changes its offset at most once
+  // a day: the offsets in force a day before, at and a day after `wall` include every offset it may be read with.
+  const candidates = new Set([zoneOffset(zone, wall - DAY_MS), zoneOffset(zone, wall), zoneOffset(zone, wall + DAY_MS)]);
   let best: number | null = null;
   for (const offset of candidates) {
     const instant = wall - offset * 60_000;

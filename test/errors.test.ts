@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { createTestApp } from './helpers/app.js';
-import { ERROR_CODES, ERROR_STATUS } from '../src/http/errors.js';
+import { ApiError, ERROR_CODES, ERROR_STATUS, errors } from '../src/http/errors.js';
 
 const envelope = (res: { json(): any }) => {
   const body = res.json();
@@ -47,6 +47,21 @@ test('the code table: every status is the contract’s', () => {
   assert.equal(ERROR_STATUS.no_tables_available, 409);
   assert.equal(ERROR_STATUS.service_unavailable, 503);
   for (const c of ERROR_CODES) assert.match(c, /^[a-z_]+$/);
+});
+
+test('a 4xx ApiError is built without a stack trace, a 5xx keeps its own; Error.stackTraceLimit is left as it was', () => {
+  const limit = Error.stackTraceLimit;
+  const refusal = errors.rateLimited(12, 100);
+  assert.equal(refusal.status, 429);
+  assert.ok(refusal instanceof ApiError && refusal instanceof Error);
+  assert.equal(refusal.message, 'Rate limit of 100 requests per minute exceeded; retry in 12 s.');
+  assert.doesNotMatch(refusal.stack ?? '', /\n\s+at /, 'no frames captured for a 4xx');
+  const fault = errors.internal();
+  assert.equal(fault.status, 500);
+  assert.match(fault.stack ?? '', /\n\s+at .*errors\.test\.ts/, 'a 5xx says where it was made');
+  assert.match(new ApiError('service_unavailable', 'down').stack ?? '', /\n\s+at /);
+  assert.equal(Error.stackTraceLimit, limit);
+  assert.match(new Error('plain').stack ?? '', /\n\s+at /, 'other errors still capture their frames');
 });
 
 test('500 internal_error never leaks internals, carries the request id, and logs the stack', async () => {

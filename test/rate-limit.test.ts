@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { MemoryRateLimiter } from '../src/http/rate-limit/memory.js';
-import { RedisRateLimiter } from '../src/http/rate-limit/redis.js';
+import { MAX_SCRIPT_BATCH, RedisRateLimiter } from '../src/http/rate-limit/redis.js';
 import { createTestApp, TestClock } from './helpers/app.js';
 import { bearer, tenantWithKey } from './helpers/keys.js';
 
@@ -87,6 +87,32 @@ test('Redis limiter: one turn of requests is one script call, decided exactly as
     for (let i = 0; i < 8; i++) assert.deepEqual(await shared.consume('d', 7), reference.consumeSync('d', 7));
     assert.equal(calls.length, 11);
     assert.ok((await shared.redis.pttl(`${prefix}a`)) > 59_000, 'the bucket expires with its window');
+  } finally {
+    await shared.close();
+    await reference.close();
+  }
+});
+
+test('Redis limiter: a turn of more than MAX_SCRIPT_BATCH requests is split into calls, still decided as one by one', async () => {
+  const prefix = `maitre:test:${randomBytes(4).toString('hex')}:`;
+  const clock = new TestClock(7_000_000);
+  const calls: number[] = [];
+  const shared = new RedisRateLimiter(REDIS_URL, { prefix, now: clock.now, onScriptCall: (buckets) => calls.push(buckets) });
+  const reference = new MemoryRateLimiter(clock.now);
+  try {
+    assert.equal(await shared.ready(), true);
+    // 700 requests in one turn on two buckets: bucket a's budget (300) runs out in the second call, b's (500) in the third.
+    const asks = Array.from({ length: 700 }, (_, i) => ({ bucket: i % 2 === 0 ? 'a' : 'b', limit: i % 2 === 0 ? 300 : 500 }));
+    const got = await Promise.all(asks.map((x) => shared.consume(x.bucket, x.limit)));
+    const want = asks.map((x) => reference.consumeSync(x.bucket, x.limit));
+    assert.deepEqual(got, want);
+    assert.equal(calls.length, Math.ceil(700 / MAX_SCRIPT_BATCH), 'one script call per MAX_SCRIPT_BATCH requests');
+    assert.equal(got.filter((r) => r.allowed).length, 300 + 350);
+    // The admissions of every call are kept: the next turn sees all of them.
+    assert.equal(await shared.redis.zcard(`${prefix}a`), 300);
+    assert.equal(await shared.redis.zcard(`${prefix}b`), 350);
+    assert.deepEqual(await shared.consume('b', 351), reference.consumeSync('b', 351));
+    assert.equal((await shared.consume('b', 351)).allowed, false);
   } finally {
     await shared.close();
     await reference.close();

@@ -1,7 +1,8 @@
 /**
  * The shared limiter: all instances draw on one budget kept in Redis, a sorted set of admission times per bucket.
  * The requests that arrive in the same turn of the event loop are decided together by ONE atomic Lua script call (one
- * round trip, one script run) that takes them in arrival order, exactly as the same calls made one by one would be.
+ * round trip, one script run; a turn of more than MAX_SCRIPT_BATCH requests, several calls sent back to back) that takes
+ * them in arrival order, exactly as the same calls made one by one would be.
  * When Redis cannot answer (down, timeout), the instance falls back to its own in-memory limiter, logs it once per
  * outage, counts it in a metric, and keeps serving; it returns to Redis when Redis answers again.
  */
@@ -66,6 +67,14 @@ end
 return out
 `;
 
+/**
+ * The most requests one script call decides. A turn with more (a flood of connections read in one poll) is split into
+ * calls of at most this many, sent back to back on the one connection, so Redis runs them in arrival order — the same
+ * decisions as one call — while no single script holds Redis for long and the call's arguments stay far below what a
+ * JavaScript call can spread (~120,000).
+ */
+export const MAX_SCRIPT_BATCH = 256;
+
 interface Pending {
   bucket: string;
   limit: number;
@@ -81,6 +90,8 @@ export interface RedisLimiterOptions {
   onScriptCall?: (buckets: number) => void;
   /** Fail over to local limiting when Redis has not answered within this many ms. */
   timeoutMs?: number;
+  /** At most this many requests per script call (default MAX_SCRIPT_BATCH); a larger turn is split, in order. */
+  maxBatch?: number;
   prefix?: string;
 }
 
@@ -90,7 +101,7 @@ export class RedisRateLimiter implements RateLimiter {
   private degraded = false;
   private seq = 0;
   /** The requests of one event-loop turn, decided by one script call. */
-  private readonly batch = new TurnBatch<Pending>((batch) => void this.decide(batch));
+  private readonly batch = new TurnBatch<Pending>((batch) => this.decide(batch));
   private readonly salt = randomBytes(6).toString('hex');
   private readonly now: () => number;
 
@@ -116,9 +127,15 @@ export class RedisRateLimiter implements RateLimiter {
     return new Promise((resolve) => this.batch.push({ bucket, limit, windowMs, resolve }));
   }
 
-  /** Decides the requests of one event-loop turn in one script call (in arrival order, as one by one). */
-  private async decide(batch: Pending[]): Promise<void> {
+  /** Decides the requests of one event-loop turn: one script call per MAX_SCRIPT_BATCH of them, in arrival order. */
+  private decide(batch: Pending[]): void {
+    const max = this.options.maxBatch ?? MAX_SCRIPT_BATCH;
     const now = this.now();
+    for (let start = 0; start < batch.length; start += max) void this.decideChunk(batch.slice(start, start + max), now);
+  }
+
+  /** One script call (sent synchronously, so the calls of a turn reach Redis in order). */
+  private async decideChunk(batch: Pending[], now: number): Promise<void> {
     const prefix = this.options.prefix ?? 'maitre:rl:';
     const keys: string[] = [];
     const index = new Map<string, number>();

@@ -65,3 +65,19 @@ test('genericPlans: plan_cache_mode is force_generic_plan inside that transactio
   assert.equal(plain.m, 'auto');
   assert.equal((await db.transaction((tx) => mode(tx), { genericPlans: true })).m, 'force_generic_plan');
 });
+
+test('a transaction whose body swallowed a failed statement is not reported as committed, and nothing of it stays', async () => {
+  await db.query('CREATE TABLE IF NOT EXISTS tx_swallow_test (n int PRIMARY KEY)');
+  await assert.rejects(
+    db.transaction(async (tx) => {
+      await tx.query('INSERT INTO tx_swallow_test (n) VALUES (1)');
+      await tx.query('INSERT INTO tx_swallow_test (n) VALUES (1)').catch(() => {}); // a unique violation, caught
+      return 'done';
+    }),
+    /rolled back at its end \(ROLLBACK\)/,
+  );
+  assert.equal((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tx_swallow_test')).rows[0].n, 0);
+  // A body that fails nothing commits as before.
+  assert.equal(await db.transaction(async (tx) => (await tx.query('INSERT INTO tx_swallow_test (n) VALUES (2)')).rowCount), 1);
+  assert.equal((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tx_swallow_test')).rows[0].n, 1);
+});

@@ -80,7 +80,10 @@ export class PostgresDb implements Db {
         },
       };
       const result = await fn(tx);
-      await client.query('COMMIT');
+      // A transaction a failed statement aborted answers COMMIT with ROLLBACK, not an error: fn caught that failure and
+      // went on as if its writes stood. They do not: say so rather than return as committed.
+      const commit = await client.query('COMMIT');
+      if (commit.command !== 'COMMIT') throw new Error(`the transaction was rolled back at its end (${commit.command}): a statement in it had failed`);
       return result;
     } catch (err) {
       try {

@@ -9,6 +9,20 @@ import type { Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { loadFloor, type Floor } from '../restaurants/floor.js';
 import { daySpan, type DayState } from './evaluate.js';
+
+/**
+ * The span a day read covers for these party sizes: the union of each one's (a batch of bookings of several sizes reads
+ * the holds any of them can meet); null when no size has a slot that day.
+ */
+function spanFor(model: BookingModel, date: string, partySize: number | readonly number[]): [number, number] | null {
+  if (typeof partySize === 'number') return daySpan(model, date, partySize);
+  let span: [number, number] | null = null;
+  for (const size of new Set(partySize)) {
+    const s = daySpan(model, date, size);
+    if (s) span = span ? [Math.min(span[0], s[0]), Math.max(span[1], s[1])] : s;
+  }
+  return span;
+}
 import type { BookingModel } from './model.js';
 import { loadDayState, loadLockedDayState, loadVersionedDayState, type RideAlong } from './queries.js';
 
@@ -71,19 +85,19 @@ export class FloorCache {
   }
 
   /**
-   * The current model and the state of a service date for a party size (see loadDayState). With a cached model: one
+   * The current model and the state of a service date for a party size, or several (see loadDayState). With a cached model: one
    * statement reads the day over the span that model gives and the version on the same snapshot; used only when the
    * version is the cached one. Otherwise (cold, or changed since): the model is reloaded and the day read again.
    */
-  async withDay(q: Queryable, restaurantId: string, date: string, partySize: number): Promise<{ model: BookingModel; state: DayState }> {
+  async withDay(q: Queryable, restaurantId: string, date: string, partySize: number | readonly number[]): Promise<{ model: BookingModel; state: DayState }> {
     const hit = this.entries.get(restaurantId);
     if (hit) {
-      const { version, state } = await loadVersionedDayState(q, restaurantId, date, daySpan(hit.model, date, partySize));
+      const { version, state } = await loadVersionedDayState(q, restaurantId, date, spanFor(hit.model, date, partySize));
       if (version === null) throw errors.restaurantNotFound(restaurantId);
       if (version === hit.version) return { model: hit.model, state };
     }
     const model = await this.get(q, restaurantId);
-    return { model, state: await loadDayState(q, restaurantId, date, daySpan(model, date, partySize)) };
+    return { model, state: await loadDayState(q, restaurantId, date, spanFor(model, date, partySize)) };
   }
 
   /**
@@ -92,18 +106,18 @@ export class FloorCache {
    * statement when the model is cached (loadLockedDayState).
    */
   async withLockedDay(
-    q: Queryable, restaurantId: string, date: string, partySize: number, nowMs: number, ride?: RideAlong,
+    q: Queryable, restaurantId: string, date: string, partySize: number | readonly number[], nowMs: number, ride?: RideAlong,
   ): Promise<{ model: BookingModel; state: DayState; due: string[]; ride: unknown }> {
     const hit = this.entries.get(restaurantId);
     let rode: { value: unknown } | undefined;
     if (hit) {
-      const r = await loadLockedDayState(q, restaurantId, date, daySpan(hit.model, date, partySize), nowMs, ride);
+      const r = await loadLockedDayState(q, restaurantId, date, spanFor(hit.model, date, partySize), nowMs, ride);
       if (r.version === null) throw errors.restaurantNotFound(restaurantId);
       if (r.version === hit.version) return { model: hit.model, state: r.state, due: r.due, ride: r.ride };
       rode = { value: r.ride };
     }
     const model = await this.get(q, restaurantId);
-    const r = await loadLockedDayState(q, restaurantId, date, daySpan(model, date, partySize), nowMs, rode ? undefined : ride);
+    const r = await loadLockedDayState(q, restaurantId, date, spanFor(model, date, partySize), nowMs, rode ? undefined : ride);
     return { model, state: r.state, due: r.due, ride: rode ? rode.value : r.ride };
   }
 

@@ -168,7 +168,11 @@ export async function findOrCreateCustomer(
 export async function resolveCustomer(
   tx: Queryable, restaurantId: string, input: CustomerInput, nowMs: number, consentSource = 'booking', options: ResolveOptions = {},
 ): Promise<ResolvedCustomer> {
-  const lookup = await lookUpGuest(tx, restaurantId, input, nowMs, consentSource, options);
+  return completeGuest(tx, await lookUpGuest(tx, restaurantId, input, nowMs, consentSource, options));
+}
+
+/** The second half of resolveCustomer: the guest found or created by a statement of its own, then settled. */
+export async function completeGuest(tx: Queryable, lookup: GuestLookup): Promise<ResolvedCustomer> {
   const { rows } = await tx.query(CUSTOMER_FIND_OR_CREATE_SQL, lookup.params);
   return lookup.settle(rows[0]);
 }

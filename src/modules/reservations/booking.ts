@@ -112,7 +112,8 @@ export async function placeLocked(
   return { placement: decide(model, state, r, nowMs), model };
 }
 
-function decide(model: BookingModel, state: DayState, r: PlaceRequest, nowMs: number): Placement {
+/** Where a party sits on a day's state as read under its lock, or the contract's refusal (no I/O). */
+export function decide(model: BookingModel, state: DayState, r: PlaceRequest, nowMs: number): Placement {
   let area = r.area;
   if (area !== null && !model.areas.some((a) => a.key === area)) {
     if (r.areaPath === null) area = null;
@@ -126,6 +127,20 @@ function decide(model: BookingModel, state: DayState, r: PlaceRequest, nowMs: nu
     date: r.date, time: v.slot.time, serviceKey: v.slot.service.key, startsAt: v.slot.startMs, endsAt: v.slot.endMs,
     holdEndsAt: v.slot.holdEndMs, partySize: r.partySize, area: v.unit.area, tableIds: v.unit.tableIds,
   };
+}
+
+/**
+ * The day's state with a booking just written at `p` added, exactly as a read of the day under the same lock would
+ * now show it: counted by pacing on its date, holding each of its tables over [start, hold end).
+ */
+export function addToDay(state: DayState, reservationId: string, p: Placement): void {
+  state.bookings.push({ id: reservationId, serviceKey: p.serviceKey, time: p.time, partySize: p.partySize });
+  for (const tableId of p.tableIds) {
+    const hold = { reservationId, startMs: p.startsAt, endMs: p.holdEndsAt };
+    const list = state.holds.get(tableId);
+    if (list) list.push(hold);
+    else state.holds.set(tableId, [hold]);
+  }
 }
 
 /** The 409 of a booking whose tables kept being taken by holds that raced in (see the module comment). */

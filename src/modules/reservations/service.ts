@@ -6,12 +6,15 @@
  * that frees tables or pacing lets the waitlist offer them (CapacityHooks), still in that transaction.
  */
 import type { Db, Queryable, Row } from '../../db/types.js';
-import { errors } from '../../http/errors.js';
+import { ApiError, errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { FloorCache } from '../availability/floor-cache.js';
-import { findOrCreateCustomer, guestCtes, lookUpGuest, phoneOfSearch, type CustomerInput, type ResolvedCustomer } from '../customers/identity.js';
+import {
+  completeGuest, findOrCreateCustomer, guestCtes, lookUpGuest, phoneOfSearch, type CustomerInput, type ResolvedCustomer,
+} from '../customers/identity.js';
 import { placeEvent } from '../events/booking.js';
 import { KeyedQueue } from '../../lib/keyed-queue.js';
+import { KeyedBatcher, type Settled } from '../../lib/keyed-batcher.js';
 import { enqueueEvent, type EventInput } from '../webhooks/outbox.js';
 import { enqueueGuestMessages, NewBookingContexts, planGuestMessages } from '../notifications/enqueue.js';
 import type { MessageDefaults } from '../notifications/links.js';
@@ -19,7 +22,9 @@ import { NotifyWaker } from '../../db/notify-waker.js';
 import { MESSAGE_CHANNEL } from '../notifications/queries.js';
 import { WEBHOOK_CHANNEL } from '../webhooks/outbox.js';
 import type { BookingModel } from '../availability/model.js';
-import { allBusy, dateLockKey, lockServiceDate, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest } from './booking.js';
+import {
+  addToDay, allBusy, dateLockKey, decide, lockServiceDate, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest,
+} from './booking.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { listHistory, recordHistory, type HistoryEntry, type ReservationActor } from './history.js';
 import { assertTransition, type Status } from './lifecycle.js';
@@ -88,6 +93,24 @@ export interface ChangeOptions {
   check?: (view: ReservationView) => void;
 }
 
+/** A new table booking waiting for its date's batch (ReservationService.bookTogether). */
+interface QueuedBooking {
+  restaurantId: string;
+  input: CreateReservationInput;
+  actor: ReservationActor;
+  now: number;
+}
+
+/** A booking written in its own transaction, with what its commit leaves for the workers to be woken for. */
+interface Booked {
+  view: ReservationView;
+  messages: number;
+  deliveries: number;
+}
+
+/** The most bookings of one date decided in one transaction (a burst beyond it is taken in several). */
+export const MAX_BOOKING_BATCH = 64;
+
 const ID_PATTERN = /^res_[a-z0-9]{20}$/;
 /** Statuses after which the tables (and the pacing budget) are free again. */
 const FREEING: readonly Status[] = ['cancelled', 'no_show', 'completed'];
@@ -110,8 +133,17 @@ function newView(
   };
 }
 
+/** What a new table booking asks of its date (booking.ts). */
+function placeRequest(input: CreateReservationInput): PlaceRequest {
+  return { date: input.date, time: input.time, partySize: input.partySize, area: input.area ?? null, areaPath: 'body.area', dateLocked: true };
+}
+
 export class ReservationService {
   private readonly bookingQueue = new KeyedQueue();
+  /** New table bookings in their own transaction, batched per `restaurant:date` (see bookTogether). */
+  private readonly bookings = new KeyedBatcher<QueuedBooking, Booked>((_key, items) => this.bookTogether(items), MAX_BOOKING_BATCH);
+  /** Batches of several bookings: decided together, and how many fell back to one transaction each (for tests and the bench). */
+  readonly batchStats = { batches: 0, batched: 0, fellBack: 0 };
   /** The guest-message context of new bookings, per restaurant version (no statement while the restaurant is unchanged). */
   private readonly messageContexts = new NewBookingContexts();
   /** Wake the notification workers and the webhook dispatchers after a booking's own transaction committed (notify-waker.ts). */
@@ -207,11 +239,7 @@ export class ReservationService {
       const now = options.now ?? this.now();
       // Our own transaction takes the date's lock with its BEGIN (one round trip); in a caller's, book() takes it first.
       if (tx) return (await this.book(tx, restaurantId, input, actor, now, false)).view;
-      const booked = await this.bookingQueue.run(`${restaurantId}:${input.date}`, () =>
-        // Generic plans: the day's read (with the guest) would otherwise be planned on every booking (~1 ms of the
-        // server's CPU), its custom plans estimated cheaper than the generic one for sparse dates.
-        this.db.transaction((tx) => this.book(tx, restaurantId, input, actor, now, true), { lock: dateLockKey(restaurantId, input.date), genericPlans: true }),
-      );
+      const booked = await this.bookings.push(`${restaurantId}:${input.date}`, { restaurantId, input, actor, now });
       // Committed: the workers may send the messages, the dispatchers the deliveries.
       if (booked.messages > 0) this.messageWaker.wake();
       if (booked.deliveries > 0) this.webhookWaker.wake();
@@ -269,7 +297,7 @@ export class ReservationService {
    */
   private async book(
     tx: Queryable, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number, locked: boolean,
-  ): Promise<{ view: ReservationView; messages: number; deliveries: number }> {
+  ): Promise<Booked> {
     const source = input.source ?? 'api';
     const customerEvents: EventInput[] = [];
     if (!locked) await lockServiceDate(tx, restaurantId, input.date);
@@ -283,36 +311,119 @@ export class ReservationService {
         customer = await guest.settle(row as Row);
       },
     };
-    const request: PlaceRequest = {
-      date: input.date, time: input.time, partySize: input.partySize, area: input.area ?? null, areaPath: 'body.area', dateLocked: true,
-    };
+    const request = placeRequest(input);
     const id = newId('res');
-    const fields = { id, restaurantId, requestedArea: input.area ?? null, notes: input.notes ?? null, source, now };
     for (let attempt = 1; ; attempt++) {
       const { placement, model } = await placeLocked(tx, this.floors, restaurantId, request, now, (due) =>
         this.hooks.beforePlace(tx, restaurantId, input.date, due), customer ? undefined : ride,
       );
       if (!customer) throw new Error('the booking\'s guest was not resolved with its day');
-      const row = { ...fields, customerId: customer.id };
-      let written: Awaited<ReturnType<typeof writeBooking>>;
-      let view: ReservationView;
-      do {
-        view = newView(row, this.drawReference(), placement, model, customer);
-        const events: EventInput[] = [...customerEvents, { restaurantId, type: 'booking.created', data: view }];
-        let guestMessages: NewBookingMessages | null = null;
-        if (view.customer?.email) {
-          // The model's version was checked on this transaction's day read: the context of that version needs no read.
-          const cached = this.floors.cached(restaurantId);
-          const ctx = await this.messageContexts.get(tx, restaurantId, cached?.model === model ? cached.version : undefined);
-          const plan = ctx && planGuestMessages(ctx, restaurantId, 'booking.created', view, this.messages, input.language);
-          if (plan) guestMessages = { state: plan.state, messages: plan.messages };
-        }
-        written = await writeBooking(tx, row, view.reference, placement, actor, events, guestMessages, !locked);
-      } while (!written.inserted); // the reference was taken: nothing was written, another one is drawn
-      if (written.held) return { view, messages: written.messages, deliveries: written.deliveries };
+      const booked = await this.writeNew(tx, id, restaurantId, input, actor, now, placement, model, customer, customerEvents, !locked);
+      if (booked) return booked;
       await deleteReservation(tx, id);
       if (attempt >= MAX_PLACE_ATTEMPTS) throw allBusy(request);
     }
+  }
+
+  /**
+   * Writes a new booking decided at `placement` (writeBooking): its view, its events after the guest's, its guest
+   * messages; a reference already taken is drawn again. Null when a table was taken meanwhile (the exclusion
+   * constraint skipped a hold): then only the reservation row was written, and the caller removes it.
+   */
+  private async writeNew(
+    tx: Queryable, id: string, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number,
+    placement: Placement, model: BookingModel, customer: ResolvedCustomer, customerEvents: EventInput[], notify: boolean,
+  ): Promise<Booked | null> {
+    const source = input.source ?? 'api';
+    const row = { id, restaurantId, requestedArea: input.area ?? null, notes: input.notes ?? null, source, now, customerId: customer.id };
+    let written: Awaited<ReturnType<typeof writeBooking>>;
+    let view: ReservationView;
+    do {
+      view = newView(row, this.drawReference(), placement, model, customer);
+      const events: EventInput[] = [...customerEvents, { restaurantId, type: 'booking.created', data: view }];
+      let guestMessages: NewBookingMessages | null = null;
+      if (view.customer?.email) {
+        // The model's version was checked on this transaction's day read: the context of that version needs no read.
+        const cached = this.floors.cached(restaurantId);
+        const ctx = await this.messageContexts.get(tx, restaurantId, cached?.model === model ? cached.version : undefined);
+        const plan = ctx && planGuestMessages(ctx, restaurantId, 'booking.created', view, this.messages, input.language);
+        if (plan) guestMessages = { state: plan.state, messages: plan.messages };
+      }
+      written = await writeBooking(tx, row, view.reference, placement, actor, events, guestMessages, notify);
+    } while (!written.inserted); // the reference was taken: nothing was written, another one is drawn
+    return written.held ? { view, messages: written.messages, deliveries: written.deliveries } : null;
+  }
+
+  /** A new table booking in a transaction of its own, under its date's lock taken with BEGIN (see book). */
+  private bookAlone(b: QueuedBooking): Promise<Booked> {
+    return this.db.transaction(
+      (tx) => this.book(tx, b.restaurantId, b.input, b.actor, b.now, true),
+      // Generic plans: the day's read (with the guest) would otherwise be planned on every booking (~1 ms of the
+      // server's CPU), its custom plans estimated cheaper than the generic one for sparse dates.
+      { lock: dateLockKey(b.restaurantId, b.input.date), genericPlans: true },
+    );
+  }
+
+  /**
+   * The new table bookings of one date that queued while the one before them held the date (KeyedBatcher): alone, as
+   * book(); several, in ONE transaction under the date's lock — the day read once over the span of every party size,
+   * its overdue waitlist offers settled once, then each booking in arrival order exactly as book() decides it (its
+   * guest's contact details checked, then placed on the day as it stands with the batch's earlier bookings added:
+   * addToDay), and only an accepted one finds or creates its guest and is written. A refusal costs no statement. The
+   * answers are given after the commit, so no refusal is ever given because of a booking that did not commit. When the
+   * batch meets anything only the database could say (a table taken by a hold of another date, a failed statement),
+   * it is rolled back whole and each booking made alone, in order: the same answers as if never batched.
+   */
+  private async bookTogether(items: QueuedBooking[]): Promise<Settled<Booked>[]> {
+    if (items.length > 1) {
+      try {
+        const outcomes = await this.db.transaction((tx) => this.bookBatch(tx, items), {
+          lock: dateLockKey(items[0]!.restaurantId, items[0]!.input.date), genericPlans: true,
+        });
+        this.batchStats.batches++;
+        this.batchStats.batched += items.length;
+        return outcomes;
+      } catch {
+        this.batchStats.fellBack += items.length;
+      }
+    }
+    const outcomes: Settled<Booked>[] = [];
+    for (const b of items) {
+      outcomes.push(await this.bookAlone(b).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })));
+    }
+    return outcomes;
+  }
+
+  private async bookBatch(tx: Queryable, items: QueuedBooking[]): Promise<Settled<Booked>[]> {
+    const { restaurantId, input: { date } } = items[0]!;
+    const sizes = items.map((b) => b.input.partySize);
+    const now = Math.max(...items.map((b) => b.now));
+    let { model, state, due } = await this.floors.withLockedDay(tx, restaurantId, date, sizes, now);
+    if (due.length > 0) {
+      await this.hooks.beforePlace(tx, restaurantId, date, due);
+      ({ model, state } = await this.floors.withDay(tx, restaurantId, date, sizes));
+    }
+    const outcomes: Settled<Booked>[] = [];
+    for (const b of items) {
+      const customerEvents: EventInput[] = [];
+      let placement: Placement;
+      let guest: Awaited<ReturnType<typeof lookUpGuest>>;
+      try {
+        guest = await lookUpGuest(tx, restaurantId, b.input.customer, b.now, b.input.source ?? 'api', { deferEvents: customerEvents });
+        placement = decide(model, state, placeRequest(b.input), b.now);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        outcomes.push({ ok: false, error }); // a 422 or a refusal: nothing of it was written
+        continue;
+      }
+      const customer = await completeGuest(tx, guest);
+      const id = newId('res');
+      const booked = await this.writeNew(tx, id, restaurantId, b.input, b.actor, b.now, placement, model, customer, customerEvents, false);
+      if (!booked) throw new Error('a table of the batch was taken by a hold it could not see'); // → each booking alone
+      addToDay(state, id, placement);
+      outcomes.push({ ok: true, value: booked });
+    }
+    return outcomes;
   }
 
   /**

@@ -1,0 +1,128 @@
+/**
+ * New bookings of one date that queue behind each other are decided in batches (ReservationService.bookTogether): one
+ * transaction, one read of the day, refusals in memory. The answers must be exactly those of the same bookings made
+ * one by one, and a batch that meets a failure must fall back to exactly that.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
+import { bistro, createTenant, MONDAY_9Z, SYSTEM } from './helpers/booking.js';
+import { ApiError } from '../src/http/errors.js';
+import { newReference } from '../src/modules/reservations/reference.js';
+import type { CreateReservationInput } from '../src/modules/reservations/service.js';
+
+let t: TestApp;
+before(async () => {
+  t = await createTestApp({ clock: new TestClock(MONDAY_9Z) });
+});
+after(async () => t.close());
+
+/** A dinner rush on one Tuesday: more parties than the slot takes, mixed sizes and areas, two bad requests, a guest twice. */
+function rush(date: string, tag: string): CreateReservationInput[] {
+  const asks: [number, string, Partial<CreateReservationInput>?][] = [
+    [2, '19:30'], [4, '19:30'], [2, '19:30', { area: 'terrace' }], [6, '19:30'], [2, '19:30', { area: 'garden' }], [3, '19:30'],
+    [2, '19:30', { customer: { name: 'Bad phone', phone: 'not a phone' } }], [2, '19:30'], [2, '19:30'], [8, '19:45'],
+    [2, '21:30', { customer: { name: 'Guest 0 again', email: `g0-${tag}@example.com` } }], [2, '19:30'], [4, '19:45'], [1, '20:00'], [9, '20:00'],
+    [2, '19:40'], [2, '19:45', { area: 'terrace' }],
+  ];
+  return asks.map(([partySize, time, extra], i) => ({
+    date, time, partySize, customer: { name: `Guest ${i}`, email: `g${i}-${tag}@example.com` }, ...extra,
+  }));
+}
+
+/** What a caller can see of an outcome, with the date taken out (the two runs book different dates). */
+function seen(o: PromiseSettledResult<Awaited<ReturnType<TestApp['app']['services']['reservations']['create']>>>, date: string) {
+  if (o.status === 'rejected') {
+    assert.ok(o.reason instanceof ApiError, String(o.reason?.stack ?? o.reason));
+    return { code: o.reason.code, status: o.reason.status, message: o.reason.message.replaceAll(date, 'D') };
+  }
+  const v = o.value;
+  return { time: v.time, service: v.service, partySize: v.partySize, area: v.area, tables: v.tables, email: v.customer?.email?.replace(/-[ab]@/, '@') };
+}
+
+async function oneByOne(restaurantId: string, inputs: CreateReservationInput[]) {
+  const out: PromiseSettledResult<any>[] = [];
+  for (const input of inputs) {
+    out.push(await t.app.services.reservations.create(restaurantId, input, SYSTEM).then(
+      (value) => ({ status: 'fulfilled' as const, value }), (reason) => ({ status: 'rejected' as const, reason }),
+    ));
+  }
+  return out;
+}
+
+const atOnce = (restaurantId: string, inputs: CreateReservationInput[]) =>
+  Promise.allSettled(inputs.map((input) => t.app.services.reservations.create(restaurantId, input, SYSTEM)));
+
+async function bookedOn(restaurantId: string, date: string) {
+  const { rows } = await t.db.query<{ n: number; guests: number; holds: number }>(
+    `SELECT count(*)::int AS n, count(DISTINCT customer_id)::int AS guests,
+            (SELECT count(*)::int FROM reservation_tables rt JOIN reservations x ON x.id = rt.reservation_id WHERE x.restaurant_id = $1 AND x.date = $2) AS holds
+       FROM reservations WHERE restaurant_id = $1 AND date = $2`,
+    [restaurantId, date],
+  );
+  return rows[0]!;
+}
+
+test('a burst on one date is decided in batches, with exactly the answers of the same bookings made one by one', async () => {
+  const r = await createTenant(t.app, bistro());
+  const service = t.app.services.reservations;
+  const sequential = await oneByOne(r.id, rush('2026-03-03', 'a'));
+  const before = { ...service.batchStats };
+  const burst = await atOnce(r.id, rush('2026-03-10', 'b'));
+  // The first booking found the date free and ran alone; the sixteen that queued behind it were one batch.
+  assert.equal(service.batchStats.batches - before.batches, 1);
+  assert.equal(service.batchStats.batched - before.batched, 16);
+  assert.equal(service.batchStats.fellBack, before.fellBack);
+  assert.deepEqual(burst.map((o) => seen(o, '2026-03-10')), sequential.map((o) => seen(o, '2026-03-03')));
+  const codes = burst.map((o) => (o.status === 'rejected' ? o.reason.code : 201));
+  for (const code of ['validation_failed', 'slot_limit_reached', 'no_tables_available', 201]) assert.ok(codes.includes(code), `the rush has a ${code}`);
+  // What was written is what was answered: the accepted bookings, their holds and guests, as one by one.
+  const accepted = burst.filter((o) => o.status === 'fulfilled');
+  const a = await bookedOn(r.id, '2026-03-03');
+  const b = await bookedOn(r.id, '2026-03-10');
+  assert.deepEqual(b, a);
+  assert.equal(b.n, accepted.length);
+  assert.equal(b.guests, accepted.length - 1, 'guest 0 booked twice, found the second time');
+  for (const o of accepted) {
+    const read = await service.get(r.id, o.value.id);
+    assert.deepEqual(read, o.value, 'the answer is the reservation as stored');
+  }
+  const { rows } = await t.db.query(
+    `SELECT count(*)::int AS n FROM webhook_events WHERE restaurant_id = $1 AND type = 'booking.created' AND payload->'data'->>'date' = '2026-03-10'`,
+    [r.id],
+  );
+  assert.equal(rows[0].n, accepted.length, 'one booking.created per accepted booking, none for a refusal');
+});
+
+test('a batch that meets a failure is rolled back whole and each of its bookings is made alone: the same answers', async () => {
+  const r = await createTenant(t.app, bistro());
+  const service = t.app.services.reservations;
+  const sequential = await oneByOne(r.id, rush('2026-03-03', 'a'));
+  const before = { ...service.batchStats };
+  // The second draw of a reference is the batch's first write: it fails as a broken statement would.
+  let draws = 0;
+  service.drawReference = () => {
+    if (++draws === 2) throw new Error('a statement of the batch failed');
+    return newReference();
+  };
+  try {
+    const burst = await atOnce(r.id, rush('2026-03-10', 'b'));
+    assert.equal(service.batchStats.fellBack - before.fellBack, 16);
+    assert.equal(service.batchStats.batches, before.batches);
+    assert.deepEqual(burst.map((o) => seen(o, '2026-03-10')), sequential.map((o) => seen(o, '2026-03-03')));
+    assert.deepEqual(await bookedOn(r.id, '2026-03-10'), await bookedOn(r.id, '2026-03-03'));
+  } finally {
+    service.drawReference = newReference;
+  }
+});
+
+test('bookings of different dates never wait for each other, and a date alone is not batched', async () => {
+  const r = await createTenant(t.app, bistro());
+  const service = t.app.services.reservations;
+  const before = { ...service.batchStats };
+  const dates = ['2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'];
+  const got = await Promise.all(dates.map((date, i) =>
+    service.create(r.id, { date, time: '12:30', partySize: 2, customer: { name: `G${i}`, email: `g${i}@example.com` } }, SYSTEM)));
+  assert.deepEqual(got.map((v) => v.date), dates);
+  assert.deepEqual(service.batchStats, before);
+});

@@ -53,6 +53,16 @@ async function oneByOne(restaurantId: string, inputs: CreateReservationInput[]) 
 const atOnce = (restaurantId: string, inputs: CreateReservationInput[]) =>
   Promise.allSettled(inputs.map((input) => t.app.services.reservations.create(restaurantId, input, SYSTEM)));
 
+/** maitre_booking_batches_total and maitre_booking_batched_total by outcome, from /metrics. */
+async function batchMetrics() {
+  const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const value = (name: string, outcome: string) => Number(new RegExp(`^${name}\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(body)?.[1] ?? 0);
+  return {
+    decided: value('maitre_booking_batches_total', 'decided'), decidedBookings: value('maitre_booking_batched_total', 'decided'),
+    fellBack: value('maitre_booking_batches_total', 'fell_back'), fellBackBookings: value('maitre_booking_batched_total', 'fell_back'),
+  };
+}
+
 async function bookedOn(restaurantId: string, date: string) {
   const { rows } = await t.db.query<{ n: number; guests: number; holds: number }>(
     `SELECT count(*)::int AS n, count(DISTINCT customer_id)::int AS guests,
@@ -68,11 +78,17 @@ test('a burst on one date is decided in batches, with exactly the answers of the
   const service = t.app.services.reservations;
   const sequential = await oneByOne(r.id, rush('2026-03-03', 'a'));
   const before = { ...service.batchStats };
+  const metricsBefore = await batchMetrics();
   const burst = await atOnce(r.id, rush('2026-03-10', 'b'));
   // The first booking found the date free and ran alone; the sixteen that queued behind it were one batch.
   assert.equal(service.batchStats.batches - before.batches, 1);
   assert.equal(service.batchStats.batched - before.batched, 16);
   assert.equal(service.batchStats.fellBack, before.fellBack);
+  const metricsAfter = await batchMetrics();
+  assert.deepEqual(
+    { decided: metricsAfter.decided - metricsBefore.decided, bookings: metricsAfter.decidedBookings - metricsBefore.decidedBookings },
+    { decided: 1, bookings: 16 },
+  );
   assert.deepEqual(burst.map((o) => seen(o, '2026-03-10')), sequential.map((o) => seen(o, '2026-03-03')));
   const codes = burst.map((o) => (o.status === 'rejected' ? o.reason.code : 201));
   for (const code of ['validation_failed', 'slot_limit_reached', 'no_tables_available', 201]) assert.ok(codes.includes(code), `the rush has a ${code}`);
@@ -99,6 +115,7 @@ test('a batch that meets a failure is rolled back whole and each of its bookings
   const service = t.app.services.reservations;
   const sequential = await oneByOne(r.id, rush('2026-03-03', 'a'));
   const before = { ...service.batchStats };
+  const metricsBefore = await batchMetrics();
   // The second draw of a reference is the batch's first write: it fails as a broken statement would.
   let draws = 0;
   service.drawReference = () => {
@@ -109,6 +126,11 @@ test('a batch that meets a failure is rolled back whole and each of its bookings
     const burst = await atOnce(r.id, rush('2026-03-10', 'b'));
     assert.equal(service.batchStats.fellBack - before.fellBack, 16);
     assert.equal(service.batchStats.batches, before.batches);
+    const metricsAfter = await batchMetrics();
+    assert.deepEqual(
+      { fellBack: metricsAfter.fellBack - metricsBefore.fellBack, bookings: metricsAfter.fellBackBookings - metricsBefore.fellBackBookings },
+      { fellBack: 1, bookings: 16 },
+    );
     assert.deepEqual(burst.map((o) => seen(o, '2026-03-10')), sequential.map((o) => seen(o, '2026-03-03')));
     assert.deepEqual(await bookedOn(r.id, '2026-03-10'), await bookedOn(r.id, '2026-03-03'));
   } finally {

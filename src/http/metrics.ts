@@ -117,6 +117,15 @@ export class Metrics {
     help: "Availability's reads of a day: hit (unchanged since this instance read it: only its stamp was read) or miss (its reservations were read)",
     labelNames: ['result'] as const, registers: [this.registry],
   });
+  readonly bookingBatches = new Counter({
+    name: 'maitre_booking_batches_total',
+    help: 'Bursts of new bookings of one date taken in one transaction: decided together, or fell_back (rolled back, each booking then made alone)',
+    labelNames: ['outcome'] as const, registers: [this.registry],
+  });
+  readonly bookingBatched = new Counter({
+    name: 'maitre_booking_batched_total', help: 'New bookings that were part of such a batch, by what became of the batch',
+    labelNames: ['outcome'] as const, registers: [this.registry],
+  });
   readonly webhookAttempts = new Counter({
     name: 'maitre_webhook_attempts_total',
     help: 'Webhook delivery attempts by what became of the delivery: succeeded, failed (retry scheduled), dead, gone (410, endpoint disabled), lost (lease taken over), interrupted (shutdown)',

@@ -144,6 +144,8 @@ export class ReservationService {
   private readonly bookings = new KeyedBatcher<QueuedBooking, Booked>((_key, items) => this.bookTogether(items), MAX_BOOKING_BATCH);
   /** Batches of several bookings: decided together, and how many fell back to one transaction each (for tests and the bench). */
   readonly batchStats = { batches: 0, batched: 0, fellBack: 0 };
+  /** Told of every batch of several bookings (the app counts them in /metrics and logs a fallback with its cause). */
+  onBatch?: (outcome: 'decided' | 'fell_back', size: number, err?: unknown) => void;
   /** The guest-message context of new bookings, per restaurant version (no statement while the restaurant is unchanged). */
   private readonly messageContexts = new NewBookingContexts();
   /** Wake the notification workers and the webhook dispatchers after a booking's own transaction committed (notify-waker.ts). */
@@ -382,9 +384,11 @@ export class ReservationService {
         });
         this.batchStats.batches++;
         this.batchStats.batched += items.length;
+        this.onBatch?.('decided', items.length);
         return outcomes;
-      } catch {
+      } catch (err) {
         this.batchStats.fellBack += items.length;
+        this.onBatch?.('fell_back', items.length, err);
       }
     }
     const outcomes: Settled<Booked>[] = [];

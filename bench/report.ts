@@ -118,7 +118,9 @@ function mcpLine(r: Results): string | null {
   return `MCP find_availability (POST /mcp tools/call) serves ${((mcp.okRps / rest.okRps) * 100).toFixed(1)} % of what REST GET /availability serves (same dates, sizes and keys, same run)`;
 }
 
-function memoryLine(r: Results): string {
+/** Null when no load ran (a run of micro-benchmarks only): there is no peak under load to report. */
+function memoryLine(r: Results): string | null {
+  if (!(r.loadPeakRssMb > 0)) return null;
   return `server RSS under load (peak of 250 ms samples): ${r.loadPeakRssMb} MB; idle after start ${r.idleRssMb ?? '?'} MB; ` +
     `VmHWM over its whole life ${r.lifetimePeakRssMb ?? '?'} MB` +
     (r.peakRssByStageMb && Object.keys(r.peakRssByStageMb).length
@@ -176,12 +178,11 @@ export function formatText(r: Results): string {
     `${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGb} GB, Node ${r.machine.node}; load average ${r.loadAverage.start.join(' ')} at start, ${r.loadAverage.end.join(' ')} at end`,
     `${r.settings.connections} connections; per scenario ${r.settings.warmup} s warm-up + ${r.settings.duration} s measured in ${r.settings.rounds} slices interleaved with its ceiling; ` +
       `${r.seed.reservations} existing reservations (${r.seed.customers} guests) seeded in ${r.seed.seconds} s`,
-    '',
-    aligned(tableRows(r)),
+    ...(r.rows.length > 0 ? ['', aligned(tableRows(r))] : []),
     ...(warning ? ['', warning] : []),
     '',
     ...r.contended.map(contendedLine),
-    memoryLine(r),
+    ...(memoryLine(r) ? [memoryLine(r)!] : []),
     ...(kv ? [`key verification (warm cache, verifyKey): ${kv.usPerVerification} µs; the whole authenticateKey() with the in-memory limiter: ${kv.usPerAuthenticateKey} µs`] : []),
     ...(r.guestEmail ? [guestEmailLine(r.guestEmail)] : []),
     ...(mcpLine(r) ? [mcpLine(r)!] : []),
@@ -203,12 +204,11 @@ export function formatMarkdown(r: Results, jsonFile: string): string {
     '',
     `Reproduce: \`${r.command}\``,
     '',
-    markdownTable(tableRows(r)),
-    '',
+    ...(r.rows.length > 0 ? [markdownTable(tableRows(r)), ''] : []),
     ...(noiseWarning(r) ? [`> ${noiseWarning(r)}`, ''] : []),
     ...r.contended.map((c) => `- ${contendedLine(c)}`),
     ...(mcpLine(r) ? [`- ${mcpLine(r)}.`] : []),
-    `- ${memoryLine(r)}.`,
+    ...(memoryLine(r) ? [`- ${memoryLine(r)}.`] : []),
     ...(kv
       ? [`- Key verification, warm cache (\`verifyKey\` of src/http/auth.ts, ${kv.iterations.toLocaleString('en-US')} calls): **${kv.usPerVerification} µs**; ` +
           `the whole \`authenticateKey()\` with the in-memory limiter and headers: ${kv.usPerAuthenticateKey} µs.`]

@@ -171,8 +171,9 @@ export class ReservationService {
   }
 
   /**
-   * A new transaction queued in-process behind the others of `key` (see KeyedQueue): new bookings per
-   * `restaurant:date`, changes to existing ones per `restaurant:changes` (their date is only known once locked).
+   * A new transaction queued in-process behind the others of `key` (see KeyedQueue): new event bookings and walk-ins
+   * per `restaurant:date` (new table bookings queue in `bookings`, in batches), changes to existing ones per
+   * `restaurant:changes` (their date is only known once locked).
    */
   private queued<T>(tx: Queryable | undefined, key: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return tx ? fn(tx) : this.bookingQueue.run(key, () => this.db.transaction(fn));

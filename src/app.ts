@@ -141,8 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('services', services);
   services.availability.days.onRead = (result) => metrics.availabilityDayReads.inc({ result });
   services.reservations.onBatch = (outcome, size, err) => {
-    metrics.bookingBatches.inc({ outcome });
-    metrics.bookingBatched.inc({ outcome }, size);
+    metrics.bookingBatches.observe({ outcome }, size);
     // Not an error for anyone (each booking is then made alone), but a batch should not fail: say why it did.
     if (outcome === 'fell_back') logger.warn({ err, bookings: size }, 'a batch of bookings was rolled back; each is made alone');
   };

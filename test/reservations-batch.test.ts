@@ -53,13 +53,14 @@ async function oneByOne(restaurantId: string, inputs: CreateReservationInput[]) 
 const atOnce = (restaurantId: string, inputs: CreateReservationInput[]) =>
   Promise.allSettled(inputs.map((input) => t.app.services.reservations.create(restaurantId, input, SYSTEM)));
 
-/** maitre_booking_batches_total and maitre_booking_batched_total by outcome, from /metrics. */
+/** maitre_booking_batch_size's count (batches) and sum (their bookings) by outcome, from /metrics. */
 async function batchMetrics() {
   const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
-  const value = (name: string, outcome: string) => Number(new RegExp(`^${name}\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(body)?.[1] ?? 0);
+  const value = (part: 'count' | 'sum', outcome: string) =>
+    Number(new RegExp(`^maitre_booking_batch_size_${part}\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(body)?.[1] ?? 0);
   return {
-    decided: value('maitre_booking_batches_total', 'decided'), decidedBookings: value('maitre_booking_batched_total', 'decided'),
-    fellBack: value('maitre_booking_batches_total', 'fell_back'), fellBackBookings: value('maitre_booking_batched_total', 'fell_back'),
+    decided: value('count', 'decided'), decidedBookings: value('sum', 'decided'),
+    fellBack: value('count', 'fell_back'), fellBackBookings: value('sum', 'fell_back'),
   };
 }
 
@@ -73,36 +74,44 @@ async function bookedOn(restaurantId: string, date: string) {
   return rows[0]!;
 }
 
+/**
+ * The rush made one by one on a Tuesday, then all at once on the next one: the burst's answers, rows, holds and guests
+ * must be those of the one-by-one run. `beforeBurst` runs between the two. Returns the burst and what it moved: the
+ * service's batch counts and /metrics.
+ */
+async function rushBothWays(restaurantId: string, beforeBurst: () => void = () => {}) {
+  const service = t.app.services.reservations;
+  const sequential = await oneByOne(restaurantId, rush('2026-03-03', 'a'));
+  beforeBurst();
+  const stats = { ...service.batchStats };
+  const metrics = await batchMetrics();
+  const burst = await atOnce(restaurantId, rush('2026-03-10', 'b'));
+  const metricsAfter = await batchMetrics();
+  assert.deepEqual(burst.map((o) => seen(o, '2026-03-10')), sequential.map((o) => seen(o, '2026-03-03')));
+  assert.deepEqual(await bookedOn(restaurantId, '2026-03-10'), await bookedOn(restaurantId, '2026-03-03'));
+  const moved = {
+    batches: service.batchStats.batches - stats.batches, batched: service.batchStats.batched - stats.batched,
+    fellBack: service.batchStats.fellBack - stats.fellBack,
+    metrics: Object.fromEntries(Object.entries(metricsAfter).map(([k, v]) => [k, v - metrics[k as keyof typeof metrics]])),
+  };
+  return { burst, moved };
+}
+
 test('a burst on one date is decided in batches, with exactly the answers of the same bookings made one by one', async () => {
   const r = await createTenant(t.app, bistro());
-  const service = t.app.services.reservations;
-  const sequential = await oneByOne(r.id, rush('2026-03-03', 'a'));
-  const before = { ...service.batchStats };
-  const metricsBefore = await batchMetrics();
-  const burst = await atOnce(r.id, rush('2026-03-10', 'b'));
+  const { burst, moved } = await rushBothWays(r.id);
   // The first booking found the date free and ran alone; the sixteen that queued behind it were one batch.
-  assert.equal(service.batchStats.batches - before.batches, 1);
-  assert.equal(service.batchStats.batched - before.batched, 16);
-  assert.equal(service.batchStats.fellBack, before.fellBack);
-  const metricsAfter = await batchMetrics();
-  assert.deepEqual(
-    { decided: metricsAfter.decided - metricsBefore.decided, bookings: metricsAfter.decidedBookings - metricsBefore.decidedBookings },
-    { decided: 1, bookings: 16 },
-  );
-  assert.deepEqual(burst.map((o) => seen(o, '2026-03-10')), sequential.map((o) => seen(o, '2026-03-03')));
+  assert.deepEqual(moved, {
+    batches: 1, batched: 16, fellBack: 0, metrics: { decided: 1, decidedBookings: 16, fellBack: 0, fellBackBookings: 0 },
+  });
   const codes = burst.map((o) => (o.status === 'rejected' ? o.reason.code : 201));
   for (const code of ['validation_failed', 'slot_limit_reached', 'no_tables_available', 201]) assert.ok(codes.includes(code), `the rush has a ${code}`);
-  // What was written is what was answered: the accepted bookings, their holds and guests, as one by one.
+  // What was written is what was answered: the accepted bookings, with guest 0 found the second time.
   const accepted = burst.filter((o) => o.status === 'fulfilled');
-  const a = await bookedOn(r.id, '2026-03-03');
   const b = await bookedOn(r.id, '2026-03-10');
-  assert.deepEqual(b, a);
   assert.equal(b.n, accepted.length);
   assert.equal(b.guests, accepted.length - 1, 'guest 0 booked twice, found the second time');
-  for (const o of accepted) {
-    const read = await service.get(r.id, o.value.id);
-    assert.deepEqual(read, o.value, 'the answer is the reservation as stored');
-  }
+  for (const o of accepted) assert.deepEqual(await t.app.services.reservations.get(r.id, o.value.id), o.value, 'the answer is the reservation as stored');
   const { rows } = await t.db.query(
     `SELECT count(*)::int AS n FROM webhook_events WHERE restaurant_id = $1 AND type = 'booking.created' AND payload->'data'->>'date' = '2026-03-10'`,
     [r.id],
@@ -113,26 +122,19 @@ test('a burst on one date is decided in batches, with exactly the answers of the
 test('a batch that meets a failure is rolled back whole and each of its bookings is made alone: the same answers', async () => {
   const r = await createTenant(t.app, bistro());
   const service = t.app.services.reservations;
-  const sequential = await oneByOne(r.id, rush('2026-03-03', 'a'));
-  const before = { ...service.batchStats };
-  const metricsBefore = await batchMetrics();
-  // The second draw of a reference is the batch's first write: it fails as a broken statement would.
-  let draws = 0;
-  service.drawReference = () => {
-    if (++draws === 2) throw new Error('a statement of the batch failed');
-    return newReference();
-  };
   try {
-    const burst = await atOnce(r.id, rush('2026-03-10', 'b'));
-    assert.equal(service.batchStats.fellBack - before.fellBack, 16);
-    assert.equal(service.batchStats.batches, before.batches);
-    const metricsAfter = await batchMetrics();
-    assert.deepEqual(
-      { fellBack: metricsAfter.fellBack - metricsBefore.fellBack, bookings: metricsAfter.fellBackBookings - metricsBefore.fellBackBookings },
-      { fellBack: 1, bookings: 16 },
-    );
-    assert.deepEqual(burst.map((o) => seen(o, '2026-03-10')), sequential.map((o) => seen(o, '2026-03-03')));
-    assert.deepEqual(await bookedOn(r.id, '2026-03-10'), await bookedOn(r.id, '2026-03-03'));
+    // In the burst, the second draw of a reference is the batch's first write (the first is the lone booking's): it
+    // fails as a broken statement would.
+    const { moved } = await rushBothWays(r.id, () => {
+      let draws = 0;
+      service.drawReference = () => {
+        if (++draws === 2) throw new Error('a statement of the batch failed');
+        return newReference();
+      };
+    });
+    assert.deepEqual(moved, {
+      batches: 0, batched: 0, fellBack: 16, metrics: { decided: 0, decidedBookings: 0, fellBack: 1, fellBackBookings: 16 },
+    });
   } finally {
     service.drawReference = newReference;
   }

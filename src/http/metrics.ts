@@ -117,14 +117,10 @@ export class Metrics {
     help: "Availability's reads of a day: hit (unchanged since this instance read it: only its stamp was read) or miss (its reservations were read)",
     labelNames: ['result'] as const, registers: [this.registry],
   });
-  readonly bookingBatches = new Counter({
-    name: 'maitre_booking_batches_total',
-    help: 'Bursts of new bookings of one date taken in one transaction: decided together, or fell_back (rolled back, each booking then made alone)',
-    labelNames: ['outcome'] as const, registers: [this.registry],
-  });
-  readonly bookingBatched = new Counter({
-    name: 'maitre_booking_batched_total', help: 'New bookings that were part of such a batch, by what became of the batch',
-    labelNames: ['outcome'] as const, registers: [this.registry],
+  readonly bookingBatches = new Histogram({
+    name: 'maitre_booking_batch_size',
+    help: 'Bursts of new bookings of one date taken in one transaction, by size: decided together, or fell_back (rolled back, each booking then made alone)',
+    labelNames: ['outcome'] as const, buckets: [2, 4, 8, 16, 32, 64], registers: [this.registry],
   });
   readonly webhookAttempts = new Counter({
     name: 'maitre_webhook_attempts_total',

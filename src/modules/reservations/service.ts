@@ -22,6 +22,7 @@ import { NotifyWaker } from '../../db/notify-waker.js';
 import { MESSAGE_CHANNEL } from '../notifications/queries.js';
 import { WEBHOOK_CHANNEL } from '../webhooks/outbox.js';
 import type { BookingModel } from '../availability/model.js';
+import type { DayState } from '../availability/evaluate.js';
 import {
   addToDay, allBusy, dateLockKey, decide, lockServiceDate, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest,
 } from './booking.js';
@@ -133,6 +134,11 @@ function newView(
   };
 }
 
+/** What a booking of seats of an event asks (events/booking.ts). */
+function eventRequest(input: CreateReservationInput, eventId: string) {
+  return { ...input, eventId, paths: { eventId: 'body.eventId', date: 'body.date' } };
+}
+
 /** What a new table booking asks of its date (booking.ts). */
 function placeRequest(input: CreateReservationInput): PlaceRequest {
   return { date: input.date, time: input.time, partySize: input.partySize, area: input.area ?? null, areaPath: 'body.area', dateLocked: true };
@@ -238,53 +244,61 @@ export class ReservationService {
     if (input.eventId && input.area) {
       throw errors.validation([{ path: 'body.area', message: 'an event booking takes seats of the event, not a table: leave area out' }]);
     }
-    if (!input.eventId && !walkIn) {
+    const key = `${restaurantId}:${input.date}`;
+    if (!walkIn) {
       const now = options.now ?? this.now();
-      // Our own transaction takes the date's lock with its BEGIN (one round trip); in a caller's, book() takes it first.
-      if (tx) return (await this.book(tx, restaurantId, input, actor, now, false)).view;
-      const booked = await this.bookings.push(`${restaurantId}:${input.date}`, { restaurantId, input, actor, now });
+      if (tx) {
+        // In a caller's transaction (an idempotent request's): made there at once, under the date's lock (taken first by
+        // book(); by placeEvent once the event is known).
+        return input.eventId ? this.createSeated(tx, restaurantId, input, actor, false, now) : (await this.book(tx, restaurantId, input, actor, now, false)).view;
+      }
+      const booked = await this.bookings.push(key, { restaurantId, input, actor, now });
       // Committed: the workers may send the messages, the dispatchers the deliveries.
       if (booked.messages > 0) this.messageWaker.wake();
       if (booked.deliveries > 0) this.webhookWaker.wake();
       return booked.view;
     }
-    return this.queued(tx, `${restaurantId}:${input.date}`, async (tx) => {
-      const now = options.now ?? this.now();
-      const id = newId('res');
-      const source = input.source ?? 'api';
-      // The date's lock before the guest (the order every booking and waitlist join takes them in): the waitlist's
-      // offers and then the placement read the date under it.
-      if (!input.eventId) await lockServiceDate(tx, restaurantId, input.date);
-      // A consent given with the booking is recorded with the booking's source (where the guest gave it).
-      const customerId = await findOrCreateCustomer(tx, restaurantId, input.customer, now, source);
-      const row = {
-        id, restaurantId, customerId, requestedArea: input.area ?? null, notes: input.notes ?? null, source, now,
-        eventId: input.eventId ?? null,
-      };
-      const write = (p: Placement) => insertReservation(tx, row, p);
-      if (input.eventId) {
-        const paths = { eventId: 'body.eventId', date: 'body.date' };
-        await write(await placeEvent(tx, this.floors, restaurantId, { ...input, eventId: input.eventId, paths }, now));
-      } else {
-        await this.hooks.beforePlace(tx, restaurantId, input.date);
-        const request = {
-          date: input.date, time: input.time, partySize: input.partySize, area: input.area ?? null, areaPath: 'body.area', walkIn, dateLocked: true,
-        };
-        await placeAndWrite(tx, this.floors, restaurantId, request, now, write);
-      }
-      let view: ReservationView;
-      if (walkIn) {
-        await recordHistory(tx, actor, { restaurantId, reservationId: id, action: 'created', to: 'confirmed' }, now);
-        assertTransition('confirmed', 'seated');
-        await setStatus(tx, id, 'seated', {}, now);
-        await recordHistory(tx, actor, { restaurantId, reservationId: id, action: 'status_changed', from: 'confirmed', to: 'seated' }, now);
-        view = await this.reload(tx, restaurantId, id);
-      } else {
-        view = (await recordCreatedAndFind(tx, restaurantId, id, actor, now)).view; // history + read-back: one statement
-      }
-      await this.announce(tx, restaurantId, 'booking.created', view, { language: input.language });
-      return view;
-    });
+    return this.queued(tx, key, (tx) => this.createSeated(tx, restaurantId, input, actor, true, options.now ?? this.now()));
+  }
+
+  /**
+   * A booking of seats of an event, or a walk-in seated now: the guest found or created, the placement (placeEvent, or
+   * placeAndWrite after the waitlist's overdue offers), the row, its history and read-back, its announcements — each a
+   * statement of its own, in the caller's transaction.
+   */
+  private async createSeated(
+    tx: Queryable, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, walkIn: boolean, now: number,
+  ): Promise<ReservationView> {
+    const id = newId('res');
+    const source = input.source ?? 'api';
+    // The date's lock before the guest (the order every booking and waitlist join takes them in): the waitlist's
+    // offers and then the placement read the date under it.
+    if (!input.eventId) await lockServiceDate(tx, restaurantId, input.date);
+    // A consent given with the booking is recorded with the booking's source (where the guest gave it).
+    const customerId = await findOrCreateCustomer(tx, restaurantId, input.customer, now, source);
+    const row = {
+      id, restaurantId, customerId, requestedArea: input.area ?? null, notes: input.notes ?? null, source, now,
+      eventId: input.eventId ?? null,
+    };
+    const write = (p: Placement) => insertReservation(tx, row, p);
+    if (input.eventId) {
+      await write(await placeEvent(tx, this.floors, restaurantId, eventRequest(input, input.eventId), now));
+    } else {
+      await this.hooks.beforePlace(tx, restaurantId, input.date);
+      await placeAndWrite(tx, this.floors, restaurantId, { ...placeRequest(input), walkIn }, now, write);
+    }
+    let view: ReservationView;
+    if (walkIn) {
+      await recordHistory(tx, actor, { restaurantId, reservationId: id, action: 'created', to: 'confirmed' }, now);
+      assertTransition('confirmed', 'seated');
+      await setStatus(tx, id, 'seated', {}, now);
+      await recordHistory(tx, actor, { restaurantId, reservationId: id, action: 'status_changed', from: 'confirmed', to: 'seated' }, now);
+      view = await this.reload(tx, restaurantId, id);
+    } else {
+      view = (await recordCreatedAndFind(tx, restaurantId, id, actor, now)).view; // history + read-back: one statement
+    }
+    await this.announce(tx, restaurantId, 'booking.created', view, { language: input.language });
+    return view;
   }
 
   /**
@@ -358,7 +372,12 @@ export class ReservationService {
   }
 
   /** A new table booking in a transaction of its own, under its date's lock taken with BEGIN (see book). */
-  private bookAlone(b: QueuedBooking): Promise<Booked> {
+  private async bookAlone(b: QueuedBooking): Promise<Booked> {
+    if (b.input.eventId) {
+      // Seats of an event: placeEvent takes the date's lock once the event is known. Its announcements notify in
+      // its transaction: nothing to wake after the commit.
+      return { view: await this.db.transaction((tx) => this.createSeated(tx, b.restaurantId, b.input, b.actor, false, b.now)), messages: 0, deliveries: 0 };
+    }
     return this.db.transaction(
       (tx) => this.book(tx, b.restaurantId, b.input, b.actor, b.now, true),
       // Generic plans: the day's read (with the guest) would otherwise be planned on every booking (~1 ms of the
@@ -368,14 +387,16 @@ export class ReservationService {
   }
 
   /**
-   * The new table bookings of one date that queued while the one before them held the date (KeyedBatcher): alone, as
-   * book(); several, in ONE transaction under the date's lock — the day read once over the span of every party size,
-   * its overdue waitlist offers settled once, then each booking in arrival order exactly as book() decides it (its
-   * guest's contact details checked, then placed on the day as it stands with the batch's earlier bookings added:
-   * addToDay), and only an accepted one finds or creates its guest and is written. A refusal costs no statement. The
-   * answers are given after the commit, so no refusal is ever given because of a booking that did not commit. When the
-   * batch meets anything only the database could say (a table taken by a hold of another date, a failed statement),
-   * it is rolled back whole and each booking made alone, in order: the same answers as if never batched.
+   * The new bookings of one date (tables, or seats of an event) that queued while the one before them held the date
+   * (KeyedBatcher): alone, as book() or createSeated(); several, in ONE transaction under the date's lock. The day is
+   * read once, over the span of every table booking's party size, and its overdue waitlist offers settled once. Then
+   * each booking, in arrival order, is decided exactly as alone: its guest's contact details checked, then a table
+   * booking placed on the day as it stands with the batch's earlier bookings added (addToDay), an event booking on
+   * the seats its event has left (placeEvent's reads see the batch's earlier event bookings: rows of this
+   * transaction). Only an accepted one finds or creates its guest and is written: a refusal writes nothing. The answers are given after the commit, so no
+   * refusal is ever given because of a booking that did not commit. When the batch meets anything only the database
+   * could say (a table taken by a hold of another date, a failed statement), it is rolled back whole and each booking
+   * made alone, in order: the same answers as if never batched.
    */
   private async bookTogether(items: QueuedBooking[]): Promise<Settled<Booked>[]> {
     if (items.length > 1) {
@@ -401,21 +422,32 @@ export class ReservationService {
 
   private async bookBatch(tx: Queryable, items: QueuedBooking[]): Promise<Settled<Booked>[]> {
     const { restaurantId, input: { date } } = items[0]!;
-    const sizes = items.map((b) => b.input.partySize);
-    const now = Math.max(...items.map((b) => b.now));
-    let { model, state, due } = await this.floors.withLockedDay(tx, restaurantId, date, sizes, now);
-    if (due.length > 0) {
-      await this.hooks.beforePlace(tx, restaurantId, date, due);
-      ({ model, state } = await this.floors.withDay(tx, restaurantId, date, sizes));
+    // The day, for the table bookings of the batch (placeEvent reads the seats of an event itself).
+    const sizes = items.filter((b) => !b.input.eventId).map((b) => b.input.partySize);
+    let day: { model: BookingModel; state: DayState } | undefined;
+    if (sizes.length > 0) {
+      const now = Math.max(...items.map((b) => b.now));
+      const read = await this.floors.withLockedDay(tx, restaurantId, date, sizes, now);
+      day = read;
+      if (read.due.length > 0) {
+        await this.hooks.beforePlace(tx, restaurantId, date, read.due);
+        day = await this.floors.withDay(tx, restaurantId, date, sizes);
+      }
     }
     const outcomes: Settled<Booked>[] = [];
     for (const b of items) {
+      const eventId = b.input.eventId;
+      const source = b.input.source ?? 'api';
       const customerEvents: EventInput[] = [];
       let placement: Placement;
       let guest: Awaited<ReturnType<typeof lookUpGuest>>;
       try {
-        guest = await lookUpGuest(tx, restaurantId, b.input.customer, b.now, b.input.source ?? 'api', { deferEvents: customerEvents });
-        placement = decide(model, state, placeRequest(b.input), b.now);
+        // As alone: the guest's contact details are checked first (a 422), then the placement decided (a refusal).
+        // A table booking's guest events ride with its write; an event booking's are written when it is found.
+        guest = await lookUpGuest(tx, restaurantId, b.input.customer, b.now, source, eventId ? {} : { deferEvents: customerEvents });
+        placement = eventId
+          ? await placeEvent(tx, this.floors, restaurantId, eventRequest(b.input, eventId), b.now)
+          : decide(day!.model, day!.state, placeRequest(b.input), b.now);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         outcomes.push({ ok: false, error }); // a 422 or a refusal: nothing of it was written
@@ -423,9 +455,17 @@ export class ReservationService {
       }
       const customer = await completeGuest(tx, guest);
       const id = newId('res');
-      const booked = await this.writeNew(tx, id, restaurantId, b.input, b.actor, b.now, placement, model, customer, customerEvents, false);
+      if (eventId) {
+        const row = { id, restaurantId, customerId: customer.id, requestedArea: null, notes: b.input.notes ?? null, source, now: b.now, eventId };
+        await insertReservation(tx, row, placement);
+        const view = (await recordCreatedAndFind(tx, restaurantId, id, b.actor, b.now)).view;
+        await this.announce(tx, restaurantId, 'booking.created', view, { language: b.input.language });
+        outcomes.push({ ok: true, value: { view, messages: 0, deliveries: 0 } });
+        continue;
+      }
+      const booked = await this.writeNew(tx, id, restaurantId, b.input, b.actor, b.now, placement, day!.model, customer, customerEvents, false);
       if (!booked) throw new Error('a table of the batch was taken by a hold it could not see'); // → each booking alone
-      addToDay(state, id, placement);
+      addToDay(day!.state, id, placement);
       outcomes.push({ ok: true, value: booked });
     }
     return outcomes;

@@ -85,9 +85,10 @@ export class FloorCache {
   }
 
   /**
-   * The current model and the state of a service date for a party size, or several (see loadDayState). With a cached model: one
-   * statement reads the day over the span that model gives and the version on the same snapshot; used only when the
-   * version is the cached one. Otherwise (cold, or changed since): the model is reloaded and the day read again.
+   * The current model and the state of a service date for a party size, or several (see loadDayState). With a cached
+   * model: one statement reads the day over the span that model gives and the version on the same snapshot; used only
+   * when the version is the cached one. Otherwise (cold, or changed since): the model is reloaded and the day read
+   * again.
    */
   async withDay(q: Queryable, restaurantId: string, date: string, partySize: number | readonly number[]): Promise<{ model: BookingModel; state: DayState }> {
     const hit = this.entries.get(restaurantId);

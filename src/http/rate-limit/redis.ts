@@ -131,6 +131,7 @@ export class RedisRateLimiter implements RateLimiter {
   private decide(batch: Pending[]): void {
     const max = this.options.maxBatch ?? MAX_SCRIPT_BATCH;
     const now = this.now();
+    if (batch.length <= max) return void this.decideChunk(batch, now); // nearly every turn: no copy
     for (let start = 0; start < batch.length; start += max) void this.decideChunk(batch.slice(start, start + max), now);
   }
 

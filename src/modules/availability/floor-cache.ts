@@ -9,6 +9,8 @@ import type { Queryable } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import { loadFloor, type Floor } from '../restaurants/floor.js';
 import { daySpan, type DayState } from './evaluate.js';
+import type { BookingModel } from './model.js';
+import { loadDayState, loadLockedDayState, loadVersionedDayState, type RideAlong } from './queries.js';
 
 /**
  * The span a day read covers for these party sizes: the union of each one's (a batch of bookings of several sizes reads
@@ -23,8 +25,6 @@ function spanFor(model: BookingModel, date: string, partySize: number | readonly
   }
   return span;
 }
-import type { BookingModel } from './model.js';
-import { loadDayState, loadLockedDayState, loadVersionedDayState, type RideAlong } from './queries.js';
 
 export function modelFromFloor(floor: Floor): BookingModel {
   const p = floor.policy;

@@ -148,8 +148,6 @@ export class ReservationService {
   private readonly bookingQueue = new KeyedQueue();
   /** New table bookings in their own transaction, batched per `restaurant:date` (see bookTogether). */
   private readonly bookings = new KeyedBatcher<QueuedBooking, Booked>((_key, items) => this.bookTogether(items), MAX_BOOKING_BATCH);
-  /** Batches of several bookings: decided together, and how many fell back to one transaction each (for tests and the bench). */
-  readonly batchStats = { batches: 0, batched: 0, fellBack: 0 };
   /** Told of every batch of several bookings (the app counts them in /metrics and logs a fallback with its cause). */
   onBatch?: (outcome: 'decided' | 'fell_back', size: number, err?: unknown) => void;
   /** The guest-message context of new bookings, per restaurant version (no statement while the restaurant is unchanged). */
@@ -404,12 +402,9 @@ export class ReservationService {
         const outcomes = await this.db.transaction((tx) => this.bookBatch(tx, items), {
           lock: dateLockKey(items[0]!.restaurantId, items[0]!.input.date), genericPlans: true,
         });
-        this.batchStats.batches++;
-        this.batchStats.batched += items.length;
         this.onBatch?.('decided', items.length);
         return outcomes;
       } catch (err) {
-        this.batchStats.fellBack += items.length;
         this.onBatch?.('fell_back', items.length, err);
       }
     }

@@ -32,6 +32,13 @@ export interface Hold {
 /** Active holds by table id. */
 export type Holds = Map<string, Hold[]>;
 
+/** Adds a hold of `tableId` (a day read's row, or a booking a batch just wrote). */
+export function addHold(holds: Holds, tableId: string, hold: Hold): void {
+  const list = holds.get(tableId);
+  if (list) list.push(hold);
+  else holds.set(tableId, [hold]);
+}
+
 /** Every unit of the floor plan (tables, then combinations), unfiltered. */
 export function unitsOf(model: BookingModel): Unit[] {
   const byId = new Map(model.tables.map((t) => [t.id, t]));

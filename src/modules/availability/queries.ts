@@ -2,7 +2,7 @@
 import { prepared } from '../../db/prepared.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
 import type { Queryable } from '../../db/types.js';
-import type { Holds } from './assignment.js';
+import { addHold, type Holds } from './assignment.js';
 import type { DayState } from './evaluate.js';
 import { iso } from './time.js';
 
@@ -197,10 +197,7 @@ async function readDay(
       bookings.push({ id: r.id, serviceKey: r.service_key, time: r.time, partySize: r.party_size });
     }
     if (r.table_id === null) continue;
-    const hold = { reservationId: r.id, startMs: Number(r.hold_start), endMs: Number(r.hold_end) };
-    const list = holds.get(r.table_id);
-    if (list) list.push(hold);
-    else holds.set(r.table_id, [hold]);
+    addHold(holds, r.table_id, { reservationId: r.id, startMs: Number(r.hold_start), endMs: Number(r.hold_end) });
   }
   return { version: rows[0]?.version ?? null, days: rows[0]?.days, due: rows[0]?.due, ride: rows[0]?.ride, state: { bookings, holds } };
 }

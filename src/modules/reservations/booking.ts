@@ -21,6 +21,7 @@ import { errors } from '../../http/errors.js';
 import type { BookingModel } from '../availability/model.js';
 import type { FloorCache } from '../availability/floor-cache.js';
 import type { RideAlong } from '../availability/queries.js';
+import { addHold } from '../availability/assignment.js';
 import { evaluateRequest, type DayState, type Reason } from '../availability/evaluate.js';
 import type { Placement } from './queries.js';
 
@@ -135,12 +136,7 @@ export function decide(model: BookingModel, state: DayState, r: PlaceRequest, no
  */
 export function addToDay(state: DayState, reservationId: string, p: Placement): void {
   state.bookings.push({ id: reservationId, serviceKey: p.serviceKey, time: p.time, partySize: p.partySize });
-  for (const tableId of p.tableIds) {
-    const hold = { reservationId, startMs: p.startsAt, endMs: p.holdEndsAt };
-    const list = state.holds.get(tableId);
-    if (list) list.push(hold);
-    else state.holds.set(tableId, [hold]);
-  }
+  for (const tableId of p.tableIds) addHold(state.holds, tableId, { reservationId, startMs: p.startsAt, endMs: p.holdEndsAt });
 }
 
 /** The 409 of a booking whose tables kept being taken by holds that raced in (see the module comment). */

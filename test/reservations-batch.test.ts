@@ -9,7 +9,7 @@ import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
 import { bistro, createTenant, MONDAY_9Z, SYSTEM } from './helpers/booking.js';
 import { ApiError } from '../src/http/errors.js';
 import { newReference } from '../src/modules/reservations/reference.js';
-import type { CreateReservationInput } from '../src/modules/reservations/service.js';
+import { BOOKING_LANES, bookingLane, type CreateReservationInput } from '../src/modules/reservations/service.js';
 
 let t: TestApp;
 before(async () => {
@@ -160,13 +160,65 @@ test('seats of an event in a burst, with table bookings of that date among them:
   assert.equal(rows[0]!.n, 13, 'exactly the capacity sold');
 });
 
-test('bookings of different dates never wait for each other, and a date alone is not batched', async () => {
+test('bookings of several dates of one lane are decided together: each date exactly as one by one, written in arrival order', async () => {
+  const r = await createTenant(t.app, bistro());
+  // Tuesdays two weeks apart share a lane; the rushes of two of them are made one by one, those of two others at once.
+  const [a1, a2, b1, b2] = ['2026-03-03', '2026-03-17', '2026-03-10', '2026-03-24'];
+  assert.equal(bookingLane(b1), bookingLane(b2));
+  assert.notEqual(bookingLane(b1), bookingLane(a1), 'the one-by-one run is in the other lane');
+  const zip = (x: CreateReservationInput[], y: CreateReservationInput[]) => x.flatMap((v, i) => [v, y[i]!]);
+  const sequential = await oneByOne(r.id, zip(rush(a1, 'a'), rush(a2, 'c')));
+  const before = await batchMetrics();
+  const burst = await atOnce(r.id, zip(rush(b1, 'b'), rush(b2, 'd')));
+  const moved = await batchMetrics();
+  const guest = (o: PromiseSettledResult<any>) => {
+    const v = seen(o, 'no date');
+    return 'email' in v ? { ...v, email: v.email?.replace(/-[a-d]@/, '@') } : v;
+  };
+  assert.deepEqual(burst.map(guest), sequential.map(guest));
+  assert.deepEqual(await bookedOn(r.id, b1), await bookedOn(r.id, a1));
+  assert.deepEqual(await bookedOn(r.id, b2), await bookedOn(r.id, a2));
+  // The first booking found the lane free and ran alone; the 33 that queued behind it, of both dates, were one batch.
+  assert.equal(moved.decided - before.decided, 1);
+  assert.equal(moved.decidedBookings - before.decidedBookings, 33);
+  assert.equal(moved.fellBack, before.fellBack);
+  const accepted = burst.filter((o) => o.status === 'fulfilled').map((o) => o.value.id);
+  // Every hold took its reservation's `active` (the holds' trigger read rows of the same statement)...
+  const { rows: inactive } = await t.db.query(
+    `SELECT rt.reservation_id FROM reservation_tables rt JOIN reservations x ON x.id = rt.reservation_id
+      WHERE x.restaurant_id = $1 AND x.date = ANY ($2::date[]) AND rt.active IS NOT TRUE`,
+    [r.id, [b1, b2]],
+  );
+  assert.deepEqual(inactive, []);
+  // ...and the events are in arrival order, each guest's customer.created before its booking.
+  const { rows: events } = await t.db.query<{ type: string; id: string }>(
+    `SELECT type, payload->'data'->>'id' AS id FROM webhook_events WHERE restaurant_id = $1 AND seq > (
+       SELECT max(seq) FROM webhook_events WHERE restaurant_id = $1 AND payload->'data'->>'date' = $2::text) ORDER BY seq`,
+    [r.id, a2],
+  );
+  assert.deepEqual(events.filter((e) => e.type === 'booking.created').map((e) => e.id), accepted);
+  assert.equal(events.filter((e) => e.type === 'customer.created').length, accepted.length - 2, 'each date\'s guest 0 again: found');
+  const first = burst.find((o) => o.status === 'fulfilled')!;
+  assert.equal(events[0]!.type, 'customer.created');
+  assert.equal(events[1]!.id, first.status === 'fulfilled' ? first.value.id : null);
+  for (const o of burst) if (o.status === 'fulfilled') assert.deepEqual(await t.app.services.reservations.get(r.id, o.value.id), o.value, 'as stored');
+});
+
+test('bookings of dates in different lanes never wait for each other, and a booking alone is not batched', async () => {
   const r = await createTenant(t.app, bistro());
   const service = t.app.services.reservations;
   const before = await batchMetrics();
-  const dates = ['2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'];
+  const dates = ['2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'].slice(0, BOOKING_LANES);
+  assert.equal(new Set(dates.map(bookingLane)).size, dates.length);
   const got = await Promise.all(dates.map((date, i) =>
     service.create(r.id, { date, time: '12:30', partySize: 2, customer: { name: `G${i}`, email: `g${i}@example.com` } }, SYSTEM)));
   assert.deepEqual(got.map((v) => v.date), dates);
   assert.deepEqual(await batchMetrics(), before);
+});
+
+test('a service date\'s lane: its day number modulo the lanes', () => {
+  for (let i = 0; i < 40; i++) {
+    const date = new Date(Date.UTC(2026, 1, 20 + i)).toISOString().slice(0, 10);
+    assert.equal(bookingLane(date), (i + bookingLane('2026-02-20')) % BOOKING_LANES, date);
+  }
 });

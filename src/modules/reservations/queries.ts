@@ -311,6 +311,84 @@ export async function writeBooking(
   return { inserted: rows[0].inserted, held: rows[0].ok, messages: rows[0].messages, deliveries: rows[0].deliveries };
 }
 
+/** One new booking of a batch, decided and rendered, as writeBookings writes it (see writeBooking for one). */
+export interface BookingToWrite {
+  row: NewReservation & { customerId: string };
+  reference: string;
+  placement: Placement;
+  actor: { type: string; id: string | null };
+  /** Its events, in order (the guest's first, then booking.created). */
+  events: EventInput[];
+  guest: NewBookingMessages | null;
+}
+
+const BATCH_OUTBOX = outboxCtes({ restaurant: '$1', ids: '$25', types: '$26', bodies: '$27', createdAts: '$28', after: '(SELECT 1) AS one', when: 'true' });
+
+/**
+ * Several new bookings of one restaurant in ONE statement, each exactly as writeBooking writes one (row, holds,
+ * `created` history, message state and messages, events in order), without its conflict handling: a table taken by a
+ * hold this batch could not see (the exclusion constraint) or a reference already taken (the unique constraint) fails
+ * the statement, and with it the batch's transaction (ReservationService.bookTogether then makes each booking alone).
+ * The holds wait for every row (their trigger reads the row's `active`) through the count of the rows written.
+ */
+const BOOKINGS_WRITE_SQL = prepared('maitre_bookings_write', `WITH reservation AS (
+       INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key, starts_at, ends_at, hold_ends_at, party_size,
+         customer_id, area_key, requested_area, notes, source, created_at, updated_at, event_id)
+       SELECT r.id, $1, r.reference, 'confirmed', r.date, r.time, r.service_key, r.starts_at, r.ends_at, r.hold_ends_at, r.party_size,
+              r.customer_id, r.area_key, r.requested_area, r.notes, r.source, r.created_at, r.created_at, NULL
+         FROM unnest($2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[],
+                     $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[])
+           AS r(id, reference, date, time, service_key, starts_at, ends_at, hold_ends_at, party_size, customer_id, area_key, requested_area,
+                notes, source, created_at)
+       RETURNING id
+     ), holds AS (
+       INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, during)
+       SELECT h.reservation_id, h.table_id, $1, tstzrange(h.starts_at, h.ends_at, '[)')
+         FROM unnest($17::text[], $18::text[], $19::timestamptz[], $20::timestamptz[]) AS h(reservation_id, table_id, starts_at, ends_at)
+        WHERE (SELECT count(*) FROM reservation) = cardinality($2::text[])
+       RETURNING 1
+     ), history AS (
+       INSERT INTO reservation_history (reservation_id, restaurant_id, action, from_status, to_status, changes, actor_type, actor_id, at)
+       SELECT x.id, $1, 'created', NULL, 'confirmed', '{}', x.actor_type, x.actor_id, x.at
+         FROM unnest($2::text[], $21::text[], $22::text[], $16::timestamptz[]) AS x(id, actor_type, actor_id, at)
+     ), message_state AS (
+       INSERT INTO guest_message_state (reservation_id, restaurant_id, language, sequence, starts_at, party_size)
+       SELECT s.id, $1, s.language, s.sequence, s.starts_at, s.party_size
+         FROM unnest($2::text[], $23::text[], $24::int[], $7::timestamptz[], $10::int[]) AS s(id, language, sequence, starts_at, party_size)
+        WHERE s.language IS NOT NULL
+     ), messages AS (
+       INSERT INTO guest_messages (${INSERT_COLUMNS}) ${INSERT_SELECT} FROM jsonb_to_recordset($29::jsonb) AS ${RECORDSET}
+       RETURNING 1
+     ), ${BATCH_OUTBOX.ctes}
+     SELECT (SELECT count(*) FROM holds)::int AS holds, (SELECT count(*) FROM messages)::int AS messages,
+            (SELECT count(*) FROM outbox_deliveries)::int AS deliveries`);
+
+/**
+ * Writes `bookings` (all of `restaurantId`, decided under their dates' locks in this transaction) in one statement and
+ * checks that every table was held. No NOTIFY: the caller, whose own transaction this is, wakes the workers and the
+ * dispatchers after its commit. Throws on any conflict (see BOOKINGS_WRITE_SQL).
+ */
+export async function writeBookings(
+  tx: Queryable, restaurantId: string, bookings: readonly BookingToWrite[],
+): Promise<{ messages: number; deliveries: number }> {
+  const col = <T>(f: (b: BookingToWrite) => T) => bookings.map(f);
+  const held = bookings.flatMap((b) => b.placement.tableIds.map((t) => ({ id: b.row.id, t, from: new Date(b.placement.startsAt), to: new Date(b.placement.holdEndsAt) })));
+  const { rows } = await tx.query<{ holds: number; messages: number; deliveries: number }>(BOOKINGS_WRITE_SQL, [
+    restaurantId,
+    col((b) => b.row.id), col((b) => b.reference), col((b) => b.placement.date), col((b) => b.placement.time), col((b) => b.placement.serviceKey),
+    col((b) => new Date(b.placement.startsAt)), col((b) => new Date(b.placement.endsAt)), col((b) => new Date(b.placement.holdEndsAt)),
+    col((b) => b.placement.partySize), col((b) => b.row.customerId), col((b) => b.placement.area), col((b) => b.row.requestedArea),
+    col((b) => b.row.notes), col((b) => b.row.source), col((b) => new Date(b.row.now)),
+    held.map((h) => h.id), held.map((h) => h.t), held.map((h) => h.from), held.map((h) => h.to),
+    col((b) => b.actor.type), col((b) => b.actor.id),
+    col((b) => b.guest?.state?.language ?? null), col((b) => b.guest?.state?.sequence ?? 0),
+    ...outboxParams(bookings.flatMap((b) => b.events)),
+    JSON.stringify(bookings.flatMap((b) => b.guest?.messages ?? [])),
+  ]);
+  if (rows[0]!.holds !== held.length) throw new Error(`${held.length - rows[0]!.holds} of the batch's table holds were not written`);
+  return { messages: rows[0]!.messages, deliveries: rows[0]!.deliveries };
+}
+
 /** Removes a reservation written in this transaction and its holds (cascade): a booking whose tables were taken. */
 export async function deleteReservation(tx: Queryable, id: string): Promise<void> {
   await tx.query('DELETE FROM reservations WHERE id = $1', [id]);

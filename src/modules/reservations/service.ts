@@ -24,14 +24,14 @@ import { WEBHOOK_CHANNEL } from '../webhooks/outbox.js';
 import type { BookingModel } from '../availability/model.js';
 import type { DayState } from '../availability/evaluate.js';
 import {
-  addToDay, allBusy, dateLockKey, decide, lockServiceDate, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest,
+  addToDay, allBusy, dateLockKey, decide, lockServiceDate, lockServiceDates, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest,
 } from './booking.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { listHistory, recordHistory, type HistoryEntry, type ReservationActor } from './history.js';
 import { assertTransition, type Status } from './lifecycle.js';
 import {
   deleteReservation, findReservation, holdTables, insertReservation, listReservations, movePlacement,
-  recordCreatedAndFind, setNotes, setStatus, writeBooking, type NewBookingMessages, type Placement,
+  recordCreatedAndFind, setNotes, setStatus, writeBooking, writeBookings, type BookingToWrite, type NewBookingMessages, type Placement,
   type ReservationRecord, type ReservationView,
 } from './queries.js';
 import { newReference, normalizeReference } from './reference.js';
@@ -109,8 +109,25 @@ interface Booked {
   deliveries: number;
 }
 
-/** The most bookings of one date decided in one transaction (a burst beyond it is taken in several). */
+/** A new table booking decided and rendered, waiting for its batch's write (writeBookings), with its answer. */
+type ToWrite = BookingToWrite & { view: ReservationView };
+
+/** The most bookings decided in one transaction (a burst beyond it is taken in several). */
 export const MAX_BOOKING_BATCH = 64;
+
+/**
+ * A restaurant's new bookings queue in this many lanes, a service date always in the same one (bookingLane): the
+ * bookings that arrive while a lane's transaction runs, of its date or of another date of the lane, are its next batch.
+ * One lane would leave one connection to a restaurant's bookings; a lane per date would leave a burst spread over many
+ * dates (a busy evening's bookings, an agent booking ahead) paying a transaction and a write statement each.
+ */
+export const BOOKING_LANES = 2;
+
+/** The lane of a service date (YYYY-MM-DD): its day number modulo BOOKING_LANES, so consecutive dates take turns. */
+export function bookingLane(date: string): number {
+  const day = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
+  return Number.isInteger(day) ? day % BOOKING_LANES : 0;
+}
 
 const ID_PATTERN = /^res_[a-z0-9]{20}$/;
 /** Statuses after which the tables (and the pacing budget) are free again. */
@@ -146,7 +163,7 @@ function placeRequest(input: CreateReservationInput): PlaceRequest {
 
 export class ReservationService {
   private readonly bookingQueue = new KeyedQueue();
-  /** New table bookings in their own transaction, batched per `restaurant:date` (see bookTogether). */
+  /** New bookings in their own transaction, batched per restaurant and lane of their date (see bookTogether). */
   private readonly bookings = new KeyedBatcher<QueuedBooking, Booked>((_key, items) => this.bookTogether(items), MAX_BOOKING_BATCH);
   /** Told of every batch of several bookings (the app counts them in /metrics and logs a fallback with its cause). */
   onBatch?: (outcome: 'decided' | 'fell_back', size: number, err?: unknown) => void;
@@ -250,7 +267,7 @@ export class ReservationService {
         // book(); by placeEvent once the event is known).
         return input.eventId ? this.createSeated(tx, restaurantId, input, actor, false, now) : (await this.book(tx, restaurantId, input, actor, now, false)).view;
       }
-      const booked = await this.bookings.push(key, { restaurantId, input, actor, now });
+      const booked = await this.bookings.push(`${restaurantId}:${bookingLane(input.date)}`, { restaurantId, input, actor, now });
       // Committed: the workers may send the messages, the dispatchers the deliveries.
       if (booked.messages > 0) this.messageWaker.wake();
       if (booked.deliveries > 0) this.webhookWaker.wake();
@@ -349,24 +366,37 @@ export class ReservationService {
     tx: Queryable, id: string, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number,
     placement: Placement, model: BookingModel, customer: ResolvedCustomer, customerEvents: EventInput[], notify: boolean,
   ): Promise<Booked | null> {
-    const source = input.source ?? 'api';
-    const row = { id, restaurantId, requestedArea: input.area ?? null, notes: input.notes ?? null, source, now, customerId: customer.id };
+    let next: ToWrite;
     let written: Awaited<ReturnType<typeof writeBooking>>;
-    let view: ReservationView;
     do {
-      view = newView(row, this.drawReference(), placement, model, customer);
-      const events: EventInput[] = [...customerEvents, { restaurantId, type: 'booking.created', data: view }];
-      let guestMessages: NewBookingMessages | null = null;
-      if (view.customer?.email) {
-        // The model's version was checked on this transaction's day read: the context of that version needs no read.
-        const cached = this.floors.cached(restaurantId);
-        const ctx = await this.messageContexts.get(tx, restaurantId, cached?.model === model ? cached.version : undefined);
-        const plan = ctx && planGuestMessages(ctx, restaurantId, 'booking.created', view, this.messages, input.language);
-        if (plan) guestMessages = { state: plan.state, messages: plan.messages };
-      }
-      written = await writeBooking(tx, row, view.reference, placement, actor, events, guestMessages, notify);
+      next = await this.prepareNew(tx, id, restaurantId, { input, actor, now }, placement, model, customer, customerEvents);
+      written = await writeBooking(tx, next.row, next.reference, placement, actor, next.events, next.guest, notify);
     } while (!written.inserted); // the reference was taken: nothing was written, another one is drawn
-    return written.held ? { view, messages: written.messages, deliveries: written.deliveries } : null;
+    return written.held ? { view: next.view, messages: written.messages, deliveries: written.deliveries } : null;
+  }
+
+  /**
+   * What a new booking decided at `placement` writes (writeBooking, or writeBookings in a batch): its row under a newly
+   * drawn reference, its view, its events after the guest's, and its guest messages rendered from the restaurant's
+   * context as cached for the model's version (the day's read checked it).
+   */
+  private async prepareNew(
+    tx: Queryable, id: string, restaurantId: string, b: Pick<QueuedBooking, 'input' | 'actor' | 'now'>, placement: Placement, model: BookingModel,
+    customer: ResolvedCustomer, customerEvents: EventInput[],
+  ): Promise<ToWrite> {
+    const { input, actor, now } = b;
+    const row = { id, restaurantId, requestedArea: input.area ?? null, notes: input.notes ?? null, source: input.source ?? 'api', now, customerId: customer.id };
+    const view = newView(row, this.drawReference(), placement, model, customer);
+    const events: EventInput[] = [...customerEvents, { restaurantId, type: 'booking.created', data: view }];
+    let guest: NewBookingMessages | null = null;
+    if (view.customer?.email) {
+      // The model's version was checked on this transaction's day read: the context of that version needs no read.
+      const cached = this.floors.cached(restaurantId);
+      const ctx = await this.messageContexts.get(tx, restaurantId, cached?.model === model ? cached.version : undefined);
+      const plan = ctx && planGuestMessages(ctx, restaurantId, 'booking.created', view, this.messages, input.language);
+      if (plan) guest = { state: plan.state, messages: plan.messages };
+    }
+    return { row, reference: view.reference, placement, actor, events, guest, view };
   }
 
   /** A new table booking in a transaction of its own, under its date's lock taken with BEGIN (see book). */
@@ -385,22 +415,26 @@ export class ReservationService {
   }
 
   /**
-   * The new bookings of one date (tables, or seats of an event) that queued while the one before them held the date
-   * (KeyedBatcher): alone, as book() or createSeated(); several, in ONE transaction under the date's lock. The day is
-   * read once, over the span of every table booking's party size, and its overdue waitlist offers settled once. Then
-   * each booking, in arrival order, is decided exactly as alone: its guest's contact details checked, then a table
-   * booking placed on the day as it stands with the batch's earlier bookings added (addToDay), an event booking on
-   * the seats its event has left (placeEvent's reads see the batch's earlier event bookings: rows of this
-   * transaction). Only an accepted one finds or creates its guest and is written: a refusal writes nothing. The answers are given after the commit, so no
-   * refusal is ever given because of a booking that did not commit. When the batch meets anything only the database
-   * could say (a table taken by a hold of another date, a failed statement), it is rolled back whole and each booking
-   * made alone, in order: the same answers as if never batched.
+   * The new bookings of one lane of a restaurant (tables, or seats of an event; see BOOKING_LANES) that queued while
+   * the lane's transaction before them ran (KeyedBatcher): alone, as book() or createSeated(); several, in ONE
+   * transaction under their dates' locks, taken in date order (as a move takes its two). Each date's day is read once,
+   * over the span of its table bookings' party sizes, and its overdue waitlist offers settled once. Then each booking,
+   * in arrival order, is decided exactly as alone: its guest's contact details checked, then a table booking placed on
+   * its day as it stands with the batch's earlier bookings of that date added (addToDay), an event booking on the seats
+   * its event has left (placeEvent's reads see the batch's earlier event bookings: rows of this transaction). Only an
+   * accepted one finds or creates its guest and is written: a refusal writes nothing. Table bookings are written
+   * together, in one statement (writeBookings), before the next event booking and at the end, so that every row and
+   * event is written in arrival order. The answers are given after the commit, so no refusal is ever given because of
+   * a booking that did not commit. When the batch meets anything only the database could say (a table taken by a hold
+   * of another date, a failed statement), it is rolled back whole and each booking made alone, in order: the same
+   * answers as if never batched.
    */
   private async bookTogether(items: QueuedBooking[]): Promise<Settled<Booked>[]> {
     if (items.length > 1) {
+      const dates = [...new Set(items.map((b) => b.input.date))].sort();
       try {
-        const outcomes = await this.db.transaction((tx) => this.bookBatch(tx, items), {
-          lock: dateLockKey(items[0]!.restaurantId, items[0]!.input.date), genericPlans: true,
+        const outcomes = await this.db.transaction((tx) => this.bookBatch(tx, items, dates), {
+          lock: dateLockKey(items[0]!.restaurantId, dates[0]!), genericPlans: true,
         });
         this.onBatch?.('decided', items.length);
         return outcomes;
@@ -415,31 +449,47 @@ export class ReservationService {
     return outcomes;
   }
 
-  private async bookBatch(tx: Queryable, items: QueuedBooking[]): Promise<Settled<Booked>[]> {
-    const { restaurantId, input: { date } } = items[0]!;
-    // The day, for the table bookings of the batch (placeEvent reads the seats of an event itself).
-    const sizes = items.filter((b) => !b.input.eventId).map((b) => b.input.partySize);
-    let day: { model: BookingModel; state: DayState } | undefined;
-    if (sizes.length > 0) {
-      const now = Math.max(...items.map((b) => b.now));
+  /** bookTogether's transaction: `dates`, the batch's dates in order, the first locked with BEGIN. */
+  private async bookBatch(tx: Queryable, items: QueuedBooking[], dates: string[]): Promise<Settled<Booked>[]> {
+    const restaurantId = items[0]!.restaurantId;
+    await lockServiceDates(tx, restaurantId, dates.slice(1));
+    // Each date's day, for its table bookings (placeEvent reads the seats of an event itself).
+    const days = new Map<string, { model: BookingModel; state: DayState }>();
+    const now = Math.max(...items.map((b) => b.now));
+    for (const date of dates) {
+      const sizes = items.filter((b) => !b.input.eventId && b.input.date === date).map((b) => b.input.partySize);
+      if (sizes.length === 0) continue;
       const read = await this.floors.withLockedDay(tx, restaurantId, date, sizes, now);
-      day = read;
+      let day: { model: BookingModel; state: DayState } = read;
       if (read.due.length > 0) {
         await this.hooks.beforePlace(tx, restaurantId, date, read.due);
         day = await this.floors.withDay(tx, restaurantId, date, sizes);
       }
+      days.set(date, day);
     }
     const outcomes: Settled<Booked>[] = [];
+    // Table bookings decided and not yet written, with their places in `outcomes`.
+    let pending: { at: number; booking: ToWrite }[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const written = await writeBookings(tx, restaurantId, pending.map((p) => p.booking));
+      for (const p of pending) {
+        outcomes[p.at] = { ok: true, value: { view: p.booking.view, messages: p.booking.guest?.messages.length ?? 0, deliveries: written.deliveries } };
+      }
+      pending = [];
+    };
     for (const b of items) {
       const eventId = b.input.eventId;
       const source = b.input.source ?? 'api';
       const customerEvents: EventInput[] = [];
+      const day = days.get(b.input.date);
       let placement: Placement;
       let guest: Awaited<ReturnType<typeof lookUpGuest>>;
       try {
         // As alone: the guest's contact details are checked first (a 422), then the placement decided (a refusal).
         // A table booking's guest events ride with its write; an event booking's are written when it is found.
         guest = await lookUpGuest(tx, restaurantId, b.input.customer, b.now, source, eventId ? {} : { deferEvents: customerEvents });
+        if (eventId) await flush(); // the batch's earlier bookings are written before this one's guest and row
         placement = eventId
           ? await placeEvent(tx, this.floors, restaurantId, eventRequest(b.input, eventId), b.now)
           : decide(day!.model, day!.state, placeRequest(b.input), b.now);
@@ -458,11 +508,11 @@ export class ReservationService {
         outcomes.push({ ok: true, value: { view, messages: 0, deliveries: 0 } });
         continue;
       }
-      const booked = await this.writeNew(tx, id, restaurantId, b.input, b.actor, b.now, placement, day!.model, customer, customerEvents, false);
-      if (!booked) throw new Error('a table of the batch was taken by a hold it could not see'); // → each booking alone
+      pending.push({ at: outcomes.length, booking: await this.prepareNew(tx, id, restaurantId, b, placement, day!.model, customer, customerEvents) });
+      outcomes.push({ ok: false, error: new Error('not written yet') }); // replaced by flush()
       addToDay(day!.state, id, placement);
-      outcomes.push({ ok: true, value: booked });
     }
+    await flush();
     return outcomes;
   }
 

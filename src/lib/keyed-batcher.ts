@@ -6,8 +6,9 @@
  *
  * Why: new bookings of one (restaurant, service date) are serialized by that date's advisory lock anyway. One at a
  * time, a burst for one date (an event opening, a flash sale) pays a transaction per booking, each reading the same
- * day again and most of them only to be refused. In batches, a burst pays one transaction per batch, one read of the
- * day, and refusals that write nothing (ReservationService.bookTogether).
+ * day again and most of them only to be refused; bookings spread over many dates pay a transaction and a write
+ * statement each. In batches (per restaurant and lane of dates), a burst pays one transaction per batch, one read per
+ * date, one write for all, and refusals that write nothing (ReservationService.bookTogether).
  */
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 

@@ -117,6 +117,20 @@ test('a burst on one date is decided in batches, with exactly the answers of the
   assert.equal(rows[0].n, accepted.length, 'one booking.created per accepted booking, none for a refusal');
 });
 
+test('a burst of distinct guests (found or created together, completeGuests): the answers, rows and guests of one by one', async () => {
+  const r = await createTenant(t.app, bistro());
+  // A known guest books in both runs, by phone; the rest are new.
+  await t.db.query(`INSERT INTO customers (id, restaurant_id, name, phone) VALUES ($1, $2, 'Known', '+33655555555')`, [`cus_known_${r.id.slice(4)}`, r.id]);
+  const distinct = (date: string, tag: string) => rush(date, tag)
+    .filter((b) => !b.customer.name.includes('again'))
+    .map((b, i) => (i === 3 ? { ...b, customer: { name: 'Known', phone: '+33 6 55 55 55 55', email: `known-${tag}@example.com` } } : b));
+  const { burst, moved } = await rushBothWays(r.id, () => {}, distinct);
+  assert.deepEqual(moved, { decided: 1, decidedBookings: 15, fellBack: 0, fellBackBookings: 0 });
+  const known = burst[3]!;
+  assert.equal(known.status, 'fulfilled');
+  assert.equal(known.status === 'fulfilled' && known.value.customer?.id, `cus_known_${r.id.slice(4)}`, 'the known guest found by phone');
+});
+
 test('a batch that meets a failure is rolled back whole and each of its bookings is made alone: the same answers', async () => {
   const r = await createTenant(t.app, bistro());
   const service = t.app.services.reservations;

@@ -177,6 +177,55 @@ export async function completeGuest(tx: Queryable, lookup: GuestLookup): Promise
   return lookup.settle(rows[0]);
 }
 
+/**
+ * The guests of several look-ups (a batch of bookings: ReservationService.bookBatch), each exactly as completeGuest
+ * resolves it, in the order given. When their contact details are all distinct, one statement finds or creates them all
+ * (guestCtes, each guest its own LATERAL look-up); otherwise one statement each, in order, so that a guest booking twice
+ * is created by the first and found by the second.
+ */
+export async function completeGuests(tx: Queryable, lookups: readonly GuestLookup[]): Promise<ResolvedCustomer[]> {
+  const contacts = lookups.flatMap((l) => [l.params[3], l.params[4]]).filter((c) => c !== null);
+  if (lookups.length < 2 || new Set(contacts).size !== contacts.length) {
+    const out: ResolvedCustomer[] = [];
+    for (const l of lookups) out.push(await completeGuest(tx, l));
+    return out;
+  }
+  const column = (i: number) => lookups.map((l) => l.params[i]);
+  const { rows } = await tx.query(GUESTS_FIND_OR_CREATE_SQL, [
+    lookups[0]!.params[1], column(0), column(2), column(3), column(4), column(5), column(6), column(7), column(8),
+  ]);
+  if (rows.length !== lookups.length) throw new Error(`${lookups.length} guests looked up, ${rows.length} rows back`);
+  const out: ResolvedCustomer[] = [];
+  const found = new Set<string>();
+  for (const [i, l] of lookups.entries()) {
+    const row = rows[i]!;
+    // Two guests found the same record (by different contact details): the later one reads it again after the
+    // earlier one's settle, which may have filled in a detail, as one statement each would have.
+    if (row.found_id && found.has(row.found_id)) out.push(await completeGuest(tx, l));
+    else out.push(await l.settle(row));
+    if (row.found_id) found.add(row.found_id);
+  }
+  return out;
+}
+
+/** guestCtes for many guests of one restaurant ($1), one row per guest in their order, each as completeGuest's row. */
+const GUESTS_FIND_OR_CREATE_SQL = prepared('maitre_customers_find_or_create', `WITH g AS (
+       SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[], $8::text[], $9::timestamptz[])
+         WITH ORDINALITY AS g(id, name, email, phone, consent, consent_at, consent_source, at, n)
+     ), found AS (
+       SELECT g.n, f.* FROM g CROSS JOIN LATERAL (
+         SELECT id, name, email, phone FROM customers WHERE restaurant_id = $1 AND (email = g.email OR phone = g.phone)
+          ORDER BY (email IS NOT DISTINCT FROM g.email) DESC LIMIT 1) AS f
+     ), created AS (
+       INSERT INTO customers (id, restaurant_id, name, email, phone, marketing_consent, marketing_consent_at, marketing_consent_source,
+         created_at, updated_at)
+       SELECT g.id, $1, g.name, g.email, g.phone, g.consent, g.consent_at, g.consent_source, g.at, g.at
+         FROM g WHERE NOT EXISTS (SELECT 1 FROM found WHERE found.n = g.n) ORDER BY g.n
+       ON CONFLICT DO NOTHING RETURNING ${CUSTOMER_FIELDS}
+     )
+     SELECT found.id AS found_id, found.name AS found_name, found.email AS found_email, found.phone AS found_phone, created.*
+       FROM g LEFT JOIN found ON found.n = g.n LEFT JOIN created ON created.id = g.id ORDER BY g.n`);
+
 /** A guest look-up to run in another statement (guestCtes), then settled with the `guest` row it gave. */
 export interface GuestLookup {
   /** The nine parameters of guestCtes, in order. */

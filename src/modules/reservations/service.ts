@@ -10,7 +10,8 @@ import { ApiError, errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { FloorCache } from '../availability/floor-cache.js';
 import {
-  completeGuest, findOrCreateCustomer, guestCtes, lookUpGuest, phoneOfSearch, type CustomerInput, type ResolvedCustomer,
+  completeGuest, completeGuests, findOrCreateCustomer, guestCtes, lookUpGuest, phoneOfSearch, type CustomerInput, type GuestLookup,
+  type ResolvedCustomer,
 } from '../customers/identity.js';
 import { placeEvent } from '../events/booking.js';
 import { KeyedQueue } from '../../lib/keyed-queue.js';
@@ -468,13 +469,22 @@ export class ReservationService {
       days.set(date, day);
     }
     const outcomes: Settled<Booked>[] = [];
-    // Table bookings decided and not yet written, with their places in `outcomes`.
-    let pending: { at: number; booking: ToWrite }[] = [];
+    // Table bookings decided and not yet written, with their places in `outcomes`: their guests are found or created
+    // (completeGuests), then they are written (writeBookings), before the next event booking and at the end.
+    let pending: {
+      at: number; id: string; b: QueuedBooking; placement: Placement; model: BookingModel; guest: GuestLookup; customerEvents: EventInput[];
+    }[] = [];
     const flush = async () => {
       if (pending.length === 0) return;
-      const written = await writeBookings(tx, restaurantId, pending.map((p) => p.booking));
-      for (const p of pending) {
-        outcomes[p.at] = { ok: true, value: { view: p.booking.view, messages: p.booking.guest?.messages.length ?? 0, deliveries: written.deliveries } };
+      const customers = await completeGuests(tx, pending.map((p) => p.guest));
+      const bookings: ToWrite[] = [];
+      for (const [i, p] of pending.entries()) {
+        bookings.push(await this.prepareNew(tx, p.id, restaurantId, p.b, p.placement, p.model, customers[i]!, p.customerEvents));
+      }
+      const written = await writeBookings(tx, restaurantId, bookings);
+      for (const [i, p] of pending.entries()) {
+        const booking = bookings[i]!;
+        outcomes[p.at] = { ok: true, value: { view: booking.view, messages: booking.guest?.messages.length ?? 0, deliveries: written.deliveries } };
       }
       pending = [];
     };
@@ -484,7 +494,7 @@ export class ReservationService {
       const customerEvents: EventInput[] = [];
       const day = days.get(b.input.date);
       let placement: Placement;
-      let guest: Awaited<ReturnType<typeof lookUpGuest>>;
+      let guest: GuestLookup;
       try {
         // As alone: the guest's contact details are checked first (a 422), then the placement decided (a refusal).
         // A table booking's guest events ride with its write; an event booking's are written when it is found.
@@ -498,9 +508,9 @@ export class ReservationService {
         outcomes.push({ ok: false, error }); // a 422 or a refusal: nothing of it was written
         continue;
       }
-      const customer = await completeGuest(tx, guest);
       const id = newId('res');
       if (eventId) {
+        const customer = await completeGuest(tx, guest);
         const row = { id, restaurantId, customerId: customer.id, requestedArea: null, notes: b.input.notes ?? null, source, now: b.now, eventId };
         await insertReservation(tx, row, placement);
         const view = (await recordCreatedAndFind(tx, restaurantId, id, b.actor, b.now)).view;
@@ -508,7 +518,7 @@ export class ReservationService {
         outcomes.push({ ok: true, value: { view, messages: 0, deliveries: 0 } });
         continue;
       }
-      pending.push({ at: outcomes.length, booking: await this.prepareNew(tx, id, restaurantId, b, placement, day!.model, customer, customerEvents) });
+      pending.push({ at: outcomes.length, id, b, placement, model: day!.model, guest, customerEvents });
       outcomes.push({ ok: false, error: new Error('not written yet') }); // replaced by flush()
       addToDay(day!.state, id, placement);
     }

@@ -23,6 +23,14 @@ export interface TransactionOptions {
    * estimate prefers a custom plan. For transactions of hot prepared statements whose generic plans are known good.
    */
   genericPlans?: boolean;
+  /**
+   * `enable_seqscan` and `enable_bitmapscan` off for this transaction only (SET LOCAL, sent with BEGIN), for a queue's
+   * claim: its due rows are then read by an ordered scan of its index, whatever the statistics say, and the rows to
+   * update found by their primary key. Such a scan marks the index entries of rows already moved on (a claim or a status
+   * change is not a HOT update) as dead on its first visit; a bitmap scan never marks them, and a sequential scan reads
+   * the whole table, so every claim would visit again every row the queue handled since the last VACUUM.
+   */
+  plainIndexScans?: boolean;
 }
 
 /** The keys `TransactionOptions.lock` takes (they are sent as a literal with BEGIN: letters, digits, `_`, `:`, `-`). */
@@ -30,7 +38,8 @@ export const LOCK_KEY_PATTERN = /^[A-Za-z0-9_:-]{1,200}$/;
 
 /** The statement that opens a transaction, with its advisory lock when asked. */
 export function beginStatement(options: TransactionOptions = {}): string {
-  const begin = options.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN';
+  let begin = options.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN';
+  if (options.plainIndexScans) begin += '; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off';
   if (options.lock === undefined) return begin;
   if (!LOCK_KEY_PATTERN.test(options.lock)) throw new TypeError(`transaction lock key ${JSON.stringify(options.lock)} is not of the form ${LOCK_KEY_PATTERN}`);
   return `${begin}; SELECT pg_advisory_xact_lock(hashtextextended('${options.lock}', 0))`;

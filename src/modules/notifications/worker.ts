@@ -33,14 +33,17 @@ export interface WorkerOptions {
 
 const DEFAULTS: Omit<WorkerOptions, 'retryDelaysMs' | 'defaultFrom'> = { leaseMs: 60_000, pollIntervalMs: 1_000, concurrency: 4 };
 
-const CLAIM_SQL = `UPDATE guest_messages m
+/** Both claims read the due messages in their index's order (see TransactionOptions.plainIndexScans). */
+const CLAIMING = { plainIndexScans: true } as const;
+
+export const CLAIM_SQL = `UPDATE guest_messages m
     SET attempts = m.attempts + 1, locked_until = $2, next_attempt_at = $2, claimed_by = $3, updated_at = $1
   WHERE m.id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1
                   ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
   RETURNING m.id, m.kind, m.recipient, m.from_name, m.from_address, m.reply_to, m.subject, m.text_body, m.html_body, m.ics, m.language,
             m.attempts, m.claimed_by`;
 
-const NOT_SENT_SQL = `UPDATE guest_messages SET status = 'not_sent', last_error = 'no SMTP server configured (MAITRE_SMTP_URL)',
+export const NOT_SENT_SQL = `UPDATE guest_messages SET status = 'not_sent', last_error = 'no SMTP server configured (MAITRE_SMTP_URL)',
     locked_until = NULL, claimed_by = NULL, updated_at = $1
   WHERE id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT 500 FOR UPDATE SKIP LOCKED)`;
 
@@ -102,7 +105,7 @@ export class NotificationWorker {
   private async pass(room: number): Promise<number> {
     const now = new Date(this.now());
     if (!this.mailer) {
-      await this.db.query(NOT_SENT_SQL, [now]);
+      await this.db.transaction((tx) => tx.query(NOT_SENT_SQL, [now]), CLAIMING);
       return 0;
     }
     const claims = await this.claim(now, room);
@@ -112,7 +115,7 @@ export class NotificationWorker {
 
   private async claim(now: Date, limit: number): Promise<Claimed[]> {
     const token = `${this.instanceId}:${newId('c', 10)}`;
-    const { rows } = await this.db.query(CLAIM_SQL, [now, new Date(now.getTime() + this.options.leaseMs), token, limit]);
+    const { rows } = await this.db.transaction((tx) => tx.query(CLAIM_SQL, [now, new Date(now.getTime() + this.options.leaseMs), token, limit]), CLAIMING);
     return rows.map((r) => ({
       token,
       attempts: r.attempts,

@@ -182,6 +182,12 @@ test('bookings of several dates of one lane are decided together: each date exac
   assert.notEqual(bookingLane(b1), bookingLane(a1), 'the one-by-one run is in the other lane');
   const zip = (x: CreateReservationInput[], y: CreateReservationInput[]) => x.flatMap((v, i) => [v, y[i]!]);
   const sequential = await oneByOne(r.id, zip(rush(a1, 'a'), rush(a2, 'c')));
+  // An endpoint for the burst's bookings: the batch's write queues a delivery per event, as one booking's does.
+  await t.app.services.webhookDispatcher.stop(); // the deliveries stay pending: only their creation is under test
+  await t.db.query(
+    `INSERT INTO webhook_endpoints (id, restaurant_id, url, events, secret) VALUES ($1, $2, 'https://hooks.example.com/in', '{booking.created}', 'whsec_dGVzdA==')`,
+    [`whe_${r.id.slice(4)}`, r.id],
+  );
   const before = await batchMetrics();
   const burst = await atOnce(r.id, zip(rush(b1, 'b'), rush(b2, 'd')));
   const moved = await batchMetrics();
@@ -211,6 +217,12 @@ test('bookings of several dates of one lane are decided together: each date exac
     [r.id, a2],
   );
   assert.deepEqual(events.filter((e) => e.type === 'booking.created').map((e) => e.id), accepted);
+  const { rows: deliveries } = await t.db.query<{ id: string }>(
+    `SELECT e.payload->'data'->>'id' AS id FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+      WHERE e.restaurant_id = $1 ORDER BY e.seq`,
+    [r.id],
+  );
+  assert.deepEqual(deliveries.map((d) => d.id), accepted, 'one delivery per booking.created, none for the customer events');
   assert.equal(events.filter((e) => e.type === 'customer.created').length, accepted.length - 2, 'each date\'s guest 0 again: found');
   const first = burst.find((o) => o.status === 'fulfilled')!;
   assert.equal(events[0]!.type, 'customer.created');

@@ -50,6 +50,42 @@ test('the lock is held inside the transaction, by the same backend, and released
   assert.equal(await db.transaction(async (tx) => (await held(tx)).rows[0].n, { lock: key }), 1);
 });
 
+test('several locks: taken with BEGIN in the order given, each held until the end; a bad key among them throws first', async () => {
+  const keys = ['rst_multilock:2026-03-03', 'rst_multilock:2026-03-05', 'rst_multilock:2026-03-09'];
+  assert.equal(
+    beginStatement({ lock: keys.slice(0, 2), genericPlans: true }),
+    `BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SELECT pg_advisory_xact_lock(hashtextextended('${keys[0]}', 0)); ` +
+      `SELECT pg_advisory_xact_lock(hashtextextended('${keys[1]}', 0))`,
+  );
+  assert.throws(() => beginStatement({ lock: [keys[0]!, "x'); DROP TABLE y; --"] }), TypeError);
+  const ours = (q: { query: TestDb['query'] }) => q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+        AND (classid::bigint << 32 | objid::bigint) = ANY (SELECT hashtextextended(k, 0) FROM unnest($1::text[]) AS k)`,
+    [keys],
+  );
+  assert.equal(await db.transaction(async (tx) => (await ours(tx)).rows[0].n, { lock: keys }), 3);
+  // A transaction holding the middle date makes one that wants all three wait, having taken the first.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const order: string[] = [];
+  const middle = db.transaction(async () => {
+    order.push('middle in');
+    await gate;
+    order.push('middle out');
+  }, { lock: keys[1]! });
+  await new Promise((r) => setTimeout(r, 100));
+  const all = db.transaction(async () => {
+    order.push('all in');
+  }, { lock: keys });
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(order, ['middle in']);
+  const first = await db.transaction((tx) => tx.query<{ free: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS free`, [keys[0]]));
+  assert.equal(first.rows[0]!.free, false, 'the first key is held by the waiting transaction');
+  release();
+  await Promise.all([middle, all]);
+  assert.deepEqual(order, ['middle in', 'middle out', 'all in']);
+});
+
 test('genericPlans: plan_cache_mode is force_generic_plan inside that transaction only, with or without a lock', async () => {
   assert.equal(beginStatement({ genericPlans: true }), 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan');
   assert.equal(

@@ -16,7 +16,8 @@ export interface Queryable {
 export type Tx = Queryable;
 
 export interface TransactionOptions {
-  lock?: string;
+  /** Advisory locks taken with BEGIN, in the order given (see Db.transaction). */
+  lock?: string | readonly string[];
   /**
    * `plan_cache_mode = force_generic_plan` for this transaction only (SET LOCAL, sent with BEGIN): its named prepared
    * statements run their cached generic plan instead of being planned again on every call when PostgreSQL's cost
@@ -41,16 +42,20 @@ export function beginStatement(options: TransactionOptions = {}): string {
   let begin = options.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN';
   if (options.plainIndexScans) begin += '; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off';
   if (options.lock === undefined) return begin;
-  if (!LOCK_KEY_PATTERN.test(options.lock)) throw new TypeError(`transaction lock key ${JSON.stringify(options.lock)} is not of the form ${LOCK_KEY_PATTERN}`);
-  return `${begin}; SELECT pg_advisory_xact_lock(hashtextextended('${options.lock}', 0))`;
+  const keys: readonly string[] = typeof options.lock === 'string' ? [options.lock] : options.lock;
+  for (const key of keys) {
+    if (!LOCK_KEY_PATTERN.test(key)) throw new TypeError(`transaction lock key ${JSON.stringify(key)} is not of the form ${LOCK_KEY_PATTERN}`);
+  }
+  // One statement per lock: a simple-protocol query runs them one after the other, so they are taken in this order.
+  return [begin, ...keys.map((key) => `SELECT pg_advisory_xact_lock(hashtextextended('${key}', 0))`)].join('; ');
 }
 
 export interface Db extends Queryable {
   readonly kind: 'postgres';
   /**
-   * Runs fn in one transaction; commits when it resolves, rolls back when it throws. `options.lock`: a transaction-level
-   * advisory lock (pg_advisory_xact_lock(hashtextextended(lock, 0))) taken with BEGIN, in the same round trip, before fn
-   * runs; the key must match LOCK_KEY_PATTERN.
+   * Runs fn in one transaction; commits when it resolves, rolls back when it throws. `options.lock`: transaction-level
+   * advisory locks (pg_advisory_xact_lock(hashtextextended(key, 0))) taken with BEGIN, in the same round trip and in the
+   * order given, before fn runs; each key must match LOCK_KEY_PATTERN.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**

@@ -54,16 +54,6 @@ export async function lockServiceDate(tx: Queryable, restaurantId: string, date:
   await tx.query(DATE_LOCK_SQL, [dateLockKey(restaurantId, date)]);
 }
 
-const DATES_LOCK_SQL = prepared(
-  'maitre_dates_lock', 'SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($1::text[]) AS k',
-);
-
-/** Several dates' locks in one round trip, taken in the order given (callers sort them: see ReservationService.bookBatch). */
-export async function lockServiceDates(tx: Queryable, restaurantId: string, dates: readonly string[]): Promise<void> {
-  if (dates.length === 0) return;
-  await tx.query(DATES_LOCK_SQL, [dates.map((d) => dateLockKey(restaurantId, d))]);
-}
-
 function refusal(model: BookingModel, r: PlaceRequest, reason: Reason, detail: string, service?: string) {
   const where = { date: r.date, time: r.time };
   const p = model.policy;

@@ -25,7 +25,7 @@ import { WEBHOOK_CHANNEL } from '../webhooks/outbox.js';
 import type { BookingModel } from '../availability/model.js';
 import type { DayState } from '../availability/evaluate.js';
 import {
-  addToDay, allBusy, dateLockKey, decide, lockServiceDate, lockServiceDates, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest,
+  addToDay, allBusy, dateLockKey, decide, lockServiceDate, MAX_PLACE_ATTEMPTS, placeAndWrite, placeLocked, type PlaceRequest,
 } from './booking.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { listHistory, recordHistory, type HistoryEntry, type ReservationActor } from './history.js';
@@ -435,7 +435,7 @@ export class ReservationService {
       const dates = [...new Set(items.map((b) => b.input.date))].sort();
       try {
         const outcomes = await this.db.transaction((tx) => this.bookBatch(tx, items, dates), {
-          lock: dateLockKey(items[0]!.restaurantId, dates[0]!), genericPlans: true,
+          lock: dates.map((date) => dateLockKey(items[0]!.restaurantId, date)), genericPlans: true,
         });
         this.onBatch?.('decided', items.length);
         return outcomes;
@@ -450,10 +450,9 @@ export class ReservationService {
     return outcomes;
   }
 
-  /** bookTogether's transaction: `dates`, the batch's dates in order, the first locked with BEGIN. */
+  /** bookTogether's transaction: `dates`, the batch's dates in order, locked with BEGIN in that order. */
   private async bookBatch(tx: Queryable, items: QueuedBooking[], dates: string[]): Promise<Settled<Booked>[]> {
     const restaurantId = items[0]!.restaurantId;
-    await lockServiceDates(tx, restaurantId, dates.slice(1));
     // Each date's day, for its table bookings (placeEvent reads the seats of an event itself).
     const days = new Map<string, { model: BookingModel; state: DayState }>();
     const now = Math.max(...items.map((b) => b.now));

@@ -10,7 +10,7 @@ import { errors } from '../../http/errors.js';
 import { loadFloor, type Floor } from '../restaurants/floor.js';
 import { daySpan, type DayState } from './evaluate.js';
 import type { BookingModel } from './model.js';
-import { loadDayState, loadLockedDayState, loadVersionedDayState, type RideAlong } from './queries.js';
+import { loadDayState, loadLockedDayState, loadLockedDayStates, loadVersionedDayState, type RideAlong } from './queries.js';
 
 /**
  * The span a day read covers for these party sizes: the union of each one's (a batch of bookings of several sizes reads
@@ -120,6 +120,25 @@ export class FloorCache {
     const model = await this.get(q, restaurantId);
     const r = await loadLockedDayState(q, restaurantId, date, spanFor(model, date, partySize), nowMs, rode ? undefined : ride);
     return { model, state: r.state, due: r.due, ride: rode ? rode.value : r.ride };
+  }
+
+  /**
+   * withLockedDay for several dates at once (a batch of bookings under their dates' locks), in one statement when the
+   * model is cached (loadLockedDayStates): per date, in the order given, its day over the span of its party sizes and
+   * its overdue waitlist offers.
+   */
+  async withLockedDays(
+    q: Queryable, restaurantId: string, dates: readonly { date: string; partySizes: readonly number[] }[], nowMs: number,
+  ): Promise<{ model: BookingModel; days: { state: DayState; due: string[] }[] }> {
+    const reads = (model: BookingModel) => dates.map((d) => ({ date: d.date, span: spanFor(model, d.date, d.partySizes) }));
+    const hit = this.entries.get(restaurantId);
+    if (hit) {
+      const r = await loadLockedDayStates(q, restaurantId, reads(hit.model), nowMs);
+      if (r.version === null) throw errors.restaurantNotFound(restaurantId);
+      if (r.version === hit.version) return { model: hit.model, days: r.days };
+    }
+    const model = await this.get(q, restaurantId);
+    return { model, days: (await loadLockedDayStates(q, restaurantId, reads(model), nowMs)).days };
   }
 
   /** The cached model and the version it was built from, unchecked (DayCache checks it with the day's stamp). */

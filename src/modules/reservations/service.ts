@@ -453,19 +453,23 @@ export class ReservationService {
   /** bookTogether's transaction: `dates`, the batch's dates in order, locked with BEGIN in that order. */
   private async bookBatch(tx: Queryable, items: QueuedBooking[], dates: string[]): Promise<Settled<Booked>[]> {
     const restaurantId = items[0]!.restaurantId;
-    // Each date's day, for its table bookings (placeEvent reads the seats of an event itself).
+    // The days of the dates with table bookings, over the span of their party sizes, in one read (placeEvent reads the
+    // seats of an event itself); a date with overdue waitlist offers has them settled, then is read again.
     const days = new Map<string, { model: BookingModel; state: DayState }>();
-    const now = Math.max(...items.map((b) => b.now));
-    for (const date of dates) {
-      const sizes = items.filter((b) => !b.input.eventId && b.input.date === date).map((b) => b.input.partySize);
-      if (sizes.length === 0) continue;
-      const read = await this.floors.withLockedDay(tx, restaurantId, date, sizes, now);
-      let day: { model: BookingModel; state: DayState } = read;
-      if (read.due.length > 0) {
-        await this.hooks.beforePlace(tx, restaurantId, date, read.due);
-        day = await this.floors.withDay(tx, restaurantId, date, sizes);
+    const wanted = dates
+      .map((date) => ({ date, partySizes: items.filter((b) => !b.input.eventId && b.input.date === date).map((b) => b.input.partySize) }))
+      .filter((d) => d.partySizes.length > 0);
+    if (wanted.length > 0) {
+      const read = await this.floors.withLockedDays(tx, restaurantId, wanted, Math.max(...items.map((b) => b.now)));
+      for (const [i, { date, partySizes }] of wanted.entries()) {
+        const { state, due } = read.days[i]!;
+        if (due.length === 0) {
+          days.set(date, { model: read.model, state });
+          continue;
+        }
+        await this.hooks.beforePlace(tx, restaurantId, date, due);
+        days.set(date, await this.floors.withDay(tx, restaurantId, date, partySizes));
       }
-      days.set(date, day);
     }
     const outcomes: Settled<Booked>[] = [];
     // Table bookings decided and not yet written, with their places in `outcomes`: their guests are found or created

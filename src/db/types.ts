@@ -25,13 +25,14 @@ export interface TransactionOptions {
    */
   genericPlans?: boolean;
   /**
-   * `enable_seqscan` and `enable_bitmapscan` off for this transaction only (SET LOCAL, sent with BEGIN), for a queue's
-   * claim: its due rows are then read by an ordered scan of its index, whatever the statistics say, and the rows to
-   * update found by their primary key. Such a scan marks the index entries of rows already moved on (a claim or a status
-   * change is not a HOT update) as dead on its first visit; a bitmap scan never marks them, and a sequential scan reads
-   * the whole table, so every claim would visit again every row the queue handled since the last VACUUM.
+   * The plan of a queue's claim, for this transaction only (SET LOCAL, sent with BEGIN): sequential, bitmap scans, hash
+   * and merge joins off, so that whatever the statistics say, the due rows are read by an ordered scan of the queue's
+   * index and the rows to update found by their primary key. Such a scan marks the index entries of rows already moved
+   * on (a claim or a status change is not a HOT update) as dead on its first visit; a bitmap scan never marks them, and a
+   * sequential scan or a hash join reads the whole table, so every claim would visit again every row the queue handled
+   * since the last VACUUM.
    */
-  plainIndexScans?: boolean;
+  claimPlan?: boolean;
 }
 
 /** The keys `TransactionOptions.lock` takes (they are sent as a literal with BEGIN: letters, digits, `_`, `:`, `-`). */
@@ -40,7 +41,9 @@ export const LOCK_KEY_PATTERN = /^[A-Za-z0-9_:-]{1,200}$/;
 /** The statement that opens a transaction, with its advisory lock when asked. */
 export function beginStatement(options: TransactionOptions = {}): string {
   let begin = options.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN';
-  if (options.plainIndexScans) begin += '; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off';
+  if (options.claimPlan) {
+    begin += '; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off';
+  }
   if (options.lock === undefined) return begin;
   const keys: readonly string[] = typeof options.lock === 'string' ? [options.lock] : options.lock;
   for (const key of keys) {

@@ -15,6 +15,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/types.js';
 import { ClaimLoop } from '../../background/claim-loop.js';
+import { prepared } from '../../db/prepared.js';
 import { newId } from '../../lib/ids.js';
 import { smtpMailer, type Mailer, type OutgoingMessage, type SendOutcome } from './mailer.js';
 import { MESSAGE_CHANNEL } from './queries.js';
@@ -33,19 +34,19 @@ export interface WorkerOptions {
 
 const DEFAULTS: Omit<WorkerOptions, 'retryDelaysMs' | 'defaultFrom'> = { leaseMs: 60_000, pollIntervalMs: 1_000, concurrency: 4 };
 
-/** Both claims read the due messages in their index's order (see TransactionOptions.plainIndexScans). */
-const CLAIMING = { plainIndexScans: true } as const;
+/** Both claims read the due messages in their index's order and update them by id (TransactionOptions.claimPlan). */
+const CLAIMING = { claimPlan: true } as const;
 
-export const CLAIM_SQL = `UPDATE guest_messages m
+export const CLAIM_SQL = prepared('maitre_messages_claim', `UPDATE guest_messages m
     SET attempts = m.attempts + 1, locked_until = $2, next_attempt_at = $2, claimed_by = $3, updated_at = $1
   WHERE m.id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1
                   ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
   RETURNING m.id, m.kind, m.recipient, m.from_name, m.from_address, m.reply_to, m.subject, m.text_body, m.html_body, m.ics, m.language,
-            m.attempts, m.claimed_by`;
+            m.attempts, m.claimed_by`);
 
-export const NOT_SENT_SQL = `UPDATE guest_messages SET status = 'not_sent', last_error = 'no SMTP server configured (MAITRE_SMTP_URL)',
+export const NOT_SENT_SQL = prepared('maitre_messages_not_sent', `UPDATE guest_messages SET status = 'not_sent', last_error = 'no SMTP server configured (MAITRE_SMTP_URL)',
     locked_until = NULL, claimed_by = NULL, updated_at = $1
-  WHERE id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT 500 FOR UPDATE SKIP LOCKED)`;
+  WHERE id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT 500 FOR UPDATE SKIP LOCKED)`);
 
 interface Claimed {
   message: OutgoingMessage;

@@ -34,4 +34,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 # SIGTERM drains: in-flight requests finish, usage batches are flushed, the webhook dispatcher stops, then the embedded
 # PostgreSQL shuts down fast. Give it time: docker stop -t 30.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/main.js"]

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../src/heap.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 
@@ -67,10 +68,10 @@ async function waitUntilUp(url: string, child: ChildProcess, stderr: () => strin
   throw new Error(`the server did not become ready within ${timeoutMs} ms:\n${stderr()}`);
 }
 
-/** Starts `node [nodeArgs] dist/main.js` on `port` (default: a free one) and waits for /readyz. */
+/** Starts `node SERVER_NODE_FLAGS [nodeArgs] dist/main.js` on `port` (default: a free one) and waits for /readyz. */
 export async function startMaitre(env: NodeJS.ProcessEnv, nodeArgs: string[] = [], port?: number): Promise<Running> {
   port ??= await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/main.js')], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, join(ROOT, 'dist/main.js')], {
     cwd: ROOT,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -12,14 +12,23 @@
  * V8's own `--heap-growing-percent`: a full collection of a 60 MB heap (mostly concurrent marking) every 18 MB of
  * promotion instead of every 180 MB. Set at start-up, before the heap has grown, with `v8.setFlagsFromString` (the
  * flag is read at every limit computation, so it takes effect from the next collection on). An operator who passes
- * any heap-sizing flag to node (`--heap-growing-percent`, `--max-old-space-size`, `--max-semi-space-size`, ...) on
- * the command line or in NODE_OPTIONS keeps V8 exactly as configured.
+ * a flag sizing the old generation (`--heap-growing-percent`, `--max-old-space-size`, ...) on the command line or in
+ * NODE_OPTIONS keeps V8's old generation exactly as configured.
+ *
+ * The young generation is sized when the process starts, so only the command can set it: SERVER_NODE_FLAGS, which
+ * `npm start`, the Docker image and the bench pass to node. V8 grows each of its two semi-spaces up to 16 MB as the
+ * allocation rate rises; at ~500 bookings a second (a booking allocates ~60 KB: its two rendered emails, their JSON,
+ * its events) they reached it, 16 MB more resident memory than at half that rate, for no measured gain in throughput
+ * over 8 MB (docs/benchmarks.md, "December 6, third pass").
  */
 import v8 from 'node:v8';
 
 export const HEAP_GROWING_PERCENT = 30;
 
-const HEAP_FLAGS = /--(heap-growing-percent|max-old-space-size|max-semi-space-size|max-heap-size|initial-old-space-size|initial-heap-size|optimize-for-size)\b/;
+/** The node flags the server is started with (package.json `start`, Dockerfile, bench/processes.ts: test/heap.test.ts). */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=8'] as const;
+
+const HEAP_FLAGS = /--(heap-growing-percent|max-old-space-size|max-heap-size|initial-old-space-size|initial-heap-size|optimize-for-size)\b/;
 
 /** Applies the server's heap growth policy unless node was started with heap flags of its own; says which applies. */
 export function applyHeapPolicy(execArgv: string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): string {

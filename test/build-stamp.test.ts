@@ -14,7 +14,7 @@ const real = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
 test('package.json: build takes the fingerprint around the build; start builds only when it is stale', () => {
   assert.match(real.scripts.build, /^node scripts\/build-stamp\.mjs begin && .+ && node scripts\/build-stamp\.mjs end$/);
-  assert.equal(real.scripts.start, 'node scripts/build-stamp.mjs ensure && node dist/main.js');
+  assert.equal(real.scripts.start, 'node scripts/build-stamp.mjs ensure && node --max-semi-space-size=8 dist/main.js');
   assert.equal(real.scripts.prepare, 'npm run build', 'npm install builds (and stamps) once');
 });
 

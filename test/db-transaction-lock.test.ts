@@ -19,13 +19,11 @@ test('the key is sent as a literal only when it is letters, digits, _, : and -; 
   }
 });
 
-test('the lock is held inside the transaction, by the same backend, and released at its end', async () => {
-  const key = 'rst_locktest:2026-03-03';
-  const held = (q: { query: TestDb['query'] }) =>
-    q.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted`);
-  const inside = await db.transaction(async (tx) => (await held(tx)).rows[0].n, { lock: key });
-  assert.equal(inside, 1);
-  // A second transaction on the same key waits for the first: their bodies never overlap.
+/**
+ * A transaction holding `held` while another asking for `wanted` starts: the second's body runs only once the first
+ * has ended. `meanwhile` runs while the second waits.
+ */
+async function queuedBehind(held: string | string[], wanted: string | string[], meanwhile: () => Promise<void> = async () => {}) {
   const order: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
@@ -33,16 +31,27 @@ test('the lock is held inside the transaction, by the same backend, and released
     order.push('first in');
     await gate;
     order.push('first out');
-  }, { lock: key });
+  }, { lock: held });
   await new Promise((r) => setTimeout(r, 100));
   const second = db.transaction(async () => {
     order.push('second in');
-  }, { lock: key });
+  }, { lock: wanted });
   await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(order, ['first in']);
+  await meanwhile();
   release();
   await Promise.all([first, second]);
   assert.deepEqual(order, ['first in', 'first out', 'second in']);
+}
+
+test('the lock is held inside the transaction, by the same backend, and released at its end', async () => {
+  const key = 'rst_locktest:2026-03-03';
+  const held = (q: { query: TestDb['query'] }) =>
+    q.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted`);
+  const inside = await db.transaction(async (tx) => (await held(tx)).rows[0].n, { lock: key });
+  assert.equal(inside, 1);
+  // A second transaction on the same key waits for the first: their bodies never overlap.
+  await queuedBehind(key, key);
   // A failed transaction releases it too.
   await assert.rejects(db.transaction(async () => {
     throw new Error('boom');
@@ -65,25 +74,10 @@ test('several locks: taken with BEGIN in the order given, each held until the en
   );
   assert.equal(await db.transaction(async (tx) => (await ours(tx)).rows[0].n, { lock: keys }), 3);
   // A transaction holding the middle date makes one that wants all three wait, having taken the first.
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const order: string[] = [];
-  const middle = db.transaction(async () => {
-    order.push('middle in');
-    await gate;
-    order.push('middle out');
-  }, { lock: keys[1]! });
-  await new Promise((r) => setTimeout(r, 100));
-  const all = db.transaction(async () => {
-    order.push('all in');
-  }, { lock: keys });
-  await new Promise((r) => setTimeout(r, 200));
-  assert.deepEqual(order, ['middle in']);
-  const first = await db.transaction((tx) => tx.query<{ free: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS free`, [keys[0]]));
-  assert.equal(first.rows[0]!.free, false, 'the first key is held by the waiting transaction');
-  release();
-  await Promise.all([middle, all]);
-  assert.deepEqual(order, ['middle in', 'middle out', 'all in']);
+  await queuedBehind(keys[1]!, keys, async () => {
+    const first = await db.transaction((tx) => tx.query<{ free: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS free`, [keys[0]]));
+    assert.equal(first.rows[0]!.free, false, 'the first key is held by the waiting transaction');
+  });
 });
 
 test('genericPlans: plan_cache_mode is force_generic_plan inside that transaction only, with or without a lock', async () => {

@@ -116,9 +116,24 @@ test('sign-in: a wrong password is refused with a message, an expired session re
     d.t.clock.advance(-13 * 3600_000); // back to the browser's time for the other tests
   }
 
+  // A request the page made before the user signed out, answered after it (401: the session is gone), does not
+  // turn "signed out" into "your session has expired": Tonight's floor is held until the sign-out is shown.
+  let letFloorThrough!: () => void;
+  const held = new Promise<void>((resolve) => (letFloorThrough = resolve));
+  await page.route('**/admin/api/restaurants/*/floor', async (route) => {
+    await held;
+    await route.continue();
+  });
   await signIn(page, d.base, d.owner);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByText('You are signed out.').waitFor();
+  const late = page.waitForResponse('**/admin/api/restaurants/*/floor');
+  letFloorThrough();
+  assert.equal((await late).status(), 401);
+  await page.evaluate('new Promise((resolve) => setTimeout(resolve, 100))'); // the app has handled the late answer
+  assert.ok(await page.getByText('You are signed out.').isVisible(), 'still signed out, not "expired"');
+  assert.equal(await page.getByText('Your session has expired').count(), 0);
+  await page.unroute('**/admin/api/restaurants/*/floor');
   const session = await page.evaluate(`fetch('/admin/api/session').then((r) => r.status)`);
   assert.equal(session, 401, 'the session is gone on the server');
   d.checkPage(page);

@@ -34,16 +34,21 @@ export function App() {
     });
   }, []);
 
+  // Set from the sign-out until the next sign-in: a request made before the sign-out and answered after it (401, the
+  // session is gone) is not an expiry.
+  const signedOut = useRef(false);
+
   useEffect(
     () =>
       onSessionExpired(() => {
         setSession(null);
-        setMessage('Your session has expired. Sign in again to continue.');
+        if (!signedOut.current) setMessage('Your session has expired. Sign in again to continue.');
       }),
     [],
   );
 
   const signOut = useCallback(async () => {
+    signedOut.current = true;
     try {
       await api.post('/admin/api/logout');
     } finally {
@@ -60,6 +65,7 @@ export function App() {
       <SignInPage
         message={message}
         onSignedIn={(s) => {
+          signedOut.current = false;
           setMessage(null);
           setSession(s);
         }}

@@ -119,7 +119,7 @@ export class Metrics {
   });
   readonly bookingBatches = new Histogram({
     name: 'maitre_booking_batch_size',
-    help: 'Bursts of new bookings of one date taken in one transaction, by size: decided together, or fell_back (rolled back, each booking then made alone)',
+    help: "New bookings of one restaurant's lane of dates taken in one transaction, by size: decided together, or fell_back (rolled back, each booking then made alone)",
     labelNames: ['outcome'] as const, buckets: [2, 4, 8, 16, 32, 64], registers: [this.registry],
   });
   readonly webhookAttempts = new Counter({

@@ -107,7 +107,7 @@ export class FloorCache {
    * statement when the model is cached (loadLockedDayState).
    */
   async withLockedDay(
-    q: Queryable, restaurantId: string, date: string, partySize: number | readonly number[], nowMs: number, ride?: RideAlong,
+    q: Queryable, restaurantId: string, date: string, partySize: number, nowMs: number, ride?: RideAlong,
   ): Promise<{ model: BookingModel; state: DayState; due: string[]; ride: unknown }> {
     const hit = this.entries.get(restaurantId);
     let rode: { value: unknown } | undefined;

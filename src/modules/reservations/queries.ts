@@ -358,22 +358,20 @@ const BOOKINGS_WRITE_SQL = prepared('maitre_bookings_write', `WITH reservation A
         WHERE s.language IS NOT NULL
      ), messages AS (
        INSERT INTO guest_messages (${INSERT_COLUMNS}) ${INSERT_SELECT} FROM jsonb_to_recordset($29::jsonb) AS ${RECORDSET}
-       RETURNING 1
      ), ${BATCH_OUTBOX.ctes}
-     SELECT (SELECT count(*) FROM holds)::int AS holds, (SELECT count(*) FROM messages)::int AS messages,
-            (SELECT count(*) FROM outbox_deliveries)::int AS deliveries`);
+     SELECT (SELECT count(*) FROM holds)::int AS holds, (SELECT count(*) FROM outbox_deliveries)::int AS deliveries`);
 
 /**
  * Writes `bookings` (all of `restaurantId`, decided under their dates' locks in this transaction) in one statement and
- * checks that every table was held. No NOTIFY: the caller, whose own transaction this is, wakes the workers and the
+ * checks that every table was held; answers how many webhook deliveries it queued. No NOTIFY: the caller, whose own transaction this is, wakes the workers and the
  * dispatchers after its commit. Throws on any conflict (see BOOKINGS_WRITE_SQL).
  */
 export async function writeBookings(
   tx: Queryable, restaurantId: string, bookings: readonly BookingToWrite[],
-): Promise<{ messages: number; deliveries: number }> {
+): Promise<{ deliveries: number }> {
   const col = <T>(f: (b: BookingToWrite) => T) => bookings.map(f);
   const held = bookings.flatMap((b) => b.placement.tableIds.map((t) => ({ id: b.row.id, t, from: new Date(b.placement.startsAt), to: new Date(b.placement.holdEndsAt) })));
-  const { rows } = await tx.query<{ holds: number; messages: number; deliveries: number }>(BOOKINGS_WRITE_SQL, [
+  const { rows } = await tx.query<{ holds: number; deliveries: number }>(BOOKINGS_WRITE_SQL, [
     restaurantId,
     col((b) => b.row.id), col((b) => b.reference), col((b) => b.placement.date), col((b) => b.placement.time), col((b) => b.placement.serviceKey),
     col((b) => new Date(b.placement.startsAt)), col((b) => new Date(b.placement.endsAt)), col((b) => new Date(b.placement.holdEndsAt)),
@@ -386,7 +384,7 @@ export async function writeBookings(
     JSON.stringify(bookings.flatMap((b) => b.guest?.messages ?? [])),
   ]);
   if (rows[0]!.holds !== held.length) throw new Error(`${held.length - rows[0]!.holds} of the batch's table holds were not written`);
-  return { messages: rows[0]!.messages, deliveries: rows[0]!.deliveries };
+  return { deliveries: rows[0]!.deliveries };
 }
 
 /** Removes a reservation written in this transaction and its holds (cascade): a booking whose tables were taken. */

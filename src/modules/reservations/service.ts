@@ -260,7 +260,6 @@ export class ReservationService {
     if (input.eventId && input.area) {
       throw errors.validation([{ path: 'body.area', message: 'an event booking takes seats of the event, not a table: leave area out' }]);
     }
-    const key = `${restaurantId}:${input.date}`;
     if (!walkIn) {
       const now = options.now ?? this.now();
       if (tx) {
@@ -274,7 +273,7 @@ export class ReservationService {
       if (booked.deliveries > 0) this.webhookWaker.wake();
       return booked.view;
     }
-    return this.queued(tx, key, (tx) => this.createSeated(tx, restaurantId, input, actor, true, options.now ?? this.now()));
+    return this.queued(tx, `${restaurantId}:${input.date}`, (tx) => this.createSeated(tx, restaurantId, input, actor, true, options.now ?? this.now()));
   }
 
   /**
@@ -498,11 +497,13 @@ export class ReservationService {
       const day = days.get(b.input.date);
       let placement: Placement;
       let guest: GuestLookup;
+      // The batch's earlier bookings are written before an event booking's guest and row (outside the try: a failure
+      // of their write is the batch's, never this booking's refusal).
+      if (eventId) await flush();
       try {
         // As alone: the guest's contact details are checked first (a 422), then the placement decided (a refusal).
         // A table booking's guest events ride with its write; an event booking's are written when it is found.
         guest = await lookUpGuest(tx, restaurantId, b.input.customer, b.now, source, eventId ? {} : { deferEvents: customerEvents });
-        if (eventId) await flush(); // the batch's earlier bookings are written before this one's guest and row
         placement = eventId
           ? await placeEvent(tx, this.floors, restaurantId, eventRequest(b.input, eventId), b.now)
           : decide(day!.model, day!.state, placeRequest(b.input), b.now);

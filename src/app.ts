@@ -135,7 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...booking,
     notifications: new NotificationService(db, booking.availability, messages, now),
     notificationWorker: new NotificationWorker(db, logger as FastifyBaseLogger, now, {
-      retryDelaysMs: config.notifyRetryDelaysMs, smtpUrl: config.smtpUrl, defaultFrom: messages.from,
+      retryDelaysMs: config.notifyRetryDelaysMs, smtpUrl: config.smtpUrl, messages,
     }),
   };
   app.decorate('services', services);

@@ -165,6 +165,10 @@ test('reminder: sent when its time comes (clock moved), never for a booking made
   const gone = (await messagesOf(noShow.id)).find((m) => m.kind === 'reminder')!;
   assert.deepEqual([gone.status, gone.last_error], ['skipped', 'the booking is no-show']);
   await waitUntil(async () => (await messagesOf(v.id)).every((m) => m.status === 'sent'));
+  // Written when it fell due (it was queued with its subject only), and kept as it was sent.
+  const stored = (await t.db.query(`SELECT subject, text_body FROM guest_messages WHERE id = $1`, [reminder.id])).rows[0];
+  assert.equal(stored.subject, mail.subject);
+  assert.equal(stored.text_body.trim(), mail.text!.trim());
 });
 
 test('waitlist offer: the held table and until when, no calendar file; kinds switched off are not queued', async () => {

@@ -6,7 +6,8 @@
  * waitlist when an accepted offer becomes a booking. Per reservation, guest_message_state keeps the booking's language,
  * the calendar SEQUENCE and what the guest was last told, so that:
  * - booking.created (confirmed, with an email): a confirmation, and a reminder due `reminderLeadHours` before the
- *   start — none when the booking was made less than that ahead; a walk-in (seated at once) gets nothing;
+ *   start — none when the booking was made less than that ahead; a walk-in (seated at once) gets nothing. The
+ *   reminder is queued unwritten (its subject only): the worker writes it when it falls due (due.ts);
  * - booking.updated that moves the date, time or party size: a change (SEQUENCE + 1); the pending reminder is skipped
  *   and a new one is queued for the new time; a step to seated, completed or no-show skips the pending reminder;
  * - booking.cancelled: a cancellation (SEQUENCE + 1, METHOD:CANCEL) and the pending reminder skipped.
@@ -20,7 +21,7 @@ import type { ReservationView } from '../reservations/queries.js';
 import type { WaitlistEntryView } from '../waitlist/queries.js';
 import { manageLink, type MessageDefaults } from './links.js';
 import { INSERT_COLUMNS, INSERT_SELECT, MESSAGE_CHANNEL, RECORDSET, guestLanguage, insertMessages, type NewMessage } from './queries.js';
-import { render, type RenderRestaurant } from './render.js';
+import { render, renderSubject, type RenderedMessage, type RenderRestaurant } from './render.js';
 import { kindEnabled, settingsFromJson, type Language, type MessageKind, type NotificationSettings } from './settings.js';
 
 export type BookingEventType = 'booking.created' | 'booking.updated' | 'booking.cancelled';
@@ -37,7 +38,8 @@ const CONTEXT_SQL = `SELECT r.slug, r.name, r.timezone, r.policy, r.contact, r.l
     s.language AS s_language, s.sequence AS s_sequence, s.starts_at AS s_starts_at, s.party_size AS s_party_size
   FROM restaurants r LEFT JOIN guest_message_state s ON s.reservation_id = $2 WHERE r.id = $1`;
 
-function contextFromRow(r: Row): Context {
+/** A message context from a row of restaurants' columns (slug, name, timezone, policy, contact, location, notifications; s_* for the state). */
+export function contextFromRow(r: Row): Context {
   const contact = (r.contact ?? {}) as Row;
   const location = (r.location ?? {}) as Row;
   const settings = settingsFromJson(r.notifications);
@@ -96,21 +98,47 @@ export class NewBookingContexts {
   }
 }
 
-/** One rendered booking message, ready to insert. */
+/** The booking a message is about, as rendering needs it. */
+export interface MessageBooking {
+  id: string;
+  reference: string;
+  startsAtMs: number;
+  endsAtMs: number;
+  partySize: number;
+  guestName: string;
+  email: string;
+}
+
+/** A booking email's subject, bodies and calendar file. */
+export function renderBookingMessage(
+  ctx: Context, b: MessageBooking, kind: MessageKind, language: Language, sequence: number, nowMs: number, defaults: MessageDefaults,
+): RenderedMessage {
+  return render({
+    kind, language, restaurant: ctx.restaurant, settings: ctx.settings, guestName: b.guestName, recipient: b.email,
+    startsAtMs: b.startsAtMs, endsAtMs: b.endsAtMs, partySize: b.partySize, reference: b.reference,
+    uid: b.id, sequence, manageLink: manageLink(ctx.settings, ctx.slug, b.reference, b.email, defaults), nowMs,
+    organizerEmail: ctx.settings.fromAddress ?? defaults.from,
+  });
+}
+
+/**
+ * One booking message, ready to insert: rendered, except a reminder, which is queued with its subject and written
+ * when it falls due (due.ts), from the booking and the restaurant as they are then.
+ */
 export function bookingMessage(
   ctx: Context, view: ReservationView, kind: MessageKind, language: Language, sequence: number, nowMs: number, sendAfterMs: number,
   defaults: MessageDefaults,
 ): NewMessage {
-  const email = view.customer!.email!;
-  const link = manageLink(ctx.settings, ctx.slug, view.reference, email, defaults);
-  const rendered = render({
-    kind, language, restaurant: ctx.restaurant, settings: ctx.settings, guestName: view.customer!.name, recipient: email,
-    startsAtMs: Date.parse(view.startsAt), endsAtMs: Date.parse(view.endsAt), partySize: view.partySize, reference: view.reference,
-    uid: view.id, sequence, manageLink: link, nowMs, organizerEmail: ctx.settings.fromAddress ?? defaults.from,
-  });
+  const b: MessageBooking = {
+    id: view.id, reference: view.reference, startsAtMs: Date.parse(view.startsAt), endsAtMs: Date.parse(view.endsAt), partySize: view.partySize,
+    guestName: view.customer!.name, email: view.customer!.email!,
+  };
+  const rendered = kind === 'reminder'
+    ? { subject: renderSubject({ kind, language, restaurant: ctx.restaurant, guestName: b.guestName, startsAtMs: b.startsAtMs, reference: b.reference }), text: null, html: null, ics: null }
+    : renderBookingMessage(ctx, b, kind, language, sequence, nowMs, defaults);
   return {
     id: newId('msg'), restaurant_id: '', reservation_id: view.id, waitlist_entry_id: null, customer_id: view.customer!.id, kind,
-    recipient: email, language, from_name: ctx.settings.fromName ?? ctx.restaurant.name, from_address: ctx.settings.fromAddress,
+    recipient: b.email, language, from_name: ctx.settings.fromName ?? ctx.restaurant.name, from_address: ctx.settings.fromAddress,
     reply_to: ctx.replyTo, subject: rendered.subject, text_body: rendered.text, html_body: rendered.html, ics: rendered.ics,
     send_after: new Date(sendAfterMs).toISOString(), created_at: new Date(nowMs).toISOString(),
   };

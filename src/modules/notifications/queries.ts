@@ -27,8 +27,9 @@ export interface MessageView {
 }
 
 export interface MessageDetail extends MessageView {
-  text: string;
-  html: string;
+  /** Null only for a reminder skipped before its time: it was never written (due.ts). */
+  text: string | null;
+  html: string | null;
   ics: string | null;
 }
 
@@ -46,8 +47,9 @@ export interface NewMessage {
   from_address: string | null;
   reply_to: string | null;
   subject: string;
-  text_body: string;
-  html_body: string;
+  /** Null for a reminder: written when it falls due (due.ts). */
+  text_body: string | null;
+  html_body: string | null;
   ics: string | null;
   send_after: string;
   created_at: string;

@@ -83,13 +83,26 @@ export function formatTime(ms: number, zone: string, language: Language): string
   return language === 'fr' ? `${hh}h${mm}` : `${hh}:${mm}`;
 }
 
+type SubjectInput = Pick<RenderInput, 'kind' | 'language' | 'restaurant' | 'guestName' | 'startsAtMs' | 'reference'>;
+
+function fillValues(input: SubjectInput) {
+  const zone = input.restaurant.timezone;
+  const date = formatDate(input.startsAtMs, zone, input.language);
+  const time = formatTime(input.startsAtMs, zone, input.language);
+  return { restaurant: input.restaurant.name, date, time, reference: input.reference ?? '', name: input.guestName };
+}
+
+/** The subject alone, as render() writes it: what a reminder stores when it is queued (its bodies are written when due). */
+export function renderSubject(input: SubjectInput): string {
+  return oneLine(fill(STRINGS[input.language].subject[input.kind], fillValues(input)));
+}
+
 export function render(input: RenderInput): RenderedMessage {
   const s = STRINGS[input.language];
   const r = input.restaurant;
   const zone = r.timezone;
-  const date = formatDate(input.startsAtMs, zone, input.language);
-  const time = formatTime(input.startsAtMs, zone, input.language);
-  const values = { restaurant: r.name, date, time, reference: input.reference ?? '', name: input.guestName };
+  const values = fillValues(input);
+  const { date, time } = values;
   const subject = oneLine(fill(s.subject[input.kind], values));
   const heading = s.heading[input.kind];
   const intro = fill(s.intro[input.kind], values);

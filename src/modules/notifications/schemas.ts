@@ -34,11 +34,11 @@ export const messageSchema = z
 
 export const messageDetailSchema = messageSchema
   .extend({
-    text: z.string().describe('The plain-text part'),
-    html: z.string().describe('The HTML part'),
+    text: z.string().nullable().describe('The plain-text part; null for a reminder skipped before its time (never written)'),
+    html: z.string().nullable().describe('The HTML part; null for a reminder skipped before its time (never written)'),
     ics: z.string().nullable().describe('The attached iCalendar file (RFC 5545), if any'),
   })
-  .describe('A guest email with its content');
+  .describe('A guest email with its content. A reminder is written when it falls due: until then it reads as it would be written now');
 
 export const messageListSchema = z.object({ data: z.array(messageSchema), nextCursor: z.string().nullable() });
 

@@ -7,6 +7,7 @@ import type { Db } from '../../db/types.js';
 import { errors } from '../../http/errors.js';
 import type { AvailabilityService } from '../availability/service.js';
 import { findReservation } from '../reservations/queries.js';
+import { previewDueMessage } from './due.js';
 import { bookingMessage, loadContext } from './enqueue.js';
 import { manageLink, type MessageDefaults } from './links.js';
 import { findMessage, insertMessages, listMessages, type ListMessagesQuery, type MessageDetail, type MessageView } from './queries.js';
@@ -49,9 +50,14 @@ export class NotificationService {
     return { data: page, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
   }
 
+  /** A pending reminder not written yet reads as it would be written now; one skipped before its time has no bodies. */
   async get(restaurantId: string, id: string): Promise<MessageDetail> {
     const m = await findMessage(this.db, restaurantId, id);
     if (!m) throw errors.notFound(`No message "${id}".`);
+    if (m.text === null && m.status === 'pending') {
+      const preview = await previewDueMessage(this.db, id, this.defaults, this.now());
+      if (preview) return { ...m, subject: preview.subject, text: preview.text, html: preview.html, ics: preview.ics };
+    }
     return m;
   }
 

@@ -9,6 +9,7 @@
  * - Sends with no transaction open. Sent: `sent`. A temporary failure (4xx, connection errors): `pending` again after
  *   the next delay of MAITRE_NOTIFY_RETRY_DELAYS; when none is left, `failed`. A permanent one (5xx): `failed` with the
  *   server's reply. Outcomes are recorded only by the claim's holder (claimed_by), so a stale instance cannot overwrite.
+ * - A reminder is written when it falls due, at the start of a pass (due.ts); only written messages are claimed.
  * - Without MAITRE_SMTP_URL, due messages become `not_sent`: rendered and kept, visible in the dashboard.
  * An SMTP server that is down never touches a booking: bookings only insert rows.
  */
@@ -18,6 +19,8 @@ import { ClaimLoop } from '../../background/claim-loop.js';
 import { prepared } from '../../db/prepared.js';
 import { newId } from '../../lib/ids.js';
 import { smtpMailer, type Mailer, type OutgoingMessage, type SendOutcome } from './mailer.js';
+import { writeDueReminders } from './due.js';
+import type { MessageDefaults } from './links.js';
 import { MESSAGE_CHANNEL } from './queries.js';
 
 export interface WorkerOptions {
@@ -28,25 +31,26 @@ export interface WorkerOptions {
   pollIntervalMs: number;
   /** Messages sent at once by this instance. */
   concurrency: number;
-  /** MAITRE_SMTP_FROM: the sender of a message whose restaurant sets no from address. */
-  defaultFrom: string;
+  /** MAITRE_PUBLIC_URL and MAITRE_SMTP_FROM: the sender of a message whose restaurant sets none, and what a reminder is written with. */
+  messages: MessageDefaults;
 }
 
-const DEFAULTS: Omit<WorkerOptions, 'retryDelaysMs' | 'defaultFrom'> = { leaseMs: 60_000, pollIntervalMs: 1_000, concurrency: 4 };
+const DEFAULTS: Omit<WorkerOptions, 'retryDelaysMs' | 'messages'> = { leaseMs: 60_000, pollIntervalMs: 1_000, concurrency: 4 };
 
 /** Both claims read the due messages in their index's order and update them by id (TransactionOptions.claimPlan). */
 const CLAIMING = { claimPlan: true } as const;
 
 export const CLAIM_SQL = prepared('maitre_messages_claim', `UPDATE guest_messages m
     SET attempts = m.attempts + 1, locked_until = $2, next_attempt_at = $2, claimed_by = $3, updated_at = $1
-  WHERE m.id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1
+  WHERE m.id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1 AND text_body IS NOT NULL
                   ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
   RETURNING m.id, m.kind, m.recipient, m.from_name, m.from_address, m.reply_to, m.subject, m.text_body, m.html_body, m.ics, m.language,
             m.attempts, m.claimed_by`);
 
 export const NOT_SENT_SQL = prepared('maitre_messages_not_sent', `UPDATE guest_messages SET status = 'not_sent', last_error = 'no SMTP server configured (MAITRE_SMTP_URL)',
     locked_until = NULL, claimed_by = NULL, updated_at = $1
-  WHERE id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT 500 FOR UPDATE SKIP LOCKED)`);
+  WHERE id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1 AND text_body IS NOT NULL
+                ORDER BY next_attempt_at LIMIT 500 FOR UPDATE SKIP LOCKED)`);
 
 interface Claimed {
   message: OutgoingMessage;
@@ -64,7 +68,7 @@ export class NotificationWorker {
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
     private readonly now: () => number,
-    options: Partial<WorkerOptions> & Pick<WorkerOptions, 'retryDelaysMs' | 'defaultFrom'> & { smtpUrl?: string; mailer?: Mailer | null },
+    options: Partial<WorkerOptions> & Pick<WorkerOptions, 'retryDelaysMs' | 'messages'> & { smtpUrl?: string; mailer?: Mailer | null },
   ) {
     this.options = { ...DEFAULTS, ...options };
     this.mailer = options.mailer !== undefined ? options.mailer : options.smtpUrl ? smtpMailer(options.smtpUrl) : null;
@@ -105,6 +109,7 @@ export class NotificationWorker {
   /** One pass of the loop: without a mailer, due messages become not_sent; with one, up to `room` are claimed and sent. */
   private async pass(room: number): Promise<number> {
     const now = new Date(this.now());
+    await writeDueReminders(this.db, this.options.messages, now.getTime());
     if (!this.mailer) {
       await this.db.transaction((tx) => tx.query(NOT_SENT_SQL, [now]), CLAIMING);
       return 0;
@@ -121,7 +126,7 @@ export class NotificationWorker {
       token,
       attempts: r.attempts,
       message: {
-        id: r.id, kind: r.kind, to: r.recipient, fromName: r.from_name, fromAddress: r.from_address ?? this.options.defaultFrom, replyTo: r.reply_to,
+        id: r.id, kind: r.kind, to: r.recipient, fromName: r.from_name, fromAddress: r.from_address ?? this.options.messages.from, replyTo: r.reply_to,
         subject: r.subject, text: r.text_body, html: r.html_body, ics: r.ics, language: r.language,
       },
     }));

@@ -5732,7 +5732,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A guest email with its content */
+            /** @description A guest email with its content. A reminder is written when it falls due: until then it reads as it would be written now */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5769,10 +5769,10 @@ export interface operations {
                         /** @description The SMTP server's reply of the last failed attempt */
                         lastError: string | null;
                         createdAt: string;
-                        /** @description The plain-text part */
-                        text: string;
-                        /** @description The HTML part */
-                        html: string;
+                        /** @description The plain-text part; null for a reminder skipped before its time (never written) */
+                        text: string | null;
+                        /** @description The HTML part; null for a reminder skipped before its time (never written) */
+                        html: string | null;
                         /** @description The attached iCalendar file (RFC 5545), if any */
                         ics: string | null;
                     };

@@ -131,7 +131,11 @@ function MessageView({ id }: { id: string }) {
           <h3 id={headingId}>
             {KIND_LABEL[m.kind]} email: “{m.subject}”
           </h3>
-          <EmailRender subject={m.subject} html={m.html} text={m.text} ics={m.ics} />
+          {m.html !== null && m.text !== null ? (
+            <EmailRender subject={m.subject} html={m.html} text={m.text} ics={m.ics} />
+          ) : (
+            <p className="muted">Never written: this reminder was skipped before its time. A reminder is written when it goes out.</p>
+          )}
         </>
       )}
     </section>

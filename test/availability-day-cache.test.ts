@@ -125,6 +125,20 @@ test('day_changes: a move notes both dates, a deletion its date; compaction keep
     const before = await totals();
     assert.ok(before[MON] >= 2, 'the booking and its hold are noted on its date');
 
+    // One statement inserting several reservations (as a booking batch does) notes each date it touched once (migration
+    // 0014), weighing the rows it inserted there.
+    const rowsBefore = await rowCount();
+    await t.db.query(
+      `INSERT INTO reservations (id, restaurant_id, reference, status, date, time, service_key, starts_at, ends_at, hold_ends_at, party_size)
+       SELECT 'res_stmt' || i, restaurant_id, 'ZZZ-ZZZ' || i, 'cancelled', date + i / 3, time, service_key, starts_at, ends_at, hold_ends_at, party_size
+         FROM reservations, generate_series(2, 4) AS i WHERE id = $1`,
+      [made.json().id],
+    );
+    const inserted = await totals();
+    assert.equal(inserted[MON], before[MON]! + 1);
+    assert.equal(inserted['2026-03-03'], (before['2026-03-03'] ?? 0) + 2);
+    assert.equal(await rowCount(), rowsBefore + 2, 'one log row a date');
+
     const moved = await r.patch(`/reservations/${made.json().id}`, { date: '2026-03-03', time: '12:00' });
     assert.equal(moved.statusCode, 200, moved.body);
     const after = await totals();

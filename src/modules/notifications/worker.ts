@@ -10,7 +10,8 @@
  *   the next delay of MAITRE_NOTIFY_RETRY_DELAYS; when none is left, `failed`. A permanent one (5xx): `failed` with the
  *   server's reply. Outcomes are recorded only by the claim's holder (claimed_by), so a stale instance cannot overwrite.
  * - A reminder is written when it falls due, at the start of a pass (due.ts); only written messages are claimed.
- * - Without MAITRE_SMTP_URL, due messages become `not_sent`: rendered and kept, visible in the dashboard.
+ * - Without MAITRE_SMTP_URL, due messages become `not_sent`: rendered and kept, visible in the dashboard; such passes run
+ *   at most every `notSendingPassMs`, however many commits wake the worker meanwhile.
  * An SMTP server that is down never touches a booking: bookings only insert rows.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -31,11 +32,16 @@ export interface WorkerOptions {
   pollIntervalMs: number;
   /** Messages sent at once by this instance. */
   concurrency: number;
+  /**
+   * Without SMTP, the least time between two passes: marking messages not sent is bookkeeping, so it does not chase
+   * every commit's wake-up (a pass is a few round trips; under a booking rush it ran for nearly every batch).
+   */
+  notSendingPassMs: number;
   /** MAITRE_PUBLIC_URL and MAITRE_SMTP_FROM: the sender of a message whose restaurant sets none, and what a reminder is written with. */
   messages: MessageDefaults;
 }
 
-const DEFAULTS: Omit<WorkerOptions, 'retryDelaysMs' | 'messages'> = { leaseMs: 60_000, pollIntervalMs: 1_000, concurrency: 4 };
+const DEFAULTS: Omit<WorkerOptions, 'retryDelaysMs' | 'messages'> = { leaseMs: 60_000, pollIntervalMs: 1_000, concurrency: 4, notSendingPassMs: 250 };
 
 /** Both claims read the due messages in their index's order and update them by id (TransactionOptions.claimPlan). */
 const CLAIMING = { claimPlan: true } as const;
@@ -63,6 +69,9 @@ export class NotificationWorker {
   readonly instanceId = newId('ntf', 12);
   private mailer: Mailer | null;
   private readonly loop: ClaimLoop;
+  /** Without SMTP: when the last pass ran, and until when a deferred one is already scheduled (real time, not the app's clock). */
+  private lastNotSendingPass = 0;
+  private deferredUntil = 0;
 
   constructor(
     private readonly db: Db,
@@ -108,6 +117,7 @@ export class NotificationWorker {
 
   /** One pass of the loop: without a mailer, due messages become not_sent; with one, up to `room` are claimed and sent. */
   private async pass(room: number): Promise<number> {
+    if (!this.mailer && this.deferNotSendingPass()) return 0;
     const now = new Date(this.now());
     await writeDueReminders(this.db, this.options.messages, now.getTime());
     if (!this.mailer) {
@@ -117,6 +127,21 @@ export class NotificationWorker {
     const claims = await this.claim(now, room);
     for (const c of claims) this.launch(c);
     return claims.length;
+  }
+
+  /** Without SMTP: true when a pass ran less than notSendingPassMs ago (one deferred pass is then scheduled). */
+  private deferNotSendingPass(): boolean {
+    const t = performance.now();
+    const wait = this.lastNotSendingPass + this.options.notSendingPassMs - t;
+    if (wait <= 0) {
+      this.lastNotSendingPass = t;
+      return false;
+    }
+    if (this.deferredUntil <= t) {
+      this.deferredUntil = t + wait;
+      this.loop.wakeIn(Math.ceil(wait));
+    }
+    return true;
   }
 
   private async claim(now: Date, limit: number): Promise<Claimed[]> {

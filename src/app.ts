@@ -121,7 +121,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const usage = new UsageRecorder(db, logger, config.usageFlushMs);
   usage.start();
 
-  const messages = messageDefaults(config); // per app: MAITRE_PUBLIC_URL and MAITRE_SMTP_FROM in guest emails
+  // Per app: MAITRE_PUBLIC_URL and MAITRE_SMTP_FROM in guest emails, and whether its worker sends them (it has a mailer).
+  const messages = messageDefaults(config, () => notificationWorker.sending);
+  const notificationWorker = new NotificationWorker(db, logger as FastifyBaseLogger, now, {
+    retryDelaysMs: config.notifyRetryDelaysMs, smtpUrl: config.smtpUrl, messages,
+  });
   const booking = createBookingServices(db, now, messages);
   const services: Services = {
     config, db, now, keyCache, limiter, usage, metrics, invalidateLocal,
@@ -134,9 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }, metrics),
     ...booking,
     notifications: new NotificationService(db, booking.availability, messages, now),
-    notificationWorker: new NotificationWorker(db, logger as FastifyBaseLogger, now, {
-      retryDelaysMs: config.notifyRetryDelaysMs, smtpUrl: config.smtpUrl, messages,
-    }),
+    notificationWorker,
   };
   app.decorate('services', services);
   services.availability.days.onRead = (result) => metrics.availabilityDayReads.inc({ result });

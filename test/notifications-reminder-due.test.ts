@@ -132,7 +132,7 @@ test('a reminder held by a change of its booking is left for the next pass: writ
   const v = await book(r, '21:30', 'Noa');
   const m = await reminderOf(v.id);
   const due = Date.parse(v.startsAt) - 2 * 3_600_000 + 1_000;
-  const defaults = { publicUrl: 'http://127.0.0.1', from: 'bookings@maitre.test' };
+  const defaults = { publicUrl: 'http://127.0.0.1', from: 'bookings@maitre.test', sending: () => false };
   const inTime = <T>(p: Promise<T>) =>
     Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('writeDueReminders waited on a lock')), 5_000).unref())]);
   // A booking's change holds the reservation (FOR UPDATE, as ReservationService locks it) and its pending reminder.

@@ -20,7 +20,7 @@ import { newId } from '../../lib/ids.js';
 import type { ReservationView } from '../reservations/queries.js';
 import type { WaitlistEntryView } from '../waitlist/queries.js';
 import { manageLink, type MessageDefaults } from './links.js';
-import { INSERT_COLUMNS, INSERT_SELECT, MESSAGE_CHANNEL, RECORDSET, guestLanguage, insertMessages, type NewMessage } from './queries.js';
+import { INSERT_COLUMNS, INSERT_SELECT, MESSAGE_CHANNEL, RECORDSET, guestLanguage, initialStatus, insertMessages, type NewMessage } from './queries.js';
 import { render, renderSubject, type RenderedMessage, type RenderRestaurant } from './render.js';
 import { kindEnabled, settingsFromJson, type Language, type MessageKind, type NotificationSettings } from './settings.js';
 
@@ -140,7 +140,7 @@ export function bookingMessage(
     id: newId('msg'), restaurant_id: '', reservation_id: view.id, waitlist_entry_id: null, customer_id: view.customer!.id, kind,
     recipient: b.email, language, from_name: ctx.settings.fromName ?? ctx.restaurant.name, from_address: ctx.settings.fromAddress,
     reply_to: ctx.replyTo, subject: rendered.subject, text_body: rendered.text, html_body: rendered.html, ics: rendered.ics,
-    send_after: new Date(sendAfterMs).toISOString(), created_at: new Date(nowMs).toISOString(),
+    send_after: new Date(sendAfterMs).toISOString(), created_at: new Date(nowMs).toISOString(), ...initialStatus(defaults, sendAfterMs, nowMs),
   };
 }
 
@@ -231,7 +231,9 @@ export async function enqueueGuestMessages(
  * A waitlist offer (waitlist.offered): the held table and until when, in the caller's transaction, in the entry's
  * language, else the guest's latest booking's (guestLanguage), else the restaurant's default.
  */
-export async function enqueueWaitlistOffer(tx: Queryable, restaurantId: string, entry: WaitlistEntryView, nowMs: number): Promise<void> {
+export async function enqueueWaitlistOffer(
+  tx: Queryable, restaurantId: string, entry: WaitlistEntryView, nowMs: number, defaults: Pick<MessageDefaults, 'sending'>,
+): Promise<void> {
   const email = entry.customer?.email;
   if (!email || !entry.offer) return;
   const ctx = await loadContext(tx, restaurantId, null);
@@ -248,5 +250,6 @@ export async function enqueueWaitlistOffer(tx: Queryable, restaurantId: string, 
     kind: 'waitlist_offer', recipient: email, language, from_name: ctx.settings.fromName ?? ctx.restaurant.name,
     from_address: ctx.settings.fromAddress, reply_to: ctx.replyTo, subject: rendered.subject, text_body: rendered.text,
     html_body: rendered.html, ics: null, send_after: new Date(nowMs).toISOString(), created_at: new Date(nowMs).toISOString(),
+    ...initialStatus(defaults, nowMs, nowMs),
   }]);
 }

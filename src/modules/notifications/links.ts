@@ -13,10 +13,16 @@
 export interface MessageDefaults {
   publicUrl: string;
   from: string;
+  /**
+   * Whether this instance sends email (its notification worker has a mailer, MAITRE_SMTP_URL). Without, a message due
+   * at once is written as not sent (queries.ts initialStatus) instead of waiting for a pass to mark it so. Read at
+   * each message: a mailer can be attached later. Default (a CLI, no worker): true, messages wait for the servers.
+   */
+  sending: () => boolean;
 }
 
-export function messageDefaults(config: { publicUrl: string; smtpFrom: string }): MessageDefaults {
-  return { publicUrl: config.publicUrl.replace(/\/+$/, ''), from: config.smtpFrom };
+export function messageDefaults(config: { publicUrl: string; smtpFrom: string }, sending: () => boolean = () => true): MessageDefaults {
+  return { publicUrl: config.publicUrl.replace(/\/+$/, ''), from: config.smtpFrom, sending };
 }
 
 export function manageLink(

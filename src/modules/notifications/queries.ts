@@ -8,6 +8,9 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 /** The NOTIFY channel that wakes the notification workers when a message is queued. */
 export const MESSAGE_CHANNEL = 'maitre_messages';
 
+/** The last_error of a message not sent because no SMTP server is configured (no quote: it is put in SQL text). */
+export const NOT_SENT_REASON = 'no SMTP server configured (MAITRE_SMTP_URL)';
+
 export interface MessageView {
   id: string;
   kind: MessageKind;
@@ -53,6 +56,14 @@ export interface NewMessage {
   ics: string | null;
   send_after: string;
   created_at: string;
+  /** `not_sent` (with NOT_SENT_REASON) for a message due at once on an instance that does not send: initialStatus(). */
+  status: 'pending' | 'not_sent';
+  last_error: string | null;
+}
+
+/** A new message's status: pending, or not_sent at once when it is due now and this instance does not send email. */
+export function initialStatus(defaults: { sending: () => boolean }, sendAfterMs: number, nowMs: number): Pick<NewMessage, 'status' | 'last_error'> {
+  return sendAfterMs <= nowMs && !defaults.sending() ? { status: 'not_sent', last_error: NOT_SENT_REASON } : { status: 'pending', last_error: null };
 }
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
@@ -69,14 +80,15 @@ export function messageFromRow(r: Row): MessageView {
 }
 
 export const INSERT_COLUMNS = `id, restaurant_id, reservation_id, waitlist_entry_id, customer_id, kind, recipient, language, from_name, from_address,
-  reply_to, subject, text_body, html_body, ics, send_after, next_attempt_at, created_at, updated_at`;
+  reply_to, subject, text_body, html_body, ics, send_after, next_attempt_at, created_at, updated_at, status, last_error`;
 
 /** SELECT list over jsonb_to_recordset($n) AS x(...) for NewMessage rows. */
 export const INSERT_SELECT = `SELECT x.id, x.restaurant_id, x.reservation_id, x.waitlist_entry_id, x.customer_id, x.kind, x.recipient, x.language,
-    x.from_name, x.from_address, x.reply_to, x.subject, x.text_body, x.html_body, x.ics, x.send_after, x.send_after, x.created_at, x.created_at`;
+    x.from_name, x.from_address, x.reply_to, x.subject, x.text_body, x.html_body, x.ics, x.send_after, x.send_after, x.created_at, x.created_at,
+    x.status, x.last_error`;
 export const RECORDSET = `x(id text, restaurant_id text, reservation_id text, waitlist_entry_id text, customer_id text, kind text, recipient text,
     language text, from_name text, from_address text, reply_to text, subject text, text_body text, html_body text, ics text,
-    send_after timestamptz, created_at timestamptz)`;
+    send_after timestamptz, created_at timestamptz, status text, last_error text)`;
 
 /** Inserts messages and wakes the workers (on commit), in one statement. */
 export async function insertMessages(tx: Queryable, messages: NewMessage[]): Promise<void> {

@@ -10,8 +10,9 @@
  *   the next delay of MAITRE_NOTIFY_RETRY_DELAYS; when none is left, `failed`. A permanent one (5xx): `failed` with the
  *   server's reply. Outcomes are recorded only by the claim's holder (claimed_by), so a stale instance cannot overwrite.
  * - A reminder is written when it falls due, at the start of a pass (due.ts); only written messages are claimed.
- * - Without MAITRE_SMTP_URL, due messages become `not_sent`: rendered and kept, visible in the dashboard; such passes run
- *   at most every `notSendingPassMs`, however many commits wake the worker meanwhile.
+ * - Without MAITRE_SMTP_URL, due messages become `not_sent`: rendered and kept, visible in the dashboard. A message due at
+ *   once is written so by its booking (queries.ts initialStatus); the passes, which mark the rest (a reminder when due,
+ *   a message another instance queued), run at most every `notSendingPassMs`, however many commits wake the worker.
  * An SMTP server that is down never touches a booking: bookings only insert rows.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -22,7 +23,7 @@ import { newId } from '../../lib/ids.js';
 import { smtpMailer, type Mailer, type OutgoingMessage, type SendOutcome } from './mailer.js';
 import { writeDueReminders } from './due.js';
 import type { MessageDefaults } from './links.js';
-import { MESSAGE_CHANNEL } from './queries.js';
+import { MESSAGE_CHANNEL, NOT_SENT_REASON } from './queries.js';
 
 export interface WorkerOptions {
   /** Delay before retry n (n = 1..length) after a temporary failure; after the last one the message is failed. */
@@ -53,7 +54,7 @@ export const CLAIM_SQL = prepared('maitre_messages_claim', `UPDATE guest_message
   RETURNING m.id, m.kind, m.recipient, m.from_name, m.from_address, m.reply_to, m.subject, m.text_body, m.html_body, m.ics, m.language,
             m.attempts, m.claimed_by`);
 
-export const NOT_SENT_SQL = prepared('maitre_messages_not_sent', `UPDATE guest_messages SET status = 'not_sent', last_error = 'no SMTP server configured (MAITRE_SMTP_URL)',
+export const NOT_SENT_SQL = prepared('maitre_messages_not_sent', `UPDATE guest_messages SET status = 'not_sent', last_error = '${NOT_SENT_REASON}',
     locked_until = NULL, claimed_by = NULL, updated_at = $1
   WHERE id IN (SELECT id FROM guest_messages WHERE status = 'pending' AND next_attempt_at <= $1 AND text_body IS NOT NULL
                 ORDER BY next_attempt_at LIMIT 500 FOR UPDATE SKIP LOCKED)`);

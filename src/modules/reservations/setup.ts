@@ -23,7 +23,7 @@ export function createBookingServices(db: Db, now: () => number, messages: Messa
   const availability = new AvailabilityService(db, now);
   const floors = availability.floors;
   // The waitlist's offer engine is booking's CapacityHooks: freed tables are offered inside the freeing transaction.
-  const offers = new WaitlistOffers(floors, now);
+  const offers = new WaitlistOffers(floors, now, messages);
   const reservations = new ReservationService(db, floors, now, offers, messages);
   return {
     availability,

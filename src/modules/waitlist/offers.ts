@@ -27,6 +27,7 @@ import { insertReservation } from '../reservations/queries.js';
 import type { CapacityHooks } from '../reservations/service.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
 import { enqueueWaitlistOffer } from '../notifications/enqueue.js';
+import type { MessageDefaults } from '../notifications/links.js';
 import { closeEntries, dueOffers, findEntry, markOffered, waitingEntries, type WaitingEntry } from './queries.js';
 import { chooseSlot } from './window.js';
 
@@ -39,6 +40,8 @@ export class WaitlistOffers implements CapacityHooks {
   constructor(
     private readonly floors: FloorCache,
     private readonly now: () => number = Date.now,
+    /** Whether this instance sends email (notifications/links.ts): an offer's email is then pending, else not sent. */
+    private readonly messages: Pick<MessageDefaults, 'sending'> = { sending: () => true },
   ) {}
 
   /** The caller (a booking or move) holds the date's lock already (and may have read the overdue offers under it). */
@@ -105,7 +108,7 @@ export class WaitlistOffers implements CapacityHooks {
     await markOffered(tx, e.id, holdId, nowMs, nowMs + OFFER_TTL_MS);
     const entry = await findEntry(tx, restaurantId, e.id);
     await enqueueEvent(tx, { restaurantId, type: 'waitlist.offered', data: entry!.view });
-    await enqueueWaitlistOffer(tx, restaurantId, entry!.view, nowMs); // the guest's email, same transaction
+    await enqueueWaitlistOffer(tx, restaurantId, entry!.view, nowMs, this.messages); // the guest's email, same transaction
     return true;
   }
 }

@@ -133,17 +133,38 @@ test('a reminder held by a change of its booking is left for the next pass: writ
   const m = await reminderOf(v.id);
   const due = Date.parse(v.startsAt) - 2 * 3_600_000 + 1_000;
   const defaults = { publicUrl: 'http://127.0.0.1', from: 'bookings@maitre.test', sending: () => false };
+  const noError = (id: string, err: unknown) => assert.fail(`${id}: ${String(err)}`);
   const inTime = <T>(p: Promise<T>) =>
     Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('writeDueReminders waited on a lock')), 5_000).unref())]);
   // A booking's change holds the reservation (FOR UPDATE, as ReservationService locks it) and its pending reminder.
   await t.db.transaction(async (tx) => {
     await tx.query('SELECT 1 FROM reservations WHERE id = $1 FOR UPDATE', [v.id]);
     await tx.query('SELECT 1 FROM guest_messages WHERE id = $1 FOR UPDATE', [m.id]);
-    assert.equal(await inTime(writeDueReminders(t.db, defaults, due)), 0);
+    assert.equal(await inTime(writeDueReminders(t.db, defaults, due, noError)), 0);
   });
   assert.equal((await reminderById(m.id)).text_body, null);
-  assert.equal(await inTime(writeDueReminders(t.db, defaults, due)), 1);
+  assert.equal(await inTime(writeDueReminders(t.db, defaults, due, noError)), 1);
   const written = await reminderById(m.id);
   assert.equal(written.status, 'pending', 'written, then claimed by the pass that follows');
   assert.ok(written.text_body!.includes(v.reference));
+});
+
+test('a reminder that cannot be rendered is failed and reported; the others due with it are written all the same', async () => {
+  const broken = await createTenant(t.app, config('+33 1 66 66 66 66'));
+  const fine = await createTenant(t.app, config('+33 1 77 77 77 77'));
+  const a = await book(broken, '21:15', 'Ana');
+  const b = await book(fine, '21:15', 'Bea');
+  const [ma, mb] = [await reminderOf(a.id), await reminderOf(b.id)];
+  // A restaurant row no import would write (a zone that does not exist): rendering its reminder throws.
+  await t.db.query(`UPDATE restaurants SET timezone = 'Nowhere/Atlantis' WHERE id = $1`, [broken.id]);
+  const errors: string[] = [];
+  const due = Date.parse(a.startsAt) - 2 * 3_600_000 + 1_000;
+  const defaults = { publicUrl: 'http://127.0.0.1', from: 'bookings@maitre.test', sending: () => false };
+  assert.equal(await writeDueReminders(t.db, defaults, due, (id) => errors.push(id)), 2);
+  assert.deepEqual(errors, [ma.id]);
+  const failed = await reminderById(ma.id);
+  assert.deepEqual([failed.status, failed.last_error, failed.text_body], ['failed', 'the reminder could not be written (see the server log)', null]);
+  const written = await reminderById(mb.id);
+  assert.equal(written.status, 'pending');
+  assert.ok(written.text_body!.includes(b.reference));
 });

@@ -30,7 +30,7 @@ export interface MessageView {
 }
 
 export interface MessageDetail extends MessageView {
-  /** Null only for a reminder skipped before its time: it was never written (due.ts). */
+  /** Null only for a reminder never written: skipped before its time, or failed (due.ts). */
   text: string | null;
   html: string | null;
   ics: string | null;

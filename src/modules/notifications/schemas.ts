@@ -34,8 +34,8 @@ export const messageSchema = z
 
 export const messageDetailSchema = messageSchema
   .extend({
-    text: z.string().nullable().describe('The plain-text part; null for a reminder skipped before its time (never written)'),
-    html: z.string().nullable().describe('The HTML part; null for a reminder skipped before its time (never written)'),
+    text: z.string().nullable().describe('The plain-text part; null for a reminder never written (skipped before its time, or failed)'),
+    html: z.string().nullable().describe('The HTML part; null for a reminder never written (skipped before its time, or failed)'),
     ics: z.string().nullable().describe('The attached iCalendar file (RFC 5545), if any'),
   })
   .describe('A guest email with its content. A reminder is written when it falls due: until then it reads as it would be written now');

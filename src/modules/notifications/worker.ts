@@ -120,7 +120,8 @@ export class NotificationWorker {
   private async pass(room: number): Promise<number> {
     if (!this.mailer && this.deferNotSendingPass()) return 0;
     const now = new Date(this.now());
-    await writeDueReminders(this.db, this.options.messages, now.getTime());
+    await writeDueReminders(this.db, this.options.messages, now.getTime(), (messageId, err) =>
+      this.log.error({ err, messageId }, 'notification worker: a reminder could not be written; it is failed'));
     if (!this.mailer) {
       await this.db.transaction((tx) => tx.query(NOT_SENT_SQL, [now]), CLAIMING);
       return 0;

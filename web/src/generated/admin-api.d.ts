@@ -5769,9 +5769,9 @@ export interface operations {
                         /** @description The SMTP server's reply of the last failed attempt */
                         lastError: string | null;
                         createdAt: string;
-                        /** @description The plain-text part; null for a reminder skipped before its time (never written) */
+                        /** @description The plain-text part; null for a reminder never written (skipped before its time, or failed) */
                         text: string | null;
-                        /** @description The HTML part; null for a reminder skipped before its time (never written) */
+                        /** @description The HTML part; null for a reminder never written (skipped before its time, or failed) */
                         html: string | null;
                         /** @description The attached iCalendar file (RFC 5545), if any */
                         ics: string | null;

@@ -134,7 +134,11 @@ function MessageView({ id }: { id: string }) {
           {m.html !== null && m.text !== null ? (
             <EmailRender subject={m.subject} html={m.html} text={m.text} ics={m.ics} />
           ) : (
-            <p className="muted">Never written: this reminder was skipped before its time. A reminder is written when it goes out.</p>
+            <p className="muted">
+              {m.status === 'skipped'
+                ? 'Never written: this reminder was skipped before its time. A reminder is written when it goes out.'
+                : 'Never written: this reminder could not be written when it fell due (the server log says why).'}
+            </p>
           )}
         </>
       )}

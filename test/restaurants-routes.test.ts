@@ -63,6 +63,45 @@ test('config:read routes return the profile, areas, tables, combinations and ser
   }
 });
 
+test('the profile: a load (cold cache) and a hit (kept bytes) answer the same; a change is served at once; a failed load is an error envelope', async () => {
+  const t = await createTestApp();
+  try {
+    const { restaurant, key } = await tenant(t, 'kept', ['config:read']);
+    const cold = await get(t, '/v1/restaurants/kept', key);
+    assert.ok(t.app.services.restaurants.cachedProfile(restaurant.id), 'the first request loaded and cached it');
+    const warm = await get(t, '/v1/restaurants/kept', key);
+    assert.equal(cold.statusCode, 200);
+    assert.equal(warm.statusCode, 200);
+    assert.equal(warm.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(warm.headers['content-type'], cold.headers['content-type']);
+    assert.equal(warm.body, cold.body, 'the kept bytes are the answer the load gave');
+    assert.equal(warm.headers['x-ratelimit-remaining'], String(Number(cold.headers['x-ratelimit-remaining']) - 1), 'the pipeline ran on the hit');
+
+    await t.app.services.restaurants.replaceConfig(restaurant.id, { ...config('kept'), name: 'Kept Renamed' }, SYSTEM);
+    const renamed = await get(t, '/v1/restaurants/kept', key);
+    assert.equal(renamed.json().name, 'Kept Renamed', 'a change is served on the very next request (new object, new bytes)');
+    const same = (body: string) => ({ ...(JSON.parse(body) as Record<string, unknown>), name: 'x', updatedAt: 'x' });
+    assert.deepEqual(same(renamed.body), same(cold.body), 'nothing else changed');
+
+    // A load that fails (cold cache) answers the error envelope and its request id, as an async handler would.
+    t.app.services.restaurants.invalidateCached({ kind: 'all' });
+    const original = t.app.services.restaurants.profile;
+    t.app.services.restaurants.profile = () => Promise.reject(new Error('database gone'));
+    try {
+      const failed = await get(t, '/v1/restaurants/kept', key);
+      assert.equal(failed.statusCode, 500);
+      assert.equal(failed.json().error.code, 'internal_error');
+      assert.deepEqual(Object.keys(failed.json().error).sort(), ['code', 'details', 'message']);
+      assert.match(String(failed.headers['x-request-id']), /^req_/);
+      assert.doesNotMatch(failed.body, /database gone/);
+    } finally {
+      t.app.services.restaurants.profile = original;
+    }
+  } finally {
+    await t.close();
+  }
+});
+
 test('without config:read: 403 scope_missing; no key: 401; another restaurant: 403', async () => {
   const t = await createTestApp();
   try {

@@ -4,9 +4,27 @@ import {
   areaListSchema, combinationListSchema, profileSchema, restaurantParamsSchema, serviceListSchema, tableListSchema,
 } from './schemas.js';
 import { restaurantIdOf } from '../../http/context.js';
+import { JSON_CONTENT_TYPE, serializerFor } from '../../http/serializer.js';
+import type { RestaurantProfile } from './rows.js';
 
 const tags = ['Restaurant'];
 const config = { scope: 'config:read' as const };
+
+/** The serializer Fastify compiles for the profile's 200 schema: the kept answers are the very bytes it would write. */
+const serializeProfile = serializerFor(profileSchema);
+
+/**
+ * Each cached profile's answer, serialized once. The profile cache replaces the object whenever the restaurant
+ * changes (src/modules/restaurants/profile-cache.ts), so an answer keyed by it is dropped with it and never outlives
+ * a change. Nothing in a profile depends on the clock.
+ */
+const answers = new WeakMap<RestaurantProfile, string>();
+
+export function profileJson(profile: RestaurantProfile): string {
+  let json = answers.get(profile);
+  if (json === undefined) answers.set(profile, (json = serializeProfile(profile)));
+  return json;
+}
 
 export const restaurantRoutes: FastifyPluginAsyncZod = async (app) => {
   const restaurants = app.services.restaurants;
@@ -21,7 +39,16 @@ export const restaurantRoutes: FastifyPluginAsyncZod = async (app) => {
         tags, params: restaurantParamsSchema, response: { 200: profileSchema },
       },
     },
-    async (req) => restaurants.profile(restaurantIdOf(req)), // in-process cache, invalidated on every change
+    // Synchronous on a hit of the in-process cache (invalidated on every change): the kept bytes are sent as they are.
+    (req, reply) => {
+      const id = restaurantIdOf(req);
+      const cached = restaurants.cachedProfile(id);
+      if (cached) return void reply.header('content-type', JSON_CONTENT_TYPE).send(profileJson(cached) as never);
+      restaurants.profile(id).then(
+        (profile) => reply.header('content-type', JSON_CONTENT_TYPE).send(profileJson(profile) as never),
+        (err: Error) => reply.send(err as never),
+      );
+    },
   );
 
   app.get(

@@ -49,6 +49,11 @@ export class RestaurantService {
     return this.profiles.get(restaurantId);
   }
 
+  /** The cached profile, or undefined when it has to be loaded (profile() then). */
+  cachedProfile(restaurantId: string): RestaurantProfile | undefined {
+    return this.profiles.peek(restaurantId);
+  }
+
   /**
    * Applies a change to the cached profiles (the app's one listener on the change channel calls it for every NOTIFY,
    * and with `all` when the listening connection was lost).

@@ -2,7 +2,7 @@
 // Lighthouse 12's default (mobile, simulated 4× slower CPU and slow 4G), Debian's Chromium, headless. Lighthouse is not
 // a dependency of Maitre: it runs through npx (lighthouse@12, from the npm registry, into npm's cache).
 //
-//   npm run lighthouse                      # builds if needed, starts `node dist/main.js`, 3 runs of /docs, the median
+//   npm run lighthouse                      # builds if needed, starts the server as `npm start` does, 3 runs of /docs, the median
 //   npm run lighthouse -- --runs 5 --path /docs/admin
 //   npm run lighthouse -- --url http://127.0.0.1:3000/docs   # a server already running
 //
@@ -43,6 +43,7 @@ async function waitFor(url, ms) {
     } catch {
       /* not up yet */
     }
+    if (server && server.exitCode !== null) throw new Error(`the server exited (code ${server.exitCode}) before ${url} answered`);
     if (Date.now() > until) throw new Error(`${url} did not answer in ${ms / 1000} s`);
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -76,7 +77,9 @@ if (!target) {
     env.MAITRE_DATA_DIR = dir;
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
-  server = spawn('node', ['dist/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Started as `npm start` starts it: with the node flags of src/heap.ts (built into dist/ by the step above).
+  const { SERVER_NODE_FLAGS } = await import('../dist/heap.js');
+  server = spawn('node', [...SERVER_NODE_FLAGS, 'dist/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   target = `http://127.0.0.1:${port}${args.path}`;
   await waitFor(`http://127.0.0.1:${port}/healthz`, 120_000);
 }

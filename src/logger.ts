@@ -9,11 +9,19 @@ import type { Bindings, ChildLoggerOptions, Logger, LoggerOptions } from 'pino';
 const SECRET_FIELDS = ['password', 'newPassword', 'currentPassword', 'key', 'secret', 'token', 'sessionToken'];
 const SECRET_HEADERS = ['authorization', '["x-api-key"]', 'cookie', '["set-cookie"]'];
 
+/**
+ * A PostgreSQL error's `detail` and `where` quote the values of the row or key at fault ("Failing row contains (…,
+ * guest@example.com, +33…)"), so a logged error (under `err`, the convention; pino folds a `cause` into the message and
+ * stack only) keeps its message, code, table and constraint — what an operator needs — and not the guest's data.
+ */
+const DATABASE_ERROR_VALUES = ['err.detail', 'err.where'];
+
 export const REDACT_PATHS = [
   ...['req.headers', 'res.headers', 'headers', '*.headers'].flatMap((at) =>
     SECRET_HEADERS.map((h) => `${at}${h.startsWith('[') ? '' : '.'}${h}`),
   ),
   ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`]),
+  ...DATABASE_ERROR_VALUES,
 ];
 
 export function loggerOptions(level: string): LoggerOptions {

@@ -111,6 +111,33 @@ test('the redaction list covers headers, cookies and secret-named fields whereve
   assert.ok(lines.every((l) => l.includes('[redacted]')));
 });
 
+test("a database error's quoted values (detail, where) are not logged; its message, code and constraint are", async () => {
+  const lines: string[] = [];
+  const logger = pino(loggerOptions('trace'), new Writable({ write(c, _e, cb) { lines.push(c.toString()); cb(); } }));
+  // A real one: a duplicate key, which PostgreSQL reports with the key's values in `detail`.
+  const err = await t.app.services.db
+    .query(`INSERT INTO restaurants SELECT * FROM restaurants WHERE id = $1`, [r.id])
+    .then(() => null, (e: unknown) => e as Error & { code?: string; detail?: string });
+  assert.ok(err?.detail?.includes(r.id), 'the statement fails, and its detail quotes the key');
+  const violation = Object.assign(new Error('new row for relation "customers" violates check constraint "customers_email_check"'), {
+    code: '23514', constraint: 'customers_email_check', table: 'customers',
+    detail: 'Failing row contains (cus_1, rst_1, Ann, guest@example.com, +33612345678).',
+    where: 'SQL statement "INSERT INTO customers VALUES (…guest@example.com…)"',
+  });
+  logger.warn({ err: violation, bookings: 3 }, 'a batch of bookings was rolled back; each is made alone');
+  logger.error({ err: Object.assign(new Error('wrapped'), { cause: violation }) }, 'wrapped');
+  logger.error({ err }, 'duplicate');
+  const text = lines.join('');
+  assert.equal(lines.length, 3);
+  assert.doesNotMatch(text, /guest@example\.com|33612345678/);
+  assert.ok(!lines[2]!.includes(r.id), "the real error's key values are not logged");
+  assert.match(lines[0]!, /"code":"23514"/);
+  assert.match(lines[0]!, /customers_email_check/);
+  assert.match(lines[0]!, /"detail":"\[redacted\]"/);
+  assert.match(lines[2]!, /duplicate key value violates unique constraint/, 'the message of the real error is kept');
+  assert.match(lines[2]!, /"code":"23505"/);
+});
+
 test('login renews the session id: a pre-set cookie is never adopted and the previous session ends', async () => {
   const user = await createAdminUser(t, { restaurantId: r.id });
   const fixated = 'attacker-chosen-session-value-0123456789abcdef';

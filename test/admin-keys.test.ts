@@ -173,6 +173,40 @@ test('usage shows 30 daily buckets and recent requests; delete removes the key a
   }
 });
 
+test('usage: the counts and the lines of a flush are read together, even when a flush commits while the usage is read', async () => {
+  const t = await createTestApp();
+  try {
+    const { call, me } = await setup(t);
+    const key = (await call('POST', '', { name: 'Widget', scopes: ['config:read'] })).json();
+    for (let i = 0; i < 3; i++) assert.equal((await me(key.key)).statusCode, 200);
+    // The waiting usage is flushed (committed) right after the usage read's first statement on its tables.
+    const db = t.app.services.db as { query: (...args: unknown[]) => Promise<unknown> };
+    const query = db.query.bind(db);
+    let flushed = false;
+    db.query = async (...args: unknown[]) => {
+      const result = await query(...args);
+      if (!flushed && String(args[0]).includes('FROM api_key_usage')) {
+        flushed = true;
+        await t.app.services.usage.flush();
+      }
+      return result;
+    };
+    const total = (u: { daily: { s2xx: number }[] }) => u.daily.reduce((n, d) => n + d.s2xx, 0);
+    try {
+      const during = (await call('GET', `/${key.id}/usage`)).json();
+      assert.ok(flushed, 'the flush ran during the read');
+      assert.equal(total(during), during.recent.length, 'as many requests counted as lines shown');
+      const after = (await call('GET', `/${key.id}/usage`)).json();
+      assert.equal(total(after), 3);
+      assert.equal(after.recent.length, 3);
+    } finally {
+      db.query = query;
+    }
+  } finally {
+    await t.close();
+  }
+});
+
 test('every key action leaves an audit row with the user, the key id and the client IP; the log pages', async () => {
   const t = await createTestApp();
   try {

@@ -277,27 +277,30 @@ export class KeyService {
   }
 
   async usage(restaurantId: string, id: string, days = 30, recent = RECENT_LINES) {
+    type DailyRow = { day: string; s2xx: number; s3xx: number; s4xx: number; s5xx: number };
     await this.get(restaurantId, id);
     const since = new Date(this.now() - (days - 1) * 86_400_000);
     since.setUTCHours(0, 0, 0, 0);
-    const daily = await this.db.query(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, s2xx, s3xx, s4xx, s5xx
-         FROM api_key_usage_daily WHERE key_id = $1 AND day >= $2::date`,
+    // One statement, so one snapshot: the counts and the lines of one usage flush (written together) are seen
+    // together, never the lines of a flush without its counts.
+    const { rows } = await this.db.query<{ daily: DailyRow[] | null; lines: UsageLine[] | null }>(
+      `SELECT (SELECT json_agg(json_build_object('day', to_char(day, 'YYYY-MM-DD'), 's2xx', s2xx, 's3xx', s3xx, 's4xx', s4xx, 's5xx', s5xx))
+                 FROM api_key_usage_daily WHERE key_id = $1 AND day >= $2::date) AS daily,
+              (SELECT lines FROM api_key_usage_recent WHERE key_id = $1) AS lines`,
       [id, since.toISOString().slice(0, 10)],
     );
-    const byDay = new Map(daily.rows.map((r) => [r.day as string, r]));
+    const byDay = new Map((rows[0]?.daily ?? []).map((r) => [r.day, r]));
     const series = [];
     for (let i = 0; i < days; i++) {
       const d = new Date(since.getTime() + i * 86_400_000).toISOString().slice(0, 10);
       const r = byDay.get(d);
       series.push({ date: d, s2xx: r?.s2xx ?? 0, s3xx: r?.s3xx ?? 0, s4xx: r?.s4xx ?? 0, s5xx: r?.s5xx ?? 0 });
     }
-    const lines = await this.db.query<{ lines: UsageLine[] }>(`SELECT lines FROM api_key_usage_recent WHERE key_id = $1`, [id]);
     return {
       keyId: id,
       daily: series,
       // Stored newest first, durations already to a tenth of a millisecond (usage-recorder.ts).
-      recent: (lines.rows[0]?.lines ?? []).slice(0, recent).map((l) => ({
+      recent: (rows[0]?.lines ?? []).slice(0, recent).map((l) => ({
         at: new Date(l.at).toISOString(), method: l.method, route: l.route, status: l.status, origin: l.origin, durationMs: l.durationMs,
       })),
     };

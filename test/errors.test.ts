@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { createTestApp } from './helpers/app.js';
+import type { IncomingMessage } from 'node:http';
 import { ApiError, ERROR_CODES, ERROR_STATUS, errors } from '../src/http/errors.js';
+import { genReqId } from '../src/http/request-id.js';
 
 const envelope = (res: { json(): any }) => {
   const body = res.json();
@@ -163,4 +165,15 @@ test('X-Request-Id: a sane caller id is echoed, an insane one replaced', async (
     const long = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'x'.repeat(300) } });
     assert.match(String(long.headers['x-request-id']), /^req_/);
   });
+});
+
+test('minted request ids: 20 random hex digits, unique across refills of the random pool', () => {
+  const seen = new Set<string>();
+  const req = { headers: {} } as IncomingMessage;
+  for (let i = 0; i < 5_000; i++) { // ~12 refills of the 4 KiB pool (409 ids each)
+    const id = genReqId(req);
+    assert.match(id, /^req_[0-9a-f]{20}$/);
+    assert.ok(!seen.has(id), `repeated id ${id} at ${i}`);
+    seen.add(id);
+  }
 });

@@ -72,6 +72,13 @@ test('checksum: garbage is refused before any database read; a cached key needs 
     queries = 0;
     for (let i = 0; i < 5; i++) assert.equal((await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(key) })).statusCode, 200);
     assert.equal(queries, 0, 'verification of a cached key does no I/O');
+    // The cache is asked before the checksum is computed: a near-copy of the cached key (one character of its secret or
+    // of its checksum changed, or a character added) is no hit, and is still refused without a query.
+    const secretTypo = key.slice(0, 20) + (key[20] === 'a' ? 'b' : 'a') + key.slice(21);
+    for (const bad of [secretTypo, body + 'zzzzzz', key + 'x', ' '.repeat(key.length)]) {
+      assert.equal(code(await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(bad) })), 'api_key_invalid', bad);
+    }
+    assert.equal(queries, 0, 'near-copies of a cached key must not reach the database');
   } finally {
     await t.close();
     await db.close();

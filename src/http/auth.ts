@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedKey } from './context.js';
 import { errors } from './errors.js';
-import { hashKey, parseKey } from '../modules/keys/format.js';
+import { hashKey, KEY_LENGTH, parseKey } from '../modules/keys/format.js';
 import type { KeyCache } from '../modules/keys/cache.js';
 import type { UsageRecorder } from '../modules/keys/usage-recorder.js';
 import type { RateLimiter, RateLimitResult } from './rate-limit/types.js';
@@ -72,12 +72,19 @@ export async function verifyKey(presented: string, cache: KeyCache, now: number)
   return checkKey(found instanceof Promise ? await found : found, now);
 }
 
-/** Structure, checksum and the record by hash: from the cache without a wait, else the load's promise. */
+/**
+ * The record by hash — from the cache without a wait, else the load's promise — for a presented key of the right
+ * structure and checksum. The cache is asked first: an entry exists only for the hash of a string that passed
+ * `parseKey` when it was loaded, so a hit proves the structure and the checksum, and the hot path skips both (a
+ * regular expression and a CRC-32). A miss is checked before anything touches the database.
+ */
 function findKey(presented: string, cache: KeyCache): AuthenticatedKey | null | Promise<AuthenticatedKey | null> {
-  if (!parseKey(presented)) throw errors.apiKeyInvalid();
+  if (presented.length !== KEY_LENGTH) throw errors.apiKeyInvalid(); // nothing longer is hashed
   const hash = hashKey(presented);
   const cached = cache.peek(hash);
-  return cached !== undefined ? cached : cache.get(hash);
+  if (cached !== undefined) return cached;
+  if (!parseKey(presented)) throw errors.apiKeyInvalid();
+  return cache.get(hash);
 }
 
 /** Steps 2–3 on the record found: unknown, revoked, past its rotation grace → invalid; then expiry. */

@@ -13,9 +13,11 @@ import { MemoryRateLimiter } from './memory.js';
 import { admitted, MINUTE, refused, type RateLimiter, type RateLimitResult } from './types.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
 
-// KEYS: the batch's distinct buckets · ARGV[1] now (ms), ARGV[2] member prefix, then per request, in arrival order:
-// bucket index (into KEYS), window (ms), limit. Returns, per request: allowed (0|1), count after, the score of the
-// admission that must expire before another is admitted (refusals), the newest score (refusals).
+// KEYS: the batch's distinct buckets · ARGV[1] now (ms), ARGV[2] member prefix, ARGV[3] the requests in arrival
+// order, packed as "bucket index (into KEYS),window (ms),limit;" each: one argument for the whole batch, so the client
+// encodes three arguments a call instead of three a request (half the limiter's CPU on the key pipeline's hot path).
+// Returns, per request: allowed (0|1), count after, the score of the admission that must expire before another is
+// admitted (refusals), the newest score (refusals).
 // Per bucket, the window is trimmed and counted once (again only if a later request of the batch names another
 // window); each admission is a ZADD and a count+1, as the next sequential call would have counted; a refusal's two
 // scores are read once per (count, limit), since refusals change nothing. Each admitting bucket's TTL is set once, to
@@ -25,12 +27,12 @@ local now = tonumber(ARGV[1])
 local prefix = ARGV[2]
 local out = {}
 local state = {}
-local n = (#ARGV - 2) / 3
-for i = 0, n - 1 do
-  local b = 3 + i * 3
-  local k = tonumber(ARGV[b])
-  local window = tonumber(ARGV[b + 1])
-  local limit = tonumber(ARGV[b + 2])
+local i = -1
+for ks, ws, ls in string.gmatch(ARGV[3], '(%d+),(%d+),(%d+);') do
+  i = i + 1
+  local k = tonumber(ks)
+  local window = tonumber(ws)
+  local limit = tonumber(ls)
   local key = KEYS[k]
   local s = state[k]
   if s == nil or s.window ~= window then
@@ -140,19 +142,19 @@ export class RedisRateLimiter implements RateLimiter {
     const prefix = this.options.prefix ?? 'maitre:rl:';
     const keys: string[] = [];
     const index = new Map<string, number>();
-    const args: (string | number)[] = [now, `${now}-${this.salt}-${this.seq++}-`];
+    let requests = '';
     for (const p of batch) {
       let k = index.get(p.bucket);
       if (k === undefined) {
         k = keys.push(prefix + p.bucket);
         index.set(p.bucket, k);
       }
-      args.push(k, p.windowMs, p.limit);
+      requests += `${k},${Math.trunc(p.windowMs)},${Math.trunc(p.limit)};`;
     }
     this.options.onScriptCall?.(keys.length);
     let reply: (number | string)[];
     try {
-      reply = await (this.redis as any).maitreSlidingWindow(keys.length, ...keys, ...args);
+      reply = await (this.redis as any).maitreSlidingWindow(keys.length, ...keys, now, `${now}-${this.salt}-${this.seq++}-`, requests);
     } catch (err) {
       if (!this.degraded) {
         this.degraded = true;

@@ -10,7 +10,7 @@ import { BASE62, randomString } from '../../lib/ids.js';
 export type Environment = 'live' | 'test';
 
 const KEY_RE = /^mtr_(live|test)_([a-z0-9]{8})_([0-9A-Za-z]{32})([0-9A-Za-z]{6})$/;
-const KEY_LENGTH = 56; // 'mtr_live_' + 8-char id + '_' + 32 + 6
+export const KEY_LENGTH = 56; // 'mtr_live_' + 8-char id + '_' + 32 + 6
 const PUBLIC_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 function base62(n: number, width: number): string {

@@ -15,7 +15,7 @@ import { TurnBatch } from '../../lib/turn-batch.js';
 
 // KEYS: the batch's distinct buckets · ARGV[1] now (ms), ARGV[2] member prefix, ARGV[3] the requests in arrival
 // order, packed as "bucket index (into KEYS),window (ms),limit;" each: one argument for the whole batch, so the client
-// encodes three arguments a call instead of three a request (half the limiter's CPU on the key pipeline's hot path).
+// encodes three arguments a call instead of three a request (its CPU a request, 13 requests a call: 12 → 10 µs).
 // Returns, per request: allowed (0|1), count after, the score of the admission that must expire before another is
 // admitted (refusals), the newest score (refusals).
 // Per bucket, the window is trimmed and counted once (again only if a later request of the batch names another

@@ -53,6 +53,10 @@ class CountingDb implements Db {
             this.note(sql);
             await tx.exec(sql);
           },
+          queryThenCommit: <R>(sql: string, params?: readonly unknown[]) => {
+            this.note(`${sql.replace(/\s+/g, ' ').trim().slice(0, 70)} + COMMIT (one round trip)`);
+            return tx.queryThenCommit<R>(sql, params);
+          },
         }), options,
       )
       .finally(() => this.note('COMMIT / ROLLBACK'));

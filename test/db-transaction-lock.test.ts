@@ -1,4 +1,7 @@
-/** Db.transaction's `lock` option: an advisory lock taken with BEGIN, in one round trip, for the whole transaction. */
+/**
+ * Db.transaction's `lock` option: an advisory lock taken with BEGIN, in one statement, for the whole transaction; BEGIN
+ * pipelined with the body's first statement; Tx.queryThenCommit, the last statement sent with COMMIT.
+ */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { beginStatement } from '../src/db/types.js';
@@ -20,20 +23,22 @@ test('the key is sent as a literal only when it is letters, digits, _, : and -; 
 });
 
 /**
- * A transaction holding `held` while another asking for `wanted` starts: the second's body runs only once the first
- * has ended. `meanwhile` runs while the second waits.
+ * A transaction holding `held` while another asking for `wanted` starts: the second's first statement (sent at once,
+ * behind its BEGIN) is answered only once the first has ended. `meanwhile` runs while the second waits.
  */
 async function queuedBehind(held: string | string[], wanted: string | string[], meanwhile: () => Promise<void> = async () => {}) {
   const order: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const first = db.transaction(async () => {
+  const first = db.transaction(async (tx) => {
+    await tx.query('SELECT 1');
     order.push('first in');
     await gate;
     order.push('first out');
   }, { lock: held });
   await new Promise((r) => setTimeout(r, 100));
-  const second = db.transaction(async () => {
+  const second = db.transaction(async (tx) => {
+    await tx.query('SELECT 1');
     order.push('second in');
   }, { lock: wanted });
   await new Promise((r) => setTimeout(r, 200));
@@ -110,4 +115,86 @@ test('a transaction whose body swallowed a failed statement is not reported as c
   // A body that fails nothing commits as before.
   assert.equal(await db.transaction(async (tx) => (await tx.query('INSERT INTO tx_swallow_test (n) VALUES (2)')).rowCount), 1);
   assert.equal((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tx_swallow_test')).rows[0].n, 1);
+});
+
+test('BEGIN travels with the first statement: a lock wait that fails fails the transaction with its own error, and nothing runs', async () => {
+  await db.query('CREATE TABLE IF NOT EXISTS tx_begin_test (n int PRIMARY KEY)');
+  const key = 'rst_beginfail:2026-03-03';
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let holding!: () => void;
+  const held = new Promise<void>((r) => (holding = r));
+  const first = db.transaction(async (tx) => {
+    await tx.query('SELECT 1');
+    holding();
+    await gate;
+  }, { lock: key });
+  await held;
+  let bodyRan = false;
+  const second = db.transaction(async (tx) => {
+    bodyRan = true; // the body starts at once: its statements wait behind BEGIN on the wire
+    await tx.query('INSERT INTO tx_begin_test (n) VALUES (1)');
+    return 'committed';
+  }, { lock: key });
+  // The second waits for the lock, in its BEGIN: cancel that wait from outside.
+  let pid: number | undefined;
+  for (let i = 0; i < 100 && pid === undefined; i++) {
+    const { rows } = await db.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND datname = current_database()`,
+    );
+    pid = rows[0]?.pid;
+    if (pid === undefined) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(pid !== undefined, 'the second transaction waits for the lock');
+  assert.equal(bodyRan, true);
+  await db.query('SELECT pg_cancel_backend($1)', [pid]);
+  // The cause, not the "current transaction is aborted" of the insert queued behind it.
+  await assert.rejects(second, (err: { code?: string }) => err.code === '57014');
+  release();
+  await first;
+  assert.equal((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tx_begin_test')).rows[0].n, 0);
+  // The connection is fine afterwards (released to the pool, reused).
+  assert.equal(await db.transaction(async (tx) => (await tx.query('INSERT INTO tx_begin_test (n) VALUES (2)')).rowCount, { lock: key }), 1);
+});
+
+test('queryThenCommit: the last statement and COMMIT in one round trip; committed when it resolves, rolled back when the statement fails', async () => {
+  await db.query('CREATE TABLE IF NOT EXISTS tx_last_test (n int PRIMARY KEY)');
+  const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tx_last_test')).rows[0].n;
+  // Resolves with the statement's rows, once committed: another connection sees both writes before the body returns.
+  const seen = await db.transaction(async (tx) => {
+    await tx.query('INSERT INTO tx_last_test (n) VALUES (1)');
+    const r = await tx.queryThenCommit<{ n: number }>('INSERT INTO tx_last_test (n) VALUES (2) RETURNING n');
+    assert.deepEqual(r.rows, [{ n: 2 }]);
+    return count();
+  });
+  assert.equal(seen, 2);
+  // A failing last statement: its error, and nothing of the transaction stays.
+  await assert.rejects(
+    db.transaction(async (tx) => {
+      await tx.query('INSERT INTO tx_last_test (n) VALUES (3)');
+      await tx.queryThenCommit('INSERT INTO tx_last_test (n) VALUES (1)'); // a unique violation
+    }),
+    (err: { code?: string }) => err.code === '23505',
+  );
+  assert.equal(await count(), 2);
+  // A statement that failed before it (caught by the body): the COMMIT is answered as a ROLLBACK, and said so.
+  await assert.rejects(
+    db.transaction(async (tx) => {
+      await tx.query('INSERT INTO tx_last_test (n) VALUES (1)').catch(() => {});
+      await tx.queryThenCommit('SELECT 1');
+    }),
+    (err: { code?: string }) => err.code === '25P02',
+  );
+  // Nothing after it: the handle refuses a second one, and the transaction is not committed twice.
+  await assert.rejects(
+    db.transaction(async (tx) => {
+      await tx.queryThenCommit('INSERT INTO tx_last_test (n) VALUES (4)');
+      await tx.queryThenCommit('INSERT INTO tx_last_test (n) VALUES (5)');
+    }),
+    /has ended already/,
+  );
+  assert.equal(await count(), 3, 'the first one committed');
+  // The pooled connection is clean afterwards: a plain transaction runs and commits.
+  assert.equal(await db.transaction(async (tx) => (await tx.query('INSERT INTO tx_last_test (n) VALUES (6)')).rowCount), 1);
+  assert.equal(await count(), 4);
 });

@@ -21,6 +21,14 @@ function statement(text: string, params?: readonly unknown[]): pg.QueryConfig {
   return name === undefined ? { text, values: params as unknown[] | undefined } : { name, text, values: params as unknown[] | undefined };
 }
 
+/**
+ * A transaction a failed statement aborted answers COMMIT with ROLLBACK, not an error: the function caught that failure
+ * and went on as if its writes stood. They do not: say so rather than return as committed.
+ */
+function committed(commit: pg.QueryResult): void {
+  if (commit.command !== 'COMMIT') throw new Error(`the transaction was rolled back at its end (${commit.command}): a statement in it had failed`);
+}
+
 interface Subscription {
   channel: string;
   onMessage: (payload: string) => void;
@@ -43,6 +51,9 @@ export class PostgresDb implements Db {
       types: typeParsers as any,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
+      // Statements are sent without waiting for the answer to the one before: a transaction's BEGIN travels with its
+      // first statement, and its last with COMMIT (transaction()). Each keeps its own Sync, result and error.
+      pipeline: true,
     });
     this.pool.on('error', (err) => options.onError?.(err));
   }
@@ -67,9 +78,17 @@ export class PostgresDb implements Db {
       broken = true;
     };
     client.on('error', onError);
+    // BEGIN (with its locks: one simple-protocol query, no parameters, the keys checked above) is not waited for: fn's
+    // first statement follows it on the wire (the pool's clients pipeline). Should it fail, the statements after it
+    // fail too (outside a transaction block they would run on their own: none is sent before BEGIN has been), and the
+    // transaction fails with BEGIN's error, the cause.
+    let beginError: unknown;
+    const began = client.query(begin).then(() => undefined, (err: unknown) => {
+      beginError = err;
+    });
+    /** Set once COMMIT has been sent (queryThenCommit): no ROLLBACK then, the transaction has ended either way. */
+    let ended = false;
     try {
-      // With a lock: one simple-protocol round trip for both statements (no parameters: the key is checked above).
-      await client.query(begin);
       const tx: Tx = {
         query: async <R>(sql: string, params?: readonly unknown[]) => {
           const r = await client.query(statement(sql, params));
@@ -78,20 +97,36 @@ export class PostgresDb implements Db {
         exec: async (sql: string) => {
           await client.query(sql);
         },
+        queryThenCommit: async <R>(sql: string, params?: readonly unknown[]) => {
+          if (ended) throw new Error('queryThenCommit: the transaction has ended already');
+          ended = true;
+          const last = client.query(statement(sql, params));
+          const commit = client.query('COMMIT');
+          const [r, c] = await Promise.allSettled([last, commit]);
+          if (r.status === 'rejected') throw r.reason; // the COMMIT was answered as a ROLLBACK
+          if (c.status === 'rejected') throw c.reason;
+          committed(c.value);
+          return { rows: r.value.rows as R[], rowCount: r.value.rowCount ?? r.value.rows.length };
+        },
       };
       const result = await fn(tx);
-      // A transaction a failed statement aborted answers COMMIT with ROLLBACK, not an error: fn caught that failure and
-      // went on as if its writes stood. They do not: say so rather than return as committed.
-      const commit = await client.query('COMMIT');
-      if (commit.command !== 'COMMIT') throw new Error(`the transaction was rolled back at its end (${commit.command}): a statement in it had failed`);
+      await began;
+      if (beginError !== undefined) throw beginError;
+      if (!ended) {
+        ended = true;
+        committed(await client.query('COMMIT'));
+      }
       return result;
     } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
+      await began;
+      if (!ended) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
       }
-      throw err;
+      throw beginError ?? err;
     } finally {
       client.off('error', onError);
       client.release(broken || undefined);

@@ -13,7 +13,16 @@ export interface Queryable {
 }
 
 /** A transaction handle: everything done through it commits or rolls back together. */
-export type Tx = Queryable;
+export interface Tx extends Queryable {
+  /**
+   * The transaction's last statement, sent together with its COMMIT (one round trip: PostgreSQL runs the two in order,
+   * the COMMIT only once the statement has succeeded). Resolves with the statement's result once the transaction has
+   * committed; rejects with the statement's error (the transaction is then rolled back, the COMMIT answered as a
+   * ROLLBACK) or with the commit's. Nothing may be sent through the handle after it, and nothing that may still fail
+   * may follow it: the function given to Db.transaction returns right after.
+   */
+  queryThenCommit<T = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+}
 
 export interface TransactionOptions {
   /** Advisory locks taken with BEGIN, in the order given (see Db.transaction). */
@@ -57,8 +66,10 @@ export interface Db extends Queryable {
   readonly kind: 'postgres';
   /**
    * Runs fn in one transaction; commits when it resolves, rolls back when it throws. `options.lock`: transaction-level
-   * advisory locks (pg_advisory_xact_lock(hashtextextended(key, 0))) taken with BEGIN, in the same round trip and in the
-   * order given, before fn runs; each key must match LOCK_KEY_PATTERN.
+   * advisory locks (pg_advisory_xact_lock(hashtextextended(key, 0))) taken with BEGIN, in the same statement and in the
+   * order given, before any statement of fn runs; each key must match LOCK_KEY_PATTERN. BEGIN is pipelined with fn's
+   * first statement (sent without waiting for its answer; PostgreSQL runs them in order, so that statement reads after
+   * the locks are held, on a snapshot taken then); a BEGIN that fails fails the transaction with its own error.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**

@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Db, Tx } from '../db/types.js';
+import type { Db, Queryable } from '../db/types.js';
 import { ApiError, errors } from './errors.js';
 import { periodicTask } from './periodic.js';
 
@@ -94,7 +94,7 @@ export interface IdempotencyClaim {
 
 /** Runs `effect` once per (restaurant, key) in one transaction with its record (see the module comment). */
 export async function runIdempotent(
-  db: Db, now: number, c: IdempotencyClaim, effect: (tx: Tx) => Promise<EffectResult<unknown>>,
+  db: Db, now: number, c: IdempotencyClaim, effect: (tx: Queryable) => Promise<EffectResult<unknown>>,
 ): Promise<IdempotentOutcome> {
   const { restaurantId, key } = c;
   return db.transaction(async (tx): Promise<IdempotentOutcome> => {
@@ -150,7 +150,7 @@ export async function runIdempotent(
 export async function withIdempotency<T>(
   req: FastifyRequest,
   reply: FastifyReply,
-  effect: (tx: Tx) => Promise<EffectResult<T>>,
+  effect: (tx: Queryable) => Promise<EffectResult<T>>,
   options: {
     /** The scope of the key (default: the request's restaurant). */
     restaurantId?: string;
@@ -170,7 +170,7 @@ export async function withIdempotency<T>(
   const path = canonicalPath(req, restaurantId);
   const fingerprint = fingerprintOf(req.method, path, req.body);
   const claim = { restaurantId, key, method: req.method, path, fingerprint, waitMs: options.waitMs ?? IDEMPOTENCY_WAIT_MS };
-  const outcome = await runIdempotent(db, now(), claim, effect as (tx: Tx) => Promise<EffectResult<unknown>>);
+  const outcome = await runIdempotent(db, now(), claim, effect as (tx: Queryable) => Promise<EffectResult<unknown>>);
   if (outcome.kind === 'error') throw outcome.error;
   reply.code(outcome.status);
   if (outcome.replayed) {

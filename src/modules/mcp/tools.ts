@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
-import type { Tx } from '../../db/types.js';
+import type { Queryable } from '../../db/types.js';
 import { drawBookingBudget } from '../../http/auth.js';
 import type { AuthenticatedKey, RestaurantRef } from '../../http/context.js';
 import { canonicalJson, fingerprintOf, IDEMPOTENCY_WAIT_MS, runIdempotent } from '../../http/idempotency.js';
@@ -93,7 +93,7 @@ function requireContact(b: { customer: { email?: string | null; phone?: string |
  * arguments (requestToken included), so a retried call replays the first one's result. A refusal is not kept (the
  * same call may succeed later, when a table frees up).
  */
-async function once<T>(ctx: ToolContext, tool: string, args: unknown, effect: (tx: Tx) => Promise<T>): Promise<{ body: T; replayed: boolean }> {
+async function once<T>(ctx: ToolContext, tool: string, args: unknown, effect: (tx: Queryable) => Promise<T>): Promise<{ body: T; replayed: boolean }> {
   const { db, now } = ctx.services;
   const digest = createHash('sha256').update(`${ctx.key.id}\n${tool}\n${canonicalJson(args)}`).digest('hex');
   const path = `/mcp/tools/${tool}`;

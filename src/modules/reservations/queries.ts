@@ -1,6 +1,6 @@
 /** SQL of the reservations module, and the one mapping from rows to the API's reservation shape. */
 import { prepared } from '../../db/prepared.js';
-import type { Queryable, Row } from '../../db/types.js';
+import type { Queryable, Row, Tx } from '../../db/types.js';
 import { outboxCtes, outboxParams, type EventInput } from '../webhooks/outbox.js';
 import { INSERT_COLUMNS, INSERT_SELECT, MESSAGE_CHANNEL, RECORDSET, type NewMessage } from '../notifications/queries.js';
 import type { Status } from './lifecycle.js';
@@ -346,7 +346,6 @@ const BOOKINGS_WRITE_SQL = prepared('maitre_bookings_write', `WITH reservation A
        SELECT h.reservation_id, h.table_id, $1, tstzrange(h.starts_at, h.ends_at, '[)')
          FROM unnest($17::text[], $18::text[], $19::timestamptz[], $20::timestamptz[]) AS h(reservation_id, table_id, starts_at, ends_at)
         WHERE (SELECT count(*) FROM reservation) = cardinality($2::text[])
-       RETURNING 1
      ), history AS (
        INSERT INTO reservation_history (reservation_id, restaurant_id, action, from_status, to_status, changes, actor_type, actor_id, at)
        SELECT x.id, $1, 'created', NULL, 'confirmed', '{}', x.actor_type, x.actor_id, x.at
@@ -359,19 +358,21 @@ const BOOKINGS_WRITE_SQL = prepared('maitre_bookings_write', `WITH reservation A
      ), messages AS (
        INSERT INTO guest_messages (${INSERT_COLUMNS}) ${INSERT_SELECT} FROM jsonb_to_recordset($29::jsonb) AS ${RECORDSET}
      ), ${BATCH_OUTBOX.ctes}
-     SELECT (SELECT count(*) FROM holds)::int AS holds, (SELECT count(*) FROM outbox_deliveries)::int AS deliveries`);
+     SELECT (SELECT count(*) FROM outbox_deliveries)::int AS deliveries`);
 
 /**
- * Writes `bookings` (all of `restaurantId`, decided under their dates' locks in this transaction) in one statement and
- * checks that every table was held; answers how many webhook deliveries it queued. No NOTIFY: the caller, whose own transaction this is, wakes the workers and the
- * dispatchers after its commit. Throws on any conflict (see BOOKINGS_WRITE_SQL).
+ * Writes `bookings` (all of `restaurantId`, decided under their dates' locks in this transaction) in one statement;
+ * answers how many webhook deliveries it queued. Every insert of the statement is unconditional (no ON CONFLICT), so it
+ * either writes every row, hold, history row, message and event, or fails (see BOOKINGS_WRITE_SQL). `last`: it is the
+ * transaction's last statement, sent with its COMMIT (Tx.queryThenCommit); it then resolves once committed. No NOTIFY:
+ * the caller, whose own transaction this is, wakes the workers and the dispatchers after its commit.
  */
 export async function writeBookings(
-  tx: Queryable, restaurantId: string, bookings: readonly BookingToWrite[],
+  tx: Tx, restaurantId: string, bookings: readonly BookingToWrite[], options: { last: boolean },
 ): Promise<{ deliveries: number }> {
   const col = <T>(f: (b: BookingToWrite) => T) => bookings.map(f);
   const held = bookings.flatMap((b) => b.placement.tableIds.map((t) => ({ id: b.row.id, t, from: new Date(b.placement.startsAt), to: new Date(b.placement.holdEndsAt) })));
-  const { rows } = await tx.query<{ holds: number; deliveries: number }>(BOOKINGS_WRITE_SQL, [
+  const params = [
     restaurantId,
     col((b) => b.row.id), col((b) => b.reference), col((b) => b.placement.date), col((b) => b.placement.time), col((b) => b.placement.serviceKey),
     col((b) => new Date(b.placement.startsAt)), col((b) => new Date(b.placement.endsAt)), col((b) => new Date(b.placement.holdEndsAt)),
@@ -382,8 +383,10 @@ export async function writeBookings(
     col((b) => b.guest?.state?.language ?? null), col((b) => b.guest?.state?.sequence ?? 0),
     ...outboxParams(bookings.flatMap((b) => b.events)),
     JSON.stringify(bookings.flatMap((b) => b.guest?.messages ?? [])),
-  ]);
-  if (rows[0]!.holds !== held.length) throw new Error(`${held.length - rows[0]!.holds} of the batch's table holds were not written`);
+  ];
+  const { rows } = options.last
+    ? await tx.queryThenCommit<{ deliveries: number }>(BOOKINGS_WRITE_SQL, params)
+    : await tx.query<{ deliveries: number }>(BOOKINGS_WRITE_SQL, params);
   return { deliveries: rows[0]!.deliveries };
 }
 

@@ -5,7 +5,7 @@
  * transaction (booking.created / booking.updated / booking.cancelled, the reservation view as data), and a change
  * that frees tables or pacing lets the waitlist offer them (CapacityHooks), still in that transaction.
  */
-import type { Db, Queryable, Row } from '../../db/types.js';
+import type { Db, Queryable, Row, Tx } from '../../db/types.js';
 import { ApiError, errors } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { FloorCache } from '../availability/floor-cache.js';
@@ -317,11 +317,11 @@ export class ReservationService {
   }
 
   /**
-   * A table booking (not a walk-in, not an event) in four round trips: BEGIN with the date's lock (`locked`; in a
-   * caller's transaction, e.g. an idempotent request's, the lock is a statement of its own); the guest found or created
-   * together with the day and its overdue waitlist offers (one statement); the reservation row with its holds, its
-   * history row, every event of the booking (customer.created or .updated, booking.created) and the guest's messages
-   * (one statement, writeBooking); COMMIT. The view is built here from what was written, the messages rendered from the
+   * A table booking (not a walk-in, not an event) in three round trips: BEGIN with the date's lock (`locked`; in a
+   * caller's transaction, e.g. an idempotent request's, the lock is a statement of its own), pipelined with the guest
+   * found or created together with the day and its overdue waitlist offers (one statement); the reservation row with
+   * its holds, its history row, every event of the booking (customer.created or .updated, booking.created) and the
+   * guest's messages (one statement, writeBooking); COMMIT. The view is built here from what was written, the messages rendered from the
    * restaurant's context as cached for the version the day's read checked. A table taken meanwhile (the exclusion
    * constraint) removes the row and decides again, at most MAX_PLACE_ATTEMPTS times. Lock order: the date, then the
    * guest (as the waitlist's join takes them). In its own transaction (`locked`), the NOTIFYs of its messages and
@@ -450,7 +450,7 @@ export class ReservationService {
   }
 
   /** bookTogether's transaction: `dates`, the batch's dates in order, locked with BEGIN in that order. */
-  private async bookBatch(tx: Queryable, items: QueuedBooking[], dates: string[]): Promise<Settled<Booked>[]> {
+  private async bookBatch(tx: Tx, items: QueuedBooking[], dates: string[]): Promise<Settled<Booked>[]> {
     const restaurantId = items[0]!.restaurantId;
     // The days of the dates with table bookings, over the span of their party sizes, in one read (placeEvent reads the
     // seats of an event itself); a date with overdue waitlist offers has them settled, then is read again.
@@ -472,18 +472,19 @@ export class ReservationService {
     }
     const outcomes: Settled<Booked>[] = [];
     // Table bookings decided and not yet written, with their places in `outcomes`: their guests are found or created
-    // (completeGuests), then they are written (writeBookings), before the next event booking and at the end.
+    // (completeGuests), then they are written (writeBookings), before the next event booking and at the end — that
+    // last write, the transaction's last statement, together with its COMMIT.
     let pending: {
       at: number; id: string; b: QueuedBooking; placement: Placement; model: BookingModel; guest: GuestLookup; customerEvents: EventInput[];
     }[] = [];
-    const flush = async () => {
+    const flush = async (last: boolean) => {
       if (pending.length === 0) return;
       const customers = await completeGuests(tx, pending.map((p) => p.guest));
       const bookings: ToWrite[] = [];
       for (const [i, p] of pending.entries()) {
         bookings.push(await this.prepareNew(tx, p.id, restaurantId, p.b, p.placement, p.model, customers[i]!, p.customerEvents));
       }
-      const written = await writeBookings(tx, restaurantId, bookings);
+      const written = await writeBookings(tx, restaurantId, bookings, { last });
       for (const [i, p] of pending.entries()) {
         const booking = bookings[i]!;
         outcomes[p.at] = { ok: true, value: { view: booking.view, messages: booking.guest?.messages.length ?? 0, deliveries: written.deliveries } };
@@ -499,7 +500,7 @@ export class ReservationService {
       let guest: GuestLookup;
       // The batch's earlier bookings are written before an event booking's guest and row (outside the try: a failure
       // of their write is the batch's, never this booking's refusal).
-      if (eventId) await flush();
+      if (eventId) await flush(false);
       try {
         // As alone: the guest's contact details are checked first (a 422), then the placement decided (a refusal).
         // A table booking's guest events ride with its write; an event booking's are written when it is found.
@@ -526,7 +527,7 @@ export class ReservationService {
       outcomes.push({ ok: false, error: new Error('not written yet') }); // replaced by flush()
       addToDay(day!.state, id, placement);
     }
-    await flush();
+    await flush(true);
     return outcomes;
   }
 

@@ -8,7 +8,7 @@
  * Never call it outside a transaction, and never send HTTP from inside one: the dispatcher does that after commit.
  */
 import { prepared } from '../../db/prepared.js';
-import type { Tx } from '../../db/types.js';
+import type { Queryable } from '../../db/types.js';
 import { newId } from '../../lib/ids.js';
 
 import { EVENT_TYPES, type EventType } from './event-types.js';
@@ -54,7 +54,7 @@ function prepareEvent(event: EventInput): { id: string; createdAt: string; body:
   return { id, createdAt, body };
 }
 
-async function insertEvent(tx: Tx, event: EventInput): Promise<EnqueuedEvent> {
+async function insertEvent(tx: Queryable, event: EventInput): Promise<EnqueuedEvent> {
   const { id, createdAt, body } = prepareEvent(event);
   const { rows } = await tx.query<{ seq: number }>(
     `INSERT INTO webhook_events (id, restaurant_id, type, payload, created_at) VALUES ($1, $2, $3, $4::json, $5) RETURNING seq`,
@@ -63,7 +63,7 @@ async function insertEvent(tx: Tx, event: EventInput): Promise<EnqueuedEvent> {
   return { id, seq: Number(rows[0].seq), body };
 }
 
-async function wake(tx: Tx, eventId: string): Promise<void> {
+async function wake(tx: Queryable, eventId: string): Promise<void> {
   await tx.query('SELECT pg_notify($1, $2)', [WEBHOOK_CHANNEL, eventId]);
 }
 
@@ -82,7 +82,7 @@ const EVENT_ENQUEUE_SQL = prepared('maitre_event_enqueue', `WITH e AS (
  * Records `event` in the outbox inside `tx` and schedules its deliveries; returns the event id (`evt_…`).
  * The event is kept even when no endpoint subscribes yet, so a later "replay since" can send it.
  */
-export async function enqueueEvent(tx: Tx, event: EventInput): Promise<string> {
+export async function enqueueEvent(tx: Queryable, event: EventInput): Promise<string> {
   const { id, createdAt, body } = prepareEvent(event);
   // One statement: the event, and a delivery per subscribed endpoint carrying the event's seq.
   const { rows } = await tx.query<{ deliveries: number }>(
@@ -133,7 +133,7 @@ export function outboxCtes(p: { restaurant: string; ids: string; types: string; 
  * (the test event). Returns the event id and the deliveries created.
  */
 export async function enqueueEventTo(
-  tx: Tx,
+  tx: Queryable,
   event: EventInput,
   endpointIds: string[],
 ): Promise<{ eventId: string; deliveries: { id: string; endpointId: string }[] }> {

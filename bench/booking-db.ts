@@ -3,14 +3,15 @@
  * bench/run.ts, new guests) against a PostgreSQL server that has `pg_stat_statements` preloaded, measured by the
  * server's own counters instead of throughput, so the numbers survive a busy machine.
  *
- *   node --import tsx bench/booking-db.ts --pg URL [--n 2000] [--warm 300] [--connections 32] [--redis URL] [--keep]
+ *   node --import tsx bench/booking-db.ts --pg URL [--n 2000] [--warm 300] [--connections 32] [--redis URL] [--idempotent] [--keep]
  *
  * Builds nothing: runs dist/main.js as it is (`npm run build` first). Creates a database of its own on that server
  * (dropped at the end unless --keep), seeds it, starts the server, makes `--warm` bookings, resets the statistics, then
  * makes `--n` bookings with `--connections` in flight and prints, as JSON: per statement (normalised text) calls, rows,
  * mean/total execution and planning time, shared blocks hit/read/dirtied, WAL bytes, all per booking; the CPU time
  * (/proc) of that database's backends and of the whole PostgreSQL server per booking; the wait events seen by sampling
- * pg_stat_activity every 10 ms; client-side latency percentiles.
+ * pg_stat_activity every 10 ms; client-side latency percentiles. `--idempotent`: every booking sends an Idempotency-Key of its
+ * own (API.md §4), so each runs in a transaction of its own with its record instead of in a batch.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     n: { type: 'string', default: '2000' },
     warm: { type: 'string', default: '300' },
     connections: { type: 'string', default: '32' },
+    idempotent: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -102,7 +104,10 @@ try {
         const t0 = performance.now();
         const res = await fetch(`${server!.url}/v1/restaurants/${config.slug}/reservations`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[n % keys.length]}` },
+          headers: {
+            'content-type': 'application/json', authorization: `Bearer ${keys[n % keys.length]}`,
+            ...(values.idempotent ? { 'idempotency-key': `booking-db-${dbName}-${n}` } : {}),
+          },
           body: bookingBody(plan[n], 1_000_000 + n),
         });
         await res.arrayBuffer();
@@ -160,6 +165,7 @@ try {
   const sorted = latencies.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] * 10) / 10;
   const out = {
+    connections: CONNECTIONS, idempotent: values.idempotent,
     bookings: ok, statuses: Object.fromEntries(statuses), seconds: Math.round(seconds * 10) / 10, bookingsPerSecond: Math.round(ok / seconds),
     latencyMs: { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99) },
     cpuMsPerBooking: {

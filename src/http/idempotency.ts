@@ -92,29 +92,34 @@ export interface IdempotencyClaim {
   keepErrors?: boolean;
 }
 
-/** Runs `effect` once per (restaurant, key) in one transaction with its record (see the module comment). */
+const CLEAR_EXPIRED_SQL = 'DELETE FROM idempotency_keys WHERE restaurant_id = $1 AND key = $2 AND expires_at <= $3';
+const CLAIM_SQL = `INSERT INTO idempotency_keys (restaurant_id, key, method, path, fingerprint, state, created_at, expires_at)
+  VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7) ON CONFLICT (restaurant_id, key) DO NOTHING RETURNING key`;
+const COMPLETE_SQL = `UPDATE idempotency_keys SET state = 'done', status = $3, response = $4 WHERE restaurant_id = $1 AND key = $2`;
+
+/**
+ * Runs `effect` once per (restaurant, key) in one transaction with its record (see the module comment). The statements
+ * that only set things up are pipelined (Db.transaction): BEGIN, the expired record cleared, the claim's wait bounded,
+ * the claim and the effect's savepoint travel together; the savepoint released, the record completed and COMMIT too.
+ * The effect's own statements come in between. Each statement still runs in order and answers for itself: the first
+ * to fail is the error.
+ */
 export async function runIdempotent(
   db: Db, now: number, c: IdempotencyClaim, effect: (tx: Queryable) => Promise<EffectResult<unknown>>,
 ): Promise<IdempotentOutcome> {
   const { restaurantId, key } = c;
   return db.transaction(async (tx): Promise<IdempotentOutcome> => {
-    await tx.query('DELETE FROM idempotency_keys WHERE restaurant_id = $1 AND key = $2 AND expires_at <= $3', [restaurantId, key, new Date(now)]);
-    await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(c.waitMs))}ms`]);
-    let claimed: number;
-    try {
-      claimed = (
-        await tx.query(
-          `INSERT INTO idempotency_keys (restaurant_id, key, method, path, fingerprint, state, created_at, expires_at)
-           VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7) ON CONFLICT (restaurant_id, key) DO NOTHING RETURNING key`,
-          [restaurantId, key, c.method, c.path, c.fingerprint, new Date(now), new Date(now + IDEMPOTENCY_TTL_MS)],
-        )
-      ).rows.length;
-    } catch (err) {
-      if ((err as { code?: string }).code === '55P03') throw errors.idempotencyInProgress(key);
-      throw err;
-    }
-    await tx.query('SET LOCAL lock_timeout TO DEFAULT');
-    if (claimed === 0) {
+    const [, , claim] = await Promise.all([
+      tx.query(CLEAR_EXPIRED_SQL, [restaurantId, key, new Date(now)]),
+      tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(c.waitMs))}ms`]),
+      tx.query(CLAIM_SQL, [restaurantId, key, c.method, c.path, c.fingerprint, new Date(now), new Date(now + IDEMPOTENCY_TTL_MS)])
+        .catch((err: unknown) => {
+          throw (err as { code?: string }).code === '55P03' ? errors.idempotencyInProgress(key) : err;
+        }),
+      // Sent before the claim's answer: unused when the key turns out to be claimed already.
+      tx.exec('SET LOCAL lock_timeout TO DEFAULT; SAVEPOINT idempotent_effect'),
+    ]);
+    if (claim.rows.length === 0) {
       const { rows } = await tx.query('SELECT fingerprint, state, status, response FROM idempotency_keys WHERE restaurant_id = $1 AND key = $2', [
         restaurantId, key,
       ]);
@@ -123,23 +128,24 @@ export async function runIdempotent(
       if (existing.fingerprint !== c.fingerprint) throw errors.idempotencyConflict(key);
       return { kind: 'done', status: existing.status, body: existing.response, replayed: true };
     }
-    const complete = (status: number, body: unknown) =>
-      tx.query(`UPDATE idempotency_keys SET state = 'done', status = $3, response = $4 WHERE restaurant_id = $1 AND key = $2`, [
-        restaurantId, key, status, JSON.stringify(body),
+    /** The transaction's end: `first` (releasing or rolling back to the savepoint), the record completed, COMMIT. */
+    const completeAndCommit = async (first: string, status: number, body: unknown) => {
+      await Promise.all([
+        tx.query(first),
+        tx.queryThenCommit(COMPLETE_SQL, [restaurantId, key, status, JSON.stringify(body)]),
       ]);
-    await tx.query('SAVEPOINT idempotent_effect');
+    };
+    let result: EffectResult<unknown>;
     try {
-      const result = await effect(tx);
-      await tx.query('RELEASE SAVEPOINT idempotent_effect');
-      if (result.status >= 500) throw new Error(`idempotent effect answered ${result.status}`);
-      await complete(result.status, result.body);
-      return { kind: 'done', status: result.status, body: result.body, replayed: false };
+      result = await effect(tx);
     } catch (err) {
       if (!(err instanceof ApiError) || !keepable(err) || c.keepErrors === false) throw err;
-      await tx.query('ROLLBACK TO SAVEPOINT idempotent_effect');
-      await complete(err.status, envelope(err));
+      await completeAndCommit('ROLLBACK TO SAVEPOINT idempotent_effect', err.status, envelope(err));
       return { kind: 'error', error: err };
     }
+    if (result.status >= 500) throw new Error(`idempotent effect answered ${result.status}`);
+    await completeAndCommit('RELEASE SAVEPOINT idempotent_effect', result.status, result.body);
+    return { kind: 'done', status: result.status, body: result.body, replayed: false };
   });
 }
 

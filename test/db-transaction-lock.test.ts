@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { beginStatement } from '../src/db/types.js';
+import { inOrder } from '../src/db/pipelined.js';
 import { createTestDb, type TestDb } from './helpers/db.js';
 
 let db: TestDb;
@@ -197,4 +198,24 @@ test('queryThenCommit: the last statement and COMMIT in one round trip; committe
   // The pooled connection is clean afterwards: a plain transaction runs and commits.
   assert.equal(await db.transaction(async (tx) => (await tx.query('INSERT INTO tx_last_test (n) VALUES (6)')).rowCount), 1);
   assert.equal(await count(), 4);
+});
+
+test('inOrder: statements sent together fail with the first failure in the order they were sent, whatever order their promises settle in', async () => {
+  const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the cause')), 30));
+  const early = Promise.reject(new Error('a consequence'));
+  await assert.rejects(inOrder([Promise.resolve(1), late, early]), /the cause/);
+  assert.deepEqual(await inOrder([Promise.resolve(1), Promise.resolve('two')]), [1, 'two']);
+  // On a connection: a unique violation, then statements behind it that can only fail with 25P02.
+  await db.query('CREATE TABLE IF NOT EXISTS tx_inorder_test (n int PRIMARY KEY)');
+  await assert.rejects(
+    db.transaction(async (tx) => {
+      await tx.query('INSERT INTO tx_inorder_test (n) VALUES (1)');
+      await inOrder([
+        tx.query('INSERT INTO tx_inorder_test (n) VALUES (1)'),
+        tx.query('SELECT 1'),
+        tx.exec('SELECT 2; SELECT 3'),
+      ]);
+    }),
+    (err: { code?: string }) => err.code === '23505',
+  );
 });

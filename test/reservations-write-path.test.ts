@@ -6,7 +6,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, TestClock, type TestApp } from './helpers/app.js';
-import { bistro, booking, createTenant, MONDAY_9Z, type Tenant } from './helpers/booking.js';
+import { bistro, booking, createTenant, MONDAY_9Z, SYSTEM, type Tenant } from './helpers/booking.js';
+import { dateLockKey } from '../src/modules/reservations/booking.js';
 import { newReference } from '../src/modules/reservations/reference.js';
 
 let t: TestApp;
@@ -120,4 +121,51 @@ test('a reference already taken writes nothing of the booking: another one is dr
   } finally {
     reservations.drawReference = newReference;
   }
+});
+
+/** The statement that takes a date's lock (booking.ts lockServiceDate). */
+const DATE_LOCK_TEXT = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
+
+test('in a caller\'s transaction the date\'s lock is pipelined with the day\'s read: a lock wait that fails fails the booking with its own error, nothing written', async () => {
+  const r = await createTenant(t.app, bistro());
+  const key = dateLockKey(r.id, TUE);
+  // Another connection holds the date, as a booking of that date in progress would.
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let holding!: () => void;
+  const held = new Promise<void>((resolve) => (holding = resolve));
+  const holder = t.db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    holding();
+    await gate;
+  });
+  await held;
+  const input = { date: TUE, time: '12:00', partySize: 2, customer: { name: 'Ada', email: 'ada.lock@example.com' } };
+  try {
+    // An idempotent request's path: the booking made in the caller's transaction.
+    const made = t.db.transaction((tx) => t.app.services.reservations.create(r.id, input, SYSTEM, tx));
+    let pid: number | undefined;
+    for (let i = 0; i < 100 && pid === undefined; i++) {
+      const { rows } = await t.db.query<{ pid: number }>(
+        // The booking's own wait: the app's background work (sweepers, workers) may wait on locks of its own.
+        `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND datname = current_database()
+            AND state = 'active' AND query = $1`,
+        [DATE_LOCK_TEXT],
+      );
+      pid = rows[0]?.pid;
+      if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(pid !== undefined, 'the booking waits for its date');
+    await t.db.query('SELECT pg_cancel_backend($1)', [pid]);
+    // The cause (query_canceled), not the "current transaction is aborted" of the day's read queued behind it.
+    await assert.rejects(made, (err: { code?: string }) => err.code === '57014');
+  } finally {
+    release();
+    await holder;
+  }
+  const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reservations WHERE restaurant_id = $1', [r.id]);
+  assert.equal(rows[0]!.n, 0);
+  // The date is free again: the same booking goes through.
+  const res = await r.post('/reservations', booking(TUE, '12:00', 2, { customer: input.customer }));
+  assert.equal(res.statusCode, 201, res.body);
 });

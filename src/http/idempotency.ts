@@ -20,6 +20,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db, Queryable } from '../db/types.js';
+import { inOrder } from '../db/pipelined.js';
 import { ApiError, errors } from './errors.js';
 import { periodicTask } from './periodic.js';
 
@@ -102,14 +103,14 @@ const COMPLETE_SQL = `UPDATE idempotency_keys SET state = 'done', status = $3, r
  * that only set things up are pipelined (Db.transaction): BEGIN, the expired record cleared, the claim's wait bounded,
  * the claim and the effect's savepoint travel together; the savepoint released, the record completed and COMMIT too.
  * The effect's own statements come in between. Each statement still runs in order and answers for itself: the first
- * to fail is the error.
+ * to fail is the error (inOrder).
  */
 export async function runIdempotent(
   db: Db, now: number, c: IdempotencyClaim, effect: (tx: Queryable) => Promise<EffectResult<unknown>>,
 ): Promise<IdempotentOutcome> {
   const { restaurantId, key } = c;
   return db.transaction(async (tx): Promise<IdempotentOutcome> => {
-    const [, , claim] = await Promise.all([
+    const [, , claim] = await inOrder([
       tx.query(CLEAR_EXPIRED_SQL, [restaurantId, key, new Date(now)]),
       tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(c.waitMs))}ms`]),
       tx.query(CLAIM_SQL, [restaurantId, key, c.method, c.path, c.fingerprint, new Date(now), new Date(now + IDEMPOTENCY_TTL_MS)])
@@ -130,7 +131,7 @@ export async function runIdempotent(
     }
     /** The transaction's end: `first` (releasing or rolling back to the savepoint), the record completed, COMMIT. */
     const completeAndCommit = async (first: string, status: number, body: unknown) => {
-      await Promise.all([
+      await inOrder([
         tx.query(first),
         tx.queryThenCommit(COMPLETE_SQL, [restaurantId, key, status, JSON.stringify(body)]),
       ]);

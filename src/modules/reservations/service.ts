@@ -318,21 +318,42 @@ export class ReservationService {
 
   /**
    * A table booking (not a walk-in, not an event) in three round trips: BEGIN with the date's lock (`locked`; in a
-   * caller's transaction, e.g. an idempotent request's, the lock is a statement of its own), pipelined with the guest
-   * found or created together with the day and its overdue waitlist offers (one statement); the reservation row with
-   * its holds, its history row, every event of the booking (customer.created or .updated, booking.created) and the
-   * guest's messages (one statement, writeBooking); COMMIT. The view is built here from what was written, the messages rendered from the
-   * restaurant's context as cached for the version the day's read checked. A table taken meanwhile (the exclusion
-   * constraint) removes the row and decides again, at most MAX_PLACE_ATTEMPTS times. Lock order: the date, then the
-   * guest (as the waitlist's join takes them). In its own transaction (`locked`), the NOTIFYs of its messages and
-   * webhook deliveries are left to the caller, after the commit (notify-waker.ts).
+   * caller's transaction, e.g. an idempotent request's, the lock is a statement of its own, pipelined the same way),
+   * pipelined with the guest found or created together with the day and its overdue waitlist offers (one statement); the
+   * reservation row with its holds, its history row, every event of the booking (customer.created or .updated,
+   * booking.created) and the guest's messages (one statement, writeBooking); COMMIT. The view is built here from what
+   * was written, the messages rendered from the restaurant's context as cached for the version the day's read checked. A
+   * table taken meanwhile (the exclusion constraint) removes the row and decides again, at most MAX_PLACE_ATTEMPTS
+   * times. Lock order: the date, then the guest (as the waitlist's join takes them). In its own transaction (`locked`),
+   * the NOTIFYs of its messages and webhook deliveries are left to the caller, after the commit (notify-waker.ts).
    */
   private async book(
     tx: Queryable, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number, locked: boolean,
   ): Promise<Booked> {
+    if (locked) return this.bookUnderLock(tx, restaurantId, input, actor, now, true);
+    // The lock is not waited for: the statements after it follow it on the wire and run once it is held (pipelined, as
+    // BEGIN is), so the date is held one round trip less. Should it fail, they fail too, with the lock's error as cause.
+    let lockError: unknown;
+    const lock = lockServiceDate(tx, restaurantId, input.date).then(() => undefined, (err: unknown) => {
+      lockError = err;
+    });
+    try {
+      const booked = await this.bookUnderLock(tx, restaurantId, input, actor, now, false);
+      await lock;
+      if (lockError !== undefined) throw lockError;
+      return booked;
+    } catch (err) {
+      await lock;
+      throw lockError ?? err;
+    }
+  }
+
+  /** book() once its date's lock is taken or on its way (`withBegin`: taken with BEGIN, the transaction its own). */
+  private async bookUnderLock(
+    tx: Queryable, restaurantId: string, input: CreateReservationInput, actor: ReservationActor, now: number, withBegin: boolean,
+  ): Promise<Booked> {
     const source = input.source ?? 'api';
     const customerEvents: EventInput[] = [];
-    if (!locked) await lockServiceDate(tx, restaurantId, input.date);
     // The guest is found or created by the same statement that reads the day (the lock is held: both read after it).
     // A consent given with the booking is recorded with the booking's source (where the guest gave it).
     const guest = await lookUpGuest(tx, restaurantId, input.customer, now, source, { deferEvents: customerEvents });
@@ -350,7 +371,7 @@ export class ReservationService {
         this.hooks.beforePlace(tx, restaurantId, input.date, due), customer ? undefined : ride,
       );
       if (!customer) throw new Error('the booking\'s guest was not resolved with its day');
-      const booked = await this.writeNew(tx, id, restaurantId, input, actor, now, placement, model, customer, customerEvents, !locked);
+      const booked = await this.writeNew(tx, id, restaurantId, input, actor, now, placement, model, customer, customerEvents, !withBegin);
       if (booked) return booked;
       await deleteReservation(tx, id);
       if (attempt >= MAX_PLACE_ATTEMPTS) throw allBusy(request);

@@ -131,28 +131,32 @@ test('BEGIN travels with the first statement: a lock wait that fails fails the t
     await gate;
   }, { lock: key });
   await held;
-  let bodyRan = false;
-  const second = db.transaction(async (tx) => {
-    bodyRan = true; // the body starts at once: its statements wait behind BEGIN on the wire
-    await tx.query('INSERT INTO tx_begin_test (n) VALUES (1)');
-    return 'committed';
-  }, { lock: key });
-  // The second waits for the lock, in its BEGIN: cancel that wait from outside.
-  let pid: number | undefined;
-  for (let i = 0; i < 100 && pid === undefined; i++) {
-    const { rows } = await db.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND datname = current_database()`,
-    );
-    pid = rows[0]?.pid;
-    if (pid === undefined) await new Promise((r) => setTimeout(r, 20));
+  try {
+    let bodyRan = false;
+    // Its outcome observed at once: it rejects as soon as the wait is cancelled, maybe before the cancel's own answer.
+    const second = db.transaction(async (tx) => {
+      bodyRan = true; // the body starts at once: its statements wait behind BEGIN on the wire
+      await tx.query('INSERT INTO tx_begin_test (n) VALUES (1)');
+      return 'committed';
+    }, { lock: key }).then(() => null, (err: unknown) => err);
+    // The second waits for the lock, in its BEGIN: cancel that wait from outside.
+    let pid: number | undefined;
+    for (let i = 0; i < 100 && pid === undefined; i++) {
+      const { rows } = await db.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND datname = current_database()`,
+      );
+      pid = rows[0]?.pid;
+      if (pid === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(pid !== undefined, 'the second transaction waits for the lock');
+    assert.equal(bodyRan, true);
+    await db.query('SELECT pg_cancel_backend($1)', [pid]);
+    // The cause, not the "current transaction is aborted" of the insert queued behind it.
+    assert.equal(((await second) as { code?: string } | null)?.code, '57014');
+  } finally {
+    release();
+    await first;
   }
-  assert.ok(pid !== undefined, 'the second transaction waits for the lock');
-  assert.equal(bodyRan, true);
-  await db.query('SELECT pg_cancel_backend($1)', [pid]);
-  // The cause, not the "current transaction is aborted" of the insert queued behind it.
-  await assert.rejects(second, (err: { code?: string }) => err.code === '57014');
-  release();
-  await first;
   assert.equal((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tx_begin_test')).rows[0].n, 0);
   // The connection is fine afterwards (released to the pool, reused).
   assert.equal(await db.transaction(async (tx) => (await tx.query('INSERT INTO tx_begin_test (n) VALUES (2)')).rowCount, { lock: key }), 1);

@@ -10,3 +10,27 @@ export async function inOrder<T extends readonly unknown[]>(sent: readonly [...{
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
+
+/**
+ * `body`, whose statements follow `sent` on the wire (a statement sent ahead and not waited for: a BEGIN with its locks,
+ * a date's lock). When `sent` failed, the statements behind it failed with 25P02 because of it: its error is the one
+ * thrown, whatever body threw. Either way `sent` has been answered when this settles.
+ */
+export async function behind<T>(sent: Promise<unknown>, body: () => Promise<T>): Promise<T> {
+  let failed = false;
+  let failure: unknown;
+  const answered = sent.then(() => undefined, (err: unknown) => {
+    failed = true;
+    failure = err;
+  });
+  let result: T;
+  try {
+    result = await body();
+  } catch (err) {
+    await answered;
+    throw failed ? failure : err;
+  }
+  await answered;
+  if (failed) throw failure;
+  return result;
+}

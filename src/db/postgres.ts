@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { beginStatement, type Db, type QueryResult, type TransactionOptions, type Tx } from './types.js';
 import { preparedName } from './prepared.js';
+import { behind, inOrder } from './pipelined.js';
 
 const DATE = 1082;
 const INT8 = 20;
@@ -78,14 +79,6 @@ export class PostgresDb implements Db {
       broken = true;
     };
     client.on('error', onError);
-    // BEGIN (with its locks: one simple-protocol query, no parameters, the keys checked above) is not waited for: fn's
-    // first statement follows it on the wire (the pool's clients pipeline). Should it fail, the statements after it
-    // fail too (outside a transaction block they would run on their own: none is sent before BEGIN has been), and the
-    // transaction fails with BEGIN's error, the cause.
-    let beginError: unknown;
-    const began = client.query(begin).then(() => undefined, (err: unknown) => {
-      beginError = err;
-    });
     /** Set once COMMIT has been sent (queryThenCommit): no ROLLBACK then, the transaction has ended either way. */
     let ended = false;
     try {
@@ -100,25 +93,23 @@ export class PostgresDb implements Db {
         queryThenCommit: async <R>(sql: string, params?: readonly unknown[]) => {
           if (ended) throw new Error('queryThenCommit: the transaction has ended already');
           ended = true;
-          const last = client.query(statement(sql, params));
-          const commit = client.query('COMMIT');
-          const [r, c] = await Promise.allSettled([last, commit]);
-          if (r.status === 'rejected') throw r.reason; // the COMMIT was answered as a ROLLBACK
-          if (c.status === 'rejected') throw c.reason;
-          committed(c.value);
-          return { rows: r.value.rows as R[], rowCount: r.value.rowCount ?? r.value.rows.length };
+          // A failed statement: its error (the COMMIT behind it is answered as a ROLLBACK).
+          const [r, c] = await inOrder([client.query(statement(sql, params)), client.query('COMMIT')]);
+          committed(c);
+          return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
         },
       };
-      const result = await fn(tx);
-      await began;
-      if (beginError !== undefined) throw beginError;
+      // BEGIN (with its locks: one simple-protocol query, no parameters, the keys checked above) is not waited for: fn's
+      // first statement follows it on the wire (the pool's clients pipeline). Should it fail, the statements after it
+      // fail too (outside a transaction block they would run on their own: none is sent before BEGIN has been), and the
+      // transaction fails with BEGIN's error, the cause.
+      const result = await behind(client.query(begin), () => fn(tx));
       if (!ended) {
         ended = true;
         committed(await client.query('COMMIT'));
       }
       return result;
     } catch (err) {
-      await began;
       if (!ended) {
         try {
           await client.query('ROLLBACK');
@@ -126,7 +117,7 @@ export class PostgresDb implements Db {
           broken = true;
         }
       }
-      throw beginError ?? err;
+      throw err;
     } finally {
       client.off('error', onError);
       client.release(broken || undefined);

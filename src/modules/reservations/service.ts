@@ -20,6 +20,7 @@ import { enqueueEvent, type EventInput } from '../webhooks/outbox.js';
 import { enqueueGuestMessages, NewBookingContexts, planGuestMessages } from '../notifications/enqueue.js';
 import type { MessageDefaults } from '../notifications/links.js';
 import { NotifyWaker } from '../../db/notify-waker.js';
+import { behind } from '../../db/pipelined.js';
 import { MESSAGE_CHANNEL } from '../notifications/queries.js';
 import { WEBHOOK_CHANNEL } from '../webhooks/outbox.js';
 import type { BookingModel } from '../availability/model.js';
@@ -333,19 +334,7 @@ export class ReservationService {
     if (locked) return this.bookUnderLock(tx, restaurantId, input, actor, now, true);
     // The lock is not waited for: the statements after it follow it on the wire and run once it is held (pipelined, as
     // BEGIN is), so the date is held one round trip less. Should it fail, they fail too, with the lock's error as cause.
-    let lockError: unknown;
-    const lock = lockServiceDate(tx, restaurantId, input.date).then(() => undefined, (err: unknown) => {
-      lockError = err;
-    });
-    try {
-      const booked = await this.bookUnderLock(tx, restaurantId, input, actor, now, false);
-      await lock;
-      if (lockError !== undefined) throw lockError;
-      return booked;
-    } catch (err) {
-      await lock;
-      throw lockError ?? err;
-    }
+    return behind(lockServiceDate(tx, restaurantId, input.date), () => this.bookUnderLock(tx, restaurantId, input, actor, now, false));
   }
 
   /** book() once its date's lock is taken or on its way (`withBegin`: taken with BEGIN, the transaction its own). */

@@ -2,7 +2,7 @@
  * The scale scenario (`--only scale`, PostgreSQL + Redis only): does throughput grow with instances on this machine,
  * and what bounds it. A second Maitre instance (the same build, database and Redis) joins the one under test, and two
  * nginx load balancers run in front — the configuration the scale suites test and deploy/nginx.conf ships
- * (test/scale/topology.ts nginxConfig: round robin, a fresh upstream connection per request): one with the first
+ * (test/scale/topology.ts nginxConfig: round robin over kept upstream connections): one with the first
  * instance only, one with both. Both paths pay the same proxy, so their ratio is what the second instance adds.
  *
  * For GET /v1/me, GET /availability and POST /reservations, the two are measured interleaved in `rounds` slices (as a

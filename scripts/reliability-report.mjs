@@ -53,6 +53,7 @@ if (s.faultRedis) expect(s.faultRedis.serverErrors === 0 && s.faultRedis.admitte
 if (s.faultPostgres) expect(s.faultPostgres.otherServerErrors === 0 && s.faultPostgres.missing === 0 && s.faultPostgres.withoutEvent === 0 && s.faultPostgres.eventsLost === 0, 'PostgreSQL restart');
 if (s.faultSigkill) expect(s.faultSigkill.missing === 0 && s.faultSigkill.withoutEvent === 0 && s.faultSigkill.eventsLost === 0, 'SIGKILL');
 if (s.sigterm) expect(s.sigterm.exitCode === 0 && s.sigterm.inFlightAnswered === s.sigterm.inFlightRequests && s.sigterm.usageCounted === s.sigterm.usageCountedExpected && s.sigterm.deliveriesLeftLeased === 0, 'SIGTERM');
+if (s.rollingRestart) expect(s.rollingRestart.failed === 0 && s.rollingRestart.missing === 0, 'rolling restart');
 if (s.embeddedSigkill) expect(s.embeddedSigkill.missing === 0, 'embedded SIGKILL');
 if (s.fuzz) expect((s.fuzz.serverErrors ?? 0) === 0, 'fuzzing');
 if (values.check) {
@@ -275,6 +276,30 @@ if (s.sigterm) {
       ['Requests counted in the usage log / expected (last batch flushed on the way out)', `${n(f.usageCounted)} / ${n(f.usageCountedExpected)}`],
       ['Deliveries in flight at SIGTERM / handed back / left leased', `${n(f.deliveriesInFlightAtSigterm)} / ${n(f.deliveriesHandedBack)} / ${n(f.deliveriesLeftLeased)}`],
     ]),
+    '',
+  );
+}
+if (s.rollingRestart) {
+  const f = s.rollingRestart;
+  push(
+    '### Rolling restart behind nginx',
+    '',
+    'Bookings and reads with 12 in flight, all through nginx on its kept upstream connections (deploy/nginx.conf); each',
+    'instance in turn was stopped with SIGTERM, started again, and given 5 s before the next one (docs/deploy.md).',
+    '',
+    table(['', ''], [
+      ['Requests', n(f.requests)],
+      ['Failed (5xx or a transport error)', `${n(f.failed)} — ${verdict(f.failed === 0)}`],
+      ['Drain time of each instance', (f.drainMs ?? []).map(ms).join(' / ')],
+      ['Acknowledged (201) / missing', `${n(f.acknowledged)} / ${n(f.missing)}`],
+    ]),
+    '',
+    'A draining instance refuses new connections (nginx passes the request on, nothing having been sent), answers what',
+    'still arrives on a kept connection with `Connection: close`, and leaves its idle kept connections for nginx to close',
+    '(src/http/drain.ts). The drain lasts until the last connection is gone: nginx closes its idle ones after its',
+    '`keepalive_timeout` (4 s), before the instance\'s 5 s grace (the suite fails if the instance had to close any).',
+    '',
+    `Answers by phase: ${json(f.byPhase)}.`,
     '',
   );
 }

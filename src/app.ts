@@ -86,6 +86,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     frameworkErrors,
     bodyLimit: BODY_LIMIT,
+    // An idle connection is closed after 72 s: longer than a balancer keeps its idle upstream connections (nginx's
+    // keepalive_timeout, 4 s in deploy/nginx.conf; 60 s by default), so the instance never closes one nginx may be
+    // sending on (src/http/drain.ts). Fastify's default, stated because deploy.md relies on it.
+    keepAliveTimeout: 72_000,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();

@@ -13,6 +13,7 @@ import { openDatabase } from './db/open.js';
 import { loggerOptions } from './logger.js';
 import { seedDemoIfEmpty, printDemoBanner } from './demo.js';
 import { applyHeapPolicy } from './heap.js';
+import { drainHttp } from './http/drain.js';
 
 export async function serve(config: Config): Promise<void> {
   // First, before the heap grows: a full collection once the old space holds 30 % more than the last one left (heap.ts).
@@ -73,6 +74,12 @@ export async function serve(config: Config): Promise<void> {
     }, 45_000);
     force.unref();
     try {
+      const drained = await drainHttp(app!.server);
+      if (drained.openAtGrace > 0) {
+        // A client kept connections idle past the grace and may have been sending on one as it closed: a balancer in
+        // front should close its idle upstream connections sooner (nginx keepalive_timeout < 5 s: docs/deploy.md).
+        logger.warn(drained, 'connections still open at the drain grace: their idle ones were closed');
+      } else logger.info(drained, 'requests drained');
       await app!.close();
       await opened.close();
       logger.info('stopped');

@@ -163,7 +163,7 @@ export class Instance {
   readonly url: string;
   readonly proc: Managed;
 
-  constructor(readonly index: number, readonly port: number, env: Record<string, string>, logFile: string) {
+  constructor(readonly index: number, readonly port: number, env: Record<string, string>, readonly logFile: string) {
     this.url = `http://127.0.0.1:${port}`;
     this.proc = new Managed(`maitre-${index}`, process.execPath, () => ['--import', 'tsx', 'src/main.ts'], {
       cwd: REPO, logFile, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -214,10 +214,11 @@ export class LoadBalancer {
 }
 
 /**
- * The tested load-balancer configuration: round robin, a fresh upstream connection per request (a draining instance
- * closes its listener, so nginx sees "connection refused" and passes the request to the next instance — safe even
- * for a POST, since nothing was sent), no retry of a request once sent (never a booking twice), the client address
- * forwarded for the per-IP limits (MAITRE_TRUST_PROXY=1).
+ * The tested load-balancer configuration (deploy/nginx.conf): round robin over kept upstream connections (a draining
+ * instance refuses new connections, so nginx passes the request to the next instance — safe even for a POST, since
+ * nothing was sent — and leaves its idle kept connections for nginx to close: src/http/drain.ts), no retry of a
+ * request once sent (never a booking twice), the client address forwarded for the per-IP limits
+ * (MAITRE_TRUST_PROXY=1).
  */
 export function nginxConfig(dir: string, port: number, upstreams: number[]): string {
   const asRoot = process.getuid?.() === 0;
@@ -238,6 +239,8 @@ http {
   scgi_temp_path ${dir}/scgi;
   upstream maitre {
 ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n')}
+    keepalive 64;
+    keepalive_timeout 4s;
   }
   server {
     listen 127.0.0.1:${port};

@@ -32,9 +32,9 @@ async function connection(port: number) {
     socket,
     get received() { return received; },
     get closedAt() { return closedAt; },
-    /** Resolves when the server's close has reached this side. */
+    /** Resolves when the server's close has reached this side; rejects if it has not within 5 s. */
     async closed(): Promise<number> {
-      if (closedAt === null) await once(socket, 'close');
+      if (closedAt === null) await once(socket, 'close', { signal: AbortSignal.timeout(5_000) });
       return closedAt!;
     },
     /** Sends one GET and resolves with the full answer's head once its body ("ok") has arrived. */
@@ -102,4 +102,20 @@ test('what is still idle at the grace is closed by the server, and the drain res
   assert.deepEqual(drained, { openAtGrace: 1 });
   const closedAfter = (await c.closed()) - started;
   assert.ok(closedAfter >= 350, `closed at the grace, not before (${closedAfter} ms)`);
+});
+
+test('a request still running at the grace: answered in full, then its connection is closed by the server', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const { server, port } = await listening((_req, res) => void gate.then(() => res.end('ok')));
+  const c = await connection(port);
+  const answer = c.get();
+  await sleep(100);
+  const drained = drainHttp(server, 200);
+  await sleep(500); // past the grace: the request is still running
+  assert.equal(c.closedAt, null, 'a running request is not cut');
+  release();
+  assert.match(await answer, /^HTTP\/1\.1 200/);
+  await c.closed(); // by the server's next sweep: the test never closes it
+  assert.deepEqual(await drained, { openAtGrace: 1 });
 });

@@ -13,7 +13,7 @@ import { openDatabase } from './db/open.js';
 import { loggerOptions } from './logger.js';
 import { seedDemoIfEmpty, printDemoBanner } from './demo.js';
 import { applyHeapPolicy } from './heap.js';
-import { drainHttp } from './http/drain.js';
+import { drainHttp, IDLE_GRACE_MS } from './http/drain.js';
 
 export async function serve(config: Config): Promise<void> {
   // First, before the heap grows: a full collection once the old space holds 30 % more than the last one left (heap.ts).
@@ -74,8 +74,10 @@ export async function serve(config: Config): Promise<void> {
     }, 45_000);
     force.unref();
     try {
-      const drained = await drainHttp(app!.server);
-      if (drained.openAtGrace > 0) {
+      // Behind a balancer (MAITRE_TRUST_PROXY=1, as docs/deploy.md requires there), its idle connections are left to
+      // it for the grace; served directly, nobody closes idle connections sooner, so they are closed at once.
+      const drained = await drainHttp(app!.server, config.trustProxy ? IDLE_GRACE_MS : 0);
+      if (drained.openAtGrace > 0 && config.trustProxy) {
         // A client kept connections idle past the grace and may have been sending on one as it closed: a balancer in
         // front should close its idle upstream connections sooner (nginx keepalive_timeout < 5 s: docs/deploy.md).
         logger.warn(drained, 'connections still open at the drain grace: their idle ones were closed');

@@ -16,7 +16,11 @@
 import type { Server } from 'node:http';
 import net from 'node:net';
 
-/** Longer than the balancer's keepalive_timeout (docs/deploy.md): its idle connections are closed by then. */
+/**
+ * Longer than the balancer's keepalive_timeout (docs/deploy.md): its idle connections are closed by then. A server
+ * with no balancer in front drains with a grace of 0 (src/server.ts): its clients keep idle connections for as long
+ * as they like, so waiting would only delay the stop.
+ */
 export const IDLE_GRACE_MS = 5_000;
 
 export interface Drained {

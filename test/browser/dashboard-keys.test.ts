@@ -12,7 +12,7 @@ import { registerErrorHandling } from '../../src/http/errors-handler.js';
 import { dashboardRoutes } from '../../src/modules/dashboard/routes.js';
 import { DEMO_WIDGET_KEY_NAME } from '../../src/demo.js';
 import { axeViolations } from './axe.js';
-import { screenshot, signIn, startDashboard, type Dashboard } from './dashboard-support.js';
+import { screenshot, settled, signIn, startDashboard, type Dashboard } from './dashboard-support.js';
 
 let d: Dashboard;
 type ErrorBody = { error: { code: string } };
@@ -103,7 +103,7 @@ test('sign-in: a wrong password is refused with a message, an expired session re
 
   // The session ends (12 hours pass on the server's clock): the next call returns to sign-in with a message. That
   // call is the click below, or one the page makes on its own first (then the link is gone before the click lands).
-  await page.waitForLoadState('networkidle');
+  await settled(page);
   d.t.clock.advance(13 * 3600_000);
   try {
     const expired = page.getByText('Your session has expired. Sign in again to continue.');
@@ -368,7 +368,7 @@ test('axe-core finds no violation on the signed-in dashboard: every page, the ke
   for (const [link, heading] of pages) {
     await page.getByRole('link', { name: link, exact: true }).click();
     await page.getByRole('heading', { level: 1, name: heading }).first().waitFor();
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     await check(link);
   }
   await page.getByRole('button', { name: 'Create key' }).click();

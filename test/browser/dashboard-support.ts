@@ -144,6 +144,16 @@ export async function signIn(page: Page, base: string, login: { email: string; p
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
+/**
+ * Waits until no part of the page is loading: the dashboard marks every load in progress `aria-busy="true"` (its
+ * <Loading> placeholder, the email preview). Deterministic where Playwright's `networkidle` (no request for 500 ms)
+ * is not: it timed out now and then on a busy CI box.
+ */
+export async function settled(page: Page): Promise<void> {
+  // A locator, not waitForFunction: the dashboard's CSP refuses the eval a string predicate needs.
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
+}
+
 /** test-results/dashboard-<name>.png, without the passing status messages (they are asserted, not pictured). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   // (A full-page capture of a scrolled page would draw the sticky header mid-page: scroll to the top first.)

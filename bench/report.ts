@@ -98,7 +98,8 @@ function tableRows(r: Results): string[][] {
   return [header, ...rows];
 }
 
-const SCALE_TITLE = 'Scale: one instance against two behind nginx, same proxy, same PostgreSQL and Redis (bench/scale.ts)';
+const scaleTitle = (s: ScaleResult) =>
+  `Scale: one instance against two behind nginx, same proxy, same PostgreSQL and Redis (bench/scale.ts)${s.instanceCpus !== undefined ? `, each instance capped at ${s.instanceCpus} cores` : ''}`;
 
 function aligned(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
@@ -186,7 +187,7 @@ export function formatText(r: Results): string {
     ...(kv ? [`key verification (warm cache, verifyKey): ${kv.usPerVerification} µs; the whole authenticateKey() with the in-memory limiter: ${kv.usPerAuthenticateKey} µs`] : []),
     ...(r.guestEmail ? [guestEmailLine(r.guestEmail)] : []),
     ...(mcpLine(r) ? [mcpLine(r)!] : []),
-    ...(r.scale ? ['', `${SCALE_TITLE}:`, aligned(scaleTable(r.scale))] : []),
+    ...(r.scale ? ['', `${scaleTitle(r.scale)}:`, aligned(scaleTable(r.scale))] : []),
     ...(r.reports ? ['', reportsLine(r.reports.seed), aligned(reportTimingRows(r.reports.timings))] : []),
     '',
     ...r.targets.map(targetLine),
@@ -214,7 +215,7 @@ export function formatMarkdown(r: Results, jsonFile: string): string {
           `the whole \`authenticateKey()\` with the in-memory limiter and headers: ${kv.usPerAuthenticateKey} µs.`]
       : []),
     ...(r.guestEmail ? [`- ${guestEmailLine(r.guestEmail)}.`] : []),
-    ...(r.scale ? ['', `${SCALE_TITLE} (CPU in cores of the ${r.machine.cpus}, over the measured slices):`, '', markdownTable(scaleTable(r.scale))] : []),
+    ...(r.scale ? ['', `${scaleTitle(r.scale)} (CPU in cores of the ${r.machine.cpus}, over the measured slices):`, '', markdownTable(scaleTable(r.scale))] : []),
     ...(r.reports ? ['', `${reportsLine(r.reports.seed)}:`, '', markdownTable(reportTimingRows(r.reports.timings))] : []),
     '',
     '| target | measured | goal | |',

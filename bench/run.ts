@@ -9,6 +9,7 @@
  *            --docs (update this engine's block in docs/benchmarks.md) --no-build (use the existing dist/)
  *            --only me,profile,availability,mcp,booking,contended,scale,keys,emails,statements,reports (a subset; scale needs --pg and --redis)
  *            --keep (leave the database or data directory in place, for a look afterwards)
+ *            --instance-cpus Q (scale: each instance capped at Q cores in a cgroup of its own; needs root)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -43,6 +44,7 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'instance-cpus': { type: 'string' },
   },
 });
 /** A URL's password is never written anywhere. */
@@ -51,6 +53,7 @@ const SCENARIO_IDS = ['me', 'profile', 'availability', 'mcp', 'booking', 'conten
 const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : null;
 for (const id of only ?? []) if (!SCENARIO_IDS.includes(id)) throw new Error(`--only: unknown scenario "${id}" (${SCENARIO_IDS.join(', ')})`);
 const want = (id: string) => only === null || only.has(id);
+if (values['instance-cpus'] && values.docs) throw new Error('--instance-cpus is an experiment: the recorded blocks (--docs) are uncapped runs');
 
 const settings: Settings = {
   duration: Number(values.duration), rounds: Math.max(1, Number(values.rounds)), warmup: Number(values.warmup), connections: Number(values.connections),
@@ -189,6 +192,7 @@ try {
       const database = new URL(String(db.env.DATABASE_URL)).pathname.slice(1);
       scale = await runScale({
         first: maitre, env: serverEnv, database, slug: config.slug, today, pool, settings, plan, cursor: { next: booking?.sent() ?? 0 }, log,
+        ...(values['instance-cpus'] ? { instanceCpus: Number(values['instance-cpus']) } : {}),
       });
     }
   }

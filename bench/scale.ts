@@ -9,9 +9,11 @@
  * ceiling and its scenarios are, see scenarios.ts), and for every slice the CPU time of each process class is read
  * from /proc: the instances, nginx, this run's PostgreSQL backends (the process title names the database), every
  * Redis server, the load generator (this process), and the rest of the machine.
+ * `--instance-cpus Q` caps each instance at Q cores for the scenario (bench/cpu-cap.ts), as if each had its own machine.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { cpuCap } from './cpu-cap.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nginxConfig } from '../test/scale/topology.js';
@@ -47,6 +49,8 @@ export interface ScaleResult {
   rows: ScaleRow[];
   /** Two instances' 2xx/s over one instance's, per scenario. */
   ratios: Record<string, number>;
+  /** `--instance-cpus`: each instance's CPU quota in cores (bench/cpu-cap.ts); absent when uncapped. */
+  instanceCpus?: number;
 }
 
 const JIFFIES_PER_SECOND = 100;
@@ -175,6 +179,8 @@ export interface ScaleOptions {
   plan: Booking[];
   cursor: PlanCursor;
   log: (msg: string) => void;
+  /** Cap each instance at this many cores (bench/cpu-cap.ts) for the scenario. */
+  instanceCpus?: number;
 }
 
 export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
@@ -185,6 +191,14 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     o.log('scale: starting a second instance and two nginx load balancers (one instance / both)');
     const second = await startMaitre(o.env);
     started.push(second);
+    if (o.instanceCpus !== undefined) {
+      const cap = cpuCap(o.instanceCpus);
+      // Released before the instances stop: the first one serves the rest of the run uncapped.
+      started.push({ stop: async () => cap.release() });
+      cap.add(o.first.pid);
+      cap.add(second.pid);
+      o.log(`scale: each instance capped at ${o.instanceCpus} cores`);
+    }
     const one = await startNginx(join(dir, 'one'), [o.first.port]);
     started.push(one);
     const two = await startNginx(join(dir, 'two'), [o.first.port, second.port]);
@@ -230,7 +244,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       const [a, b] = rows.filter((r) => r.scenario === s.name);
       ratios[s.name] = a.okRps ? Math.round((b.okRps / a.okRps) * 100) / 100 : NaN;
     }
-    return { rows, ratios };
+    return { rows, ratios, ...(o.instanceCpus !== undefined ? { instanceCpus: o.instanceCpus } : {}) };
   } finally {
     for (const s of started.reverse()) await s.stop().catch(() => {});
     rmSync(dir, { recursive: true, force: true });

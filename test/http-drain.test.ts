@@ -75,13 +75,19 @@ test('a new connection is refused once the drain has begun', async () => {
   await drained;
 });
 
-test('a request in flight at the drain is answered in full before the drain resolves', async () => {
+/** A server whose handler answers only on release(), and one request on it that has reached the handler. */
+async function held() {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   const { server, port } = await listening((_req, res) => void gate.then(() => res.end('ok')));
   const c = await connection(port);
   const answer = c.get();
-  await sleep(100); // the request has reached the handler
+  await sleep(100);
+  return { server, c, answer, release };
+}
+
+test('a request in flight at the drain is answered in full before the drain resolves', async () => {
+  const { server, c, answer, release } = await held();
   let done = false;
   const drained = drainHttp(server, 10_000).then((d) => ((done = true), d));
   await sleep(200);
@@ -105,12 +111,7 @@ test('what is still idle at the grace is closed by the server, and the drain res
 });
 
 test('a request still running at the grace: answered in full, then its connection is closed by the server', async () => {
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const { server, port } = await listening((_req, res) => void gate.then(() => res.end('ok')));
-  const c = await connection(port);
-  const answer = c.get();
-  await sleep(100);
+  const { server, c, answer, release } = await held();
   const drained = drainHttp(server, 200);
   await sleep(500); // past the grace: the request is still running
   assert.equal(c.closedAt, null, 'a running request is not cut');

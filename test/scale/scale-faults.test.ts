@@ -1,6 +1,7 @@
 /**
  * Faults under load (issue 8, item 3) on one topology: Redis stopped and restarted, PostgreSQL restarted, an
- * instance killed with SIGKILL, an instance stopped with SIGTERM. Figures go to test-results/reliability.json.
+ * instance killed with SIGKILL, an instance stopped with SIGTERM, and a rolling restart of both through nginx's kept
+ * connections. Figures go to test-results/reliability.json.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
